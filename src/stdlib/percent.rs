@@ -39,8 +39,14 @@ pub fn format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
         let zero = if flags.contains('0') && !flags.contains('-') { "0" } else { "" };
         let sign = if flags.contains('+') { "+" } else if flags.contains(' ') { " " } else { "" };
         let s = match conv {
-            's' => ops::format(vm, &Value::str(ops::str_of(vm, &arg)?), &format!("{align}{rest}"))?,
-            'r' => ops::format(vm, &Value::str(ops::repr(vm, &arg)?), &format!("{align}{rest}"))?,
+            's' => {
+                let s = Value::str(ops::str_of(vm, &arg)?);
+                ops::format(vm, &s, &format!("{align}{rest}"))?
+            }
+            'r' => {
+                let s = Value::str(ops::repr(vm, &arg)?);
+                ops::format(vm, &s, &format!("{align}{rest}"))?
+            }
             'd' | 'i' | 'u' => {
                 let n = match &arg {
                     Value::Float(f) => Value::Int(f.trunc() as i64),

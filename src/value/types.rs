@@ -8,24 +8,25 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 macro_rules! builtin_types {
-    ($( $field:ident : $name:literal < $base:ident , $layout:ident ; )*) => {
+    ($root:ident; $( $field:ident : $name:literal < $base:ident , $layout:ident ; )*) => {
         /// Every builtin class, created once per thread.
         pub struct Types {
-            pub object: Rc<Class>,
+            pub $root: Rc<Class>,
             $( pub $field: Rc<Class>, )*
         }
 
         impl Types {
             fn create() -> Types {
-                let object = new_class("object", None, Layout::Object, false);
+                let $root = new_class("object", None, Layout::Object, false);
                 $( let $field = new_class($name, Some(&$base), Layout::$layout, false); )*
-                Types { object, $( $field, )* }
+                Types { $root, $( $field, )* }
             }
         }
     };
 }
 
 builtin_types! {
+    object;
     type_: "type" < object, Native;
     int: "int" < object, Native;
     bool_: "bool" < int, Native;

@@ -270,7 +270,7 @@ fn missing_message(name: &str, missing: &[Symbol], kind: &str) -> String {
 /// Calling a class: builtin constructors, or a new instance and its `__init__`.
 fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
     // Builtin types (and script subclasses of them) construct through their native `__new__`.
-    if !class.is_user || class.layout == Layout::Native {
+    if class.layout != Layout::Exception && (!class.is_user || class.layout == Layout::Native) {
         if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(Value::Class(class.clone()));

@@ -75,7 +75,10 @@ impl Vm {
     }
 
     /// Runs one frame to completion on a fresh fiber (no suspension allowed).
-    pub fn run_frame(&mut self, frame: Frame) -> PyResult<Value> {
+    pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
+        if !matches!(frame.entry, Entry::Init(_)) {
+            frame.entry = Entry::Bottom;
+        }
         if self.native_depth > 200 || self.depth >= self.recursion_limit {
             return Err(types::recursion_error("maximum recursion depth exceeded"));
         }

@@ -219,7 +219,7 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             super::dict_update(vm, &d, &Value::Dict(y.clone()), false)?;
             Value::Dict(d)
         }
-        _ => return Ok(None),
+        _ => return Ok(Option::None),
     }))
 }
 
@@ -516,7 +516,7 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
                 (Float(x), Float(y)) => x.partial_cmp(y),
                 (Float(x), _) => cmp_float_int(*x, &b.as_bigint().unwrap_or_default()),
                 (_, Float(y)) => cmp_float_int(*y, &a.as_bigint().unwrap_or_default()).map(|o| o.reverse()),
-                _ => None,
+                _ => Option::None,
             }
         }
         (Str(x), Str(y)) => Some(x.text.cmp(&y.text)),
@@ -542,10 +542,10 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
                 (true, true) => Some(Ordering::Equal),
                 (true, false) => Some(Ordering::Less),
                 (false, true) => Some(Ordering::Greater),
-                _ => None,
+                _ => Option::None,
             }
         }
-        _ => return Ok(None),
+        _ => return Ok(Option::None),
     }))
 }
 
