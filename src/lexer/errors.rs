@@ -68,3 +68,47 @@ pub fn floor_boundary(src: &str, pos: usize) -> usize {
     }
     pos
 }
+
+/// How CPython 3.11 raises a tokenizer error, which decides whether it
+/// replaces a parse error found earlier in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Raised by the tokenizer itself (bad literal or character, bracket
+    /// mismatch): after a parse error CPython tokenizes the rest of the
+    /// file and reports the first of these instead.
+    Immediate,
+    /// Flagged by the tokenizer but raised by the parser when it reaches
+    /// that token (tabs, dedent, line continuation): never found by that
+    /// rescan, which stops there.
+    AtToken,
+    /// An unclosed bracket at end of input: the rescan reports it only when
+    /// the parse error is on a later line than the bracket.
+    NeverClosed,
+    /// Really a parser error (a stray `$`, a bad escape, aio's own
+    /// restrictions): never replaces an earlier one.
+    Parser,
+}
+
+/// The class of an error produced by this lexer.
+pub fn classify(e: &SyntaxError) -> ErrorClass {
+    let m = e.msg.as_str();
+    if m.ends_with("was never closed") {
+        ErrorClass::NeverClosed
+    } else if m.starts_with("inconsistent use of tabs")
+        || m.starts_with("unindent does not match")
+        || m.starts_with("unexpected character after line continuation")
+        || m.starts_with("unexpected EOF while parsing")
+        || m.starts_with("too many levels of indentation")
+    {
+        ErrorClass::AtToken
+    } else if m == "invalid syntax"
+        || m.starts_with("(unicode error)")
+        || m.starts_with("(value error)")
+        || m.starts_with("bytes can only contain")
+        || m.starts_with("imaginary literals")
+    {
+        ErrorClass::Parser
+    } else {
+        ErrorClass::Immediate
+    }
+}

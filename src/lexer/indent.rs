@@ -3,7 +3,7 @@
 //! an indentation stack, and checking brackets, all as CPython 3.11's
 //! tokenizer does.
 
-use super::errors::{char_span, line_at, span};
+use super::errors::{char_span, classify, line_at, span, ErrorClass};
 use super::raw::{keyword, Ctx, Raw, RawError};
 use super::token::Tok;
 use super::Mode;
@@ -40,6 +40,9 @@ pub struct Lexer<'a> {
     line_has_tokens: bool,
     started: bool,
     finished: bool,
+    /// A stray character's `invalid syntax`, held back while the rest of
+    /// the input is scanned for an error CPython would report instead.
+    deferred: Option<SyntaxError>,
 }
 
 impl<'a> Lexer<'a> {
@@ -61,6 +64,7 @@ impl<'a> Lexer<'a> {
             line_has_tokens: false,
             started: false,
             finished: false,
+            deferred: None,
         }
     }
 
@@ -70,6 +74,15 @@ impl<'a> Lexer<'a> {
     pub fn with_first_line(mut self, line: usize) -> Lexer<'a> {
         self.raw.extras.first_line = line.max(1);
         self
+    }
+
+    /// File line of an absolute offset.
+    fn line_of(&self, abs: u32) -> usize {
+        line_at(
+            self.src,
+            (abs as usize).saturating_sub(self.ctx().base),
+            self.ctx(),
+        )
     }
 
     fn ctx(&self) -> Ctx {
@@ -187,8 +200,15 @@ impl<'a> Lexer<'a> {
     /// After a backslash ending at `after`: it must be followed by a line end
     /// (which it joins to the next line), and that line must exist.
     fn continuation(&mut self, after: usize) -> Result<(), SyntaxError> {
+        let eol = self.line_end_after_backslash(after)?;
+        self.raw.bump(eol);
+        Ok(())
+    }
+
+    /// The length of the line end after a backslash ending at `after`.
+    fn line_end_after_backslash(&self, after: usize) -> Result<usize, SyntaxError> {
         let ctx = self.ctx();
-        let rest = self.raw.remainder().as_bytes();
+        let rest = &self.src.as_bytes()[after..];
         let eol = match rest {
             [b'\r', b'\n', ..] => 2,
             [b'\n' | b'\r', ..] => 1,
@@ -206,8 +226,7 @@ impl<'a> Lexer<'a> {
                 char_span(self.src, after, ctx),
             ));
         }
-        self.raw.bump(eol);
-        Ok(())
+        Ok(eol)
     }
 
     /// At the start of a line outside brackets: measures the indentation and
@@ -215,10 +234,14 @@ impl<'a> Lexer<'a> {
     /// holding only whitespace and comments leave the stack alone.
     fn indentation(&mut self) -> Result<bool, SyntaxError> {
         let ctx = self.ctx();
-        let line_start = self.raw.span().end;
-        let rest = self.raw.remainder().as_bytes();
-        let (mut col, mut alt, mut n) = (0, 0, 0);
-        while let Some(&b) = rest.get(n) {
+        let start = self.raw.span().end;
+        let bytes = self.src.as_bytes();
+        let (mut col, mut alt, mut i) = (0, 0, start);
+        // CPython lets a `\` continue the indentation onto the next line;
+        // the column of the first one decides (unless it is 0, which CPython
+        // cannot tell from "none").
+        let mut cont_col = 0;
+        while let Some(&b) = bytes.get(i) {
             match b {
                 b' ' => {
                     col += 1;
@@ -233,13 +256,24 @@ impl<'a> Lexer<'a> {
                     col = 0;
                     alt = 0;
                 }
+                b'\\' => {
+                    if cont_col == 0 {
+                        cont_col = col;
+                    }
+                    i += self.line_end_after_backslash(i + 1)?;
+                }
                 _ => break,
             }
-            n += 1;
+            i += 1;
         }
-        if matches!(rest.get(n), None | Some(b'#' | b'\n' | b'\r')) {
+        self.raw.bump(i - start);
+        if matches!(bytes.get(i), None | Some(b'#' | b'\n' | b'\r')) {
             return Ok(false);
         }
+        if cont_col != 0 {
+            (col, alt) = (cont_col, cont_col);
+        }
+        let line_start = self.src[..i].rfind(['\n', '\r']).map_or(0, |p| p + 1);
         let tab_error = || {
             SyntaxError::tab(
                 "inconsistent use of tabs and spaces in indentation",
@@ -247,7 +281,8 @@ impl<'a> Lexer<'a> {
             )
         };
         let (top, top_alt) = *self.indents.last().unwrap_or(&(0, 0));
-        let (start, end) = (line_start, line_start + n);
+        let end = i;
+
         if col == top {
             if alt != top_alt {
                 return Err(tab_error());
@@ -377,17 +412,39 @@ impl Iterator for Lexer<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(t) = self.pending.pop_front() {
+            if self.deferred.is_some() {
+                self.pending.clear();
+            } else if let Some(t) = self.pending.pop_front() {
                 return Some(Ok(t));
             }
             if self.finished {
-                return None;
+                return self.deferred.take().map(Err);
             }
-            if let Err(e) = self.advance() {
-                self.finished = true;
-                self.pending.clear();
-                return Some(Err(e));
-            }
+            let Err(e) = self.advance() else { continue };
+            // An error CPython's parser raises (a stray character, a bad
+            // escape) is held back while the rest of the input is lexed:
+            // CPython then tokenizes the rest of the file and reports a
+            // tokenizer error found there instead.
+            let e = match (self.deferred.take(), classify(&e)) {
+                (None, ErrorClass::Parser) => {
+                    self.deferred = Some(e);
+                    continue;
+                }
+                (None, _) | (Some(_), ErrorClass::Immediate) => e,
+                (Some(first), ErrorClass::Parser) => {
+                    self.deferred = Some(first);
+                    continue;
+                }
+                (Some(first), ErrorClass::NeverClosed)
+                    if self.line_of(e.span.start) < self.line_of(first.span.start) =>
+                {
+                    e
+                }
+                (Some(first), _) => first,
+            };
+            self.finished = true;
+            self.pending.clear();
+            return Some(Err(e));
         }
     }
 }

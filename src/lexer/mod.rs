@@ -78,6 +78,32 @@ pub enum Mode {
     Expr,
 }
 
+/// Whether CPython 3.11 would report the lexer error `err` instead of a
+/// parse error at byte offset `parse_error_at` of `text` (the whole file),
+/// the parse error having stopped the parser before it pulled `err`.
+///
+/// After a parse error CPython tokenizes the rest of the file and prefers
+/// any error its tokenizer raises there (bad literals, characters, bracket
+/// mismatches); `'(' was never closed` only when the parse error is on a
+/// later line than the bracket; tab, dedent and continuation errors never.
+/// To use it: on a parse error, keep pulling the same `Lexer` to its first
+/// `Err` (or its end) and ask this. (CPython also never replaces its
+/// parser's "unexpected indent" / "unexpected unindent".)
+pub fn lexer_error_wins(err: &SyntaxError, text: &str, parse_error_at: usize) -> bool {
+    let line = |at: usize| {
+        let at = errors::floor_boundary(text, at);
+        text.as_bytes()[..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    };
+    match errors::classify(err) {
+        errors::ErrorClass::Immediate => true,
+        errors::ErrorClass::NeverClosed => line(parse_error_at) > line(err.span.start as usize),
+        errors::ErrorClass::AtToken | errors::ErrorClass::Parser => false,
+    }
+}
+
 /// All tokens of `text` (at offset 0 of its file), or the first error.
 pub fn tokenize(text: &str, mode: Mode) -> Result<Vec<Spanned>, SyntaxError> {
     Lexer::new(text, mode, 0).collect()

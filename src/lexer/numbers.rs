@@ -27,9 +27,12 @@ impl Cur<'_> {
         self.i -= 1;
     }
 
-    /// Whether the next bytes are `word`, without moving.
+    /// Whether the next bytes are `word` ending there (not followed by a
+    /// name character), without moving.
     fn lookahead(&self, word: &[u8]) -> bool {
+        let after = self.s.get(self.i + word.len()).copied().unwrap_or(b'\n');
         self.s.get(self.i..self.i + word.len()) == Some(word)
+            && !is_potential_identifier_char(after)
     }
 }
 
@@ -71,7 +74,8 @@ impl Scan<'_> {
             b'n' => self.cur.lookahead(b"ot"),
             _ => false,
         };
-        if !keyword_follows && is_potential_identifier_char(c) {
+        // Only ASCII counts here: `1é` lexes as `1` then a name.
+        if !keyword_follows && c < 128 && is_potential_identifier_char(c) {
             self.cur.back();
             return Err(self.error(format!("invalid {kind} literal")));
         }
@@ -99,7 +103,7 @@ impl Scan<'_> {
 
     /// `0x`, `0o`, `0b` literals: the prefix has been read.
     fn radix(&mut self, radix: u32, name: &str) -> R<Kind> {
-        let is_digit = |c: u8| (c as char).to_digit(radix).is_some();
+        let is_digit = |c: u8| (c as char).is_digit(radix);
         let mut c = self.cur.next();
         loop {
             if c == b'_' {
@@ -218,8 +222,10 @@ impl Scan<'_> {
 }
 
 /// Scans the number literal starting at `start` (a digit, or `.` then a
-/// digit) and returns its token and end offset.
-pub fn scan_number(src: &str, start: usize, ctx: Ctx) -> Result<(Tok, usize), SyntaxError> {
+/// digit) and returns its end offset and its token, or the error of a
+/// well-formed literal aio rejects (imaginary numbers). The outer error is
+/// for a malformed literal.
+pub fn scan_number(src: &str, start: usize, ctx: Ctx) -> Result<(R<Tok>, usize), SyntaxError> {
     let mut s = Scan {
         src,
         cur: Cur {
@@ -266,11 +272,12 @@ pub fn scan_number(src: &str, start: usize, ctx: Ctx) -> Result<(Tok, usize), Sy
             Tok::Float(digits.parse().unwrap_or(f64::NAN))
         }
         Kind::Imaginary => {
-            return Err(SyntaxError::new(
+            let e = SyntaxError::new(
                 "imaginary literals are not supported by aio",
                 span(ctx, start, end),
-            ))
+            );
+            return Ok((Err(e), end));
         }
     };
-    Ok((tok, end))
+    Ok((Ok(tok), end))
 }

@@ -123,14 +123,16 @@ fn number(lex: &mut logos::Lexer<Raw>) -> Result<Tok, RawError> {
     let start = lex.span().start;
     let (tok, end) = scan_number(lex.source(), start, lex.extras)?;
     rescan_to(lex, end);
-    Ok(tok)
+    Ok(tok?)
 }
 
 fn string(lex: &mut logos::Lexer<Raw>) -> Result<Tok, RawError> {
     let span = lex.span();
     let (tok, end) = scan_string(lex.source(), span.start, span.end - 1, lex.extras)?;
+    // Past the literal even when it is rejected: lexing goes on after
+    // such errors (see `Lexer::next`).
     rescan_to(lex, end);
-    Ok(tok)
+    Ok(tok?)
 }
 
 /// Moves the end of the current token to `end`. The regex may have matched

@@ -8,14 +8,19 @@ use super::token::Tok;
 use crate::diag::SyntaxError;
 use crate::source::Span;
 
+/// A literal's token, or the error of a well-formed literal that does not
+/// decode.
+pub type Decoded = Result<Tok, SyntaxError>;
+
 /// Scans the literal whose prefix starts at `start` and whose opening quote
-/// is at `quote`; returns its token and end offset.
+/// is at `quote`; returns its end offset and its token or decoding error.
+/// The outer error is for an unterminated literal.
 pub fn scan_string(
     src: &str,
     start: usize,
     quote: usize,
     ctx: Ctx,
-) -> Result<(Tok, usize), SyntaxError> {
+) -> Result<(Decoded, usize), SyntaxError> {
     let bytes = src.as_bytes();
     let q = bytes[quote];
     let triple = bytes.get(quote + 1) == Some(&q) && bytes.get(quote + 2) == Some(&q);
@@ -43,21 +48,22 @@ pub fn scan_string(
     // after the literal.
     let err_at = span(ctx, end, end);
     let tok = if prefix.contains('f') {
-        Tok::FStr {
+        Ok(Tok::FStr {
             raw,
             body: body.to_string(),
             body_offset: (ctx.base + body_start) as u32,
-        }
+        })
     } else if prefix.contains('b') {
-        if !body.is_ascii() {
-            return Err(SyntaxError::new(
+        if body.is_ascii() {
+            decode_bytes(body, raw, err_at).map(Tok::Bytes)
+        } else {
+            Err(SyntaxError::new(
                 "bytes can only contain ASCII literal characters",
                 span(ctx, start, end),
-            ));
+            ))
         }
-        Tok::Bytes(decode_bytes(body, raw, err_at)?)
     } else {
-        Tok::Str(decode(body, raw, err_at)?)
+        decode(body, raw, err_at).map(Tok::Str)
     };
     Ok((tok, end))
 }
