@@ -43,6 +43,9 @@ pub struct Lexer<'a> {
     /// A stray character's `invalid syntax`, held back while the rest of
     /// the input is scanned for an error CPython would report instead.
     deferred: Option<SyntaxError>,
+    /// The first NUL character and the start of its line: CPython refuses
+    /// the line as soon as it reads it, whatever token it is in.
+    nul: Option<(usize, usize)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -65,6 +68,9 @@ impl<'a> Lexer<'a> {
             started: false,
             finished: false,
             deferred: None,
+            nul: text
+                .find('\0')
+                .map(|at| (at, text[..at].rfind('\n').map_or(0, |i| i + 1))),
         }
     }
 
@@ -111,6 +117,7 @@ impl<'a> Lexer<'a> {
             return Ok(());
         }
         loop {
+            self.check_nul(self.raw.span().end)?;
             if self.at_bol {
                 self.at_bol = false;
                 if self.brackets.is_empty() && self.indentation()? {
@@ -121,6 +128,7 @@ impl<'a> Lexer<'a> {
                 return self.eof();
             };
             let sp = self.raw.span();
+            self.check_nul(sp.end.saturating_sub(1))?;
             let tok = match res {
                 Err(RawError::Syntax(e)) => return Err(*e),
                 Err(RawError::NoMatch) => return Err(self.bad_char(sp.start)),
@@ -165,6 +173,18 @@ impl<'a> Lexer<'a> {
             self.line_has_tokens = true;
             self.push(sp.start, tok, sp.end);
             return Ok(());
+        }
+    }
+
+    /// Fails once lexing has reached the line holding a NUL (`pos` is the
+    /// last offset read).
+    fn check_nul(&self, pos: usize) -> Result<(), SyntaxError> {
+        match self.nul {
+            Some((at, line_start)) if pos >= line_start => Err(SyntaxError::new(
+                "source code cannot contain null bytes",
+                char_span(self.src, at, self.ctx()),
+            )),
+            _ => Ok(()),
         }
     }
 
