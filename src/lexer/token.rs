@@ -37,7 +37,11 @@ pub enum Tok {
     /// An f-string: `body` is the text between the quotes, not yet decoded;
     /// `body_offset` is the byte offset of `body` in the source, so that the
     /// parser can give nested expressions their true spans.
-    FStr { raw: bool, body: String, body_offset: u32 },
+    FStr {
+        raw: bool,
+        body: String,
+        body_offset: u32,
+    },
 
     // Keywords.
     False,
