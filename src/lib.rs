@@ -48,14 +48,35 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
+    let mut vm = vm::Vm::new(opts.argv.clone());
+    run_in(&mut vm, src)
+}
+
+/// What a captured run printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+/// Runs a program with stdout and stderr kept in memory (the test harness's entry point).
+pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
+    let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.stdout = stdlib::io::Output::capture();
+    vm.stderr = stdlib::io::Output::capture();
+    let status = run_in(&mut vm, src);
+    Captured { stdout: vm.stdout.take_captured(), stderr: vm.stderr.take_captured(), status }
+}
+
+fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     let code = match compile_source(src) {
         Ok(code) => code,
         Err(e) => {
-            eprint!("{}", e.render(src));
+            vm.stderr.write_str(&e.render(src));
             return 1;
         }
     };
-    let mut vm = vm::Vm::new(opts.argv.clone());
     vm.script_dir = std::path::Path::new(&src.name).parent().map(|p| p.to_path_buf());
     vm.sources.insert(src.name.clone(), Rc::new(src.clone()));
     let main = stdlib::new_module("__main__");
@@ -69,9 +90,10 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let result = vm.run_module(code, main);
     let status = match result {
         Ok(_) => 0,
-        Err(exc) => exit_status_for(&mut vm, &exc),
+        Err(exc) => exit_status_for(vm, &exc),
     };
     vm.stdout.flush();
+    vm.stderr.flush();
     status
 }
 
@@ -86,12 +108,12 @@ fn exit_status_for(vm: &mut vm::Vm, exc: &value::Value) -> i32 {
             Some(v) if v.is_int() => v.as_i64().map(|i| i as i32).unwrap_or(1),
             Some(v) => {
                 let s = vm::ops::str_of(vm, v).unwrap_or_default();
-                eprintln!("{s}");
+                vm.stderr.write_str(&format!("{s}\n"));
                 1
             }
         };
     }
     let text = vm::exceptions::format_exception(vm, exc);
-    eprint!("{text}");
+    vm.stderr.write_str(&text);
     1
 }

@@ -150,7 +150,7 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         || matches!(kwarg(kwargs, "file"), Some(Value::Native(_)));
     if to_stderr {
         vm.stdout.flush();
-        eprint!("{out}");
+        vm.stderr.write_str(&out);
     } else {
         vm.stdout.write_str(&out);
         if matches!(kwarg(kwargs, "flush"), Some(Value::Bool(true))) {

@@ -43,6 +43,8 @@ pub struct Vm {
     pub argv: Vec<String>,
     /// Output buffer for stdout, flushed at exit and when it grows.
     pub stdout: crate::stdlib::io::Output,
+    /// Error output (tracebacks, warnings, print(file=sys.stderr)).
+    pub stderr: crate::stdlib::io::Output,
     /// Containers whose repr is being computed (recursive reprs print `[...]`).
     pub repr_stack: Vec<usize>,
     /// Source files by name, for the source lines of tracebacks.
@@ -62,6 +64,7 @@ impl Vm {
             script_dir: None,
             argv,
             stdout: crate::stdlib::io::Output::stdout(),
+            stderr: crate::stdlib::io::Output::stderr(),
             repr_stack: Vec::new(),
             sources: std::collections::HashMap::new(),
         }
