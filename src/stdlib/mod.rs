@@ -6,6 +6,7 @@ pub mod exc_group;
 pub mod format;
 pub mod io;
 pub mod percent;
+pub mod pylib;
 pub mod suggest;
 
 use crate::value::object::{AttrMap, Module};
@@ -33,11 +34,28 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         vm.modules.borrow_mut().insert(name.to_string(), m.clone());
         return Ok(m);
     }
+    // Modules written in aio itself, compiled into the binary.
+    if let Some(text) = pylib::source(name) {
+        let filename = format!("<aio {name}>");
+        return load_source_module(vm, name, filename, text.to_string());
+    }
     // A sibling .aio file.
     if let Some(dir) = vm.script_dir.clone() {
         let path = dir.join(format!("{}.aio", name.replace('.', "/")));
         if let Ok(text) = std::fs::read_to_string(&path) {
             let filename = path.to_string_lossy().to_string();
+            return load_source_module(vm, name, filename, text);
+        }
+    }
+    let e = types::module_not_found_error(format!("No module named '{name}'"));
+    Err(e)
+}
+
+/// Compiles and runs a module's source in a fresh module object, registered before it runs
+/// (so circular imports see the partly initialized module, as in Python).
+fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult<Value> {
+    {
+        {
             let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
             let ast = crate::parser::parse_module(&src).map_err(|e| {
                 types::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
@@ -54,11 +72,9 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
                 vm.modules.borrow_mut().shift_remove(name);
                 return Err(e);
             }
-            return Ok(mv);
+            Ok(mv)
         }
     }
-    let e = types::module_not_found_error(format!("No module named '{name}'"));
-    Err(e)
 }
 
 fn sys_module(vm: &mut Vm) -> Value {
