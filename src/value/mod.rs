@@ -2,6 +2,7 @@
 
 pub mod dict;
 pub mod intern;
+pub mod numfmt;
 pub mod object;
 pub mod types;
 

@@ -11,7 +11,7 @@ use crate::value::object::{BoundMethod, Class, DictIterKind, IterState, Native};
 use crate::value::{types, PyResult, SetObj, Symbol, Value};
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::Zero;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -202,11 +202,10 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     })
 }
 
-const HASH_MODULUS: i64 = (1 << 61) - 1;
-
 /// CPython's hash of an int that fits in i64.
 pub fn int_hash_i64(i: i64) -> i64 {
-    let m = (i.unsigned_abs() % HASH_MODULUS as u64) as i64;
+    const MODULUS: u64 = (1 << 61) - 1;
+    let m = (i.unsigned_abs() % MODULUS) as i64;
     let h = if i < 0 { -m } else { m };
     if h == -1 {
         -2
@@ -217,65 +216,12 @@ pub fn int_hash_i64(i: i64) -> i64 {
 
 /// CPython's hash of a big int.
 pub fn bigint_hash(b: &BigInt) -> i64 {
-    let m = (b.abs() % BigInt::from(HASH_MODULUS)).to_i64().unwrap_or(0);
-    let h = if b.is_negative() { -m } else { m };
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
+    crate::value::numfmt::int_hash(b)
 }
 
 /// CPython's hash of a float (equal to the int hash for integral floats).
 pub fn float_hash(f: f64) -> i64 {
-    if f.is_infinite() {
-        return if f > 0.0 { 314159 } else { -314159 };
-    }
-    if f.is_nan() {
-        return 0;
-    }
-    if f.fract() == 0.0 && f.abs() < 9.2e18 {
-        return int_hash_i64(f as i64);
-    }
-    // Exact rational reduction modulo 2**61-1, as CPython's _Py_HashDouble.
-    let (mut m, mut e) = frexp(f.abs());
-    let mut x: u64 = 0;
-    while m != 0.0 {
-        x = ((x << 28) & HASH_MODULUS as u64) | x >> (61 - 28);
-        m *= 268435456.0;
-        e -= 28;
-        let y = m as u64;
-        m -= y as f64;
-        x += y;
-        if x >= HASH_MODULUS as u64 {
-            x -= HASH_MODULUS as u64;
-        }
-    }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
-    x = ((x << e) & HASH_MODULUS as u64) | x >> (61 - e);
-    let mut h = x as i64;
-    if f < 0.0 {
-        h = -h;
-    }
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
-}
-
-fn frexp(x: f64) -> (f64, i32) {
-    if x == 0.0 || !x.is_finite() {
-        return (x, 0);
-    }
-    let bits = x.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i32;
-    if exp == 0 {
-        let (m, e) = frexp(x * (1u64 << 54) as f64);
-        return (m, e - 54);
-    }
-    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
-    (m, exp - 1022)
+    crate::value::numfmt::float_hash(f)
 }
 
 /// Equality without script code, when both sides are builtin values (None: needs the VM).

@@ -315,45 +315,17 @@ fn float_binary(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
             }
             x / y
         }
-        BinOp::FloorDiv | BinOp::Mod => {
-            if y == 0.0 {
-                return Err(types::zero_division_error(if op == BinOp::Mod {
-                    "float modulo"
-                } else {
-                    "float floor division by zero"
-                }));
-            }
-            let m = x % y;
-            let m = if m != 0.0 && ((y < 0.0) != (m < 0.0)) { m + y } else { m };
-            if op == BinOp::Mod {
-                if m == 0.0 {
-                    0.0f64.copysign(y)
-                } else {
-                    m
-                }
+        BinOp::FloorDiv => crate::value::numfmt::float_floordiv(x, y).map_err(types::zero_division_error)?,
+        BinOp::Mod => crate::value::numfmt::float_mod(x, y).map_err(types::zero_division_error)?,
+        BinOp::Pow => crate::value::numfmt::float_pow(x, y).map_err(|m| {
+            if m.contains("raised to a negative power") {
+                types::zero_division_error(m)
+            } else if m.contains("complex") {
+                types::value_error(m)
             } else {
-                let d = (x - m) / y;
-                let f = d.floor();
-                if d - f > 0.5 {
-                    f + 1.0
-                } else {
-                    f
-                }
+                types::overflow_error(m)
             }
-        }
-        BinOp::Pow => {
-            if x == 0.0 && y < 0.0 {
-                return Err(types::zero_division_error("0.0 cannot be raised to a negative power"));
-            }
-            if x < 0.0 && y.fract() != 0.0 {
-                return Err(types::value_error("complex results are not supported by aio"));
-            }
-            let r = x.powf(y);
-            if r.is_infinite() && x.is_finite() && y.is_finite() {
-                return Err(types::overflow_error("(34, 'Numerical result out of range')"));
-            }
-            r
-        }
+        })?,
         _ => {
             return Err(types::type_error(format!(
                 "unsupported operand type(s) for {}: 'float' and 'float'",
@@ -686,15 +658,13 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
     }
 }
 
-/// True division of big ints, correctly rounded enough for huge operands.
+/// True division of ints, correctly rounded (numfmt does the exact work).
 fn int_true_div(x: &BigInt, y: &BigInt) -> PyResult<f64> {
-    // Scale so the quotient keeps 64 significant bits, then convert once.
-    let shift = x.bits() as i64 - y.bits() as i64 - 64;
-    let (num, den) = if shift > 0 { (x.clone(), y << shift as usize) } else { (x << (-shift) as usize, y.clone()) };
-    let q = num / den;
-    let f = q.to_f64().unwrap_or(f64::INFINITY) * 2f64.powi(shift as i32);
-    if f.is_infinite() {
-        return Err(types::overflow_error("integer division result too large for a float"));
-    }
-    Ok(f)
+    crate::value::numfmt::int_true_div(x, y).map_err(|m| {
+        if m.contains("division by zero") {
+            types::zero_division_error(m)
+        } else {
+            types::overflow_error(m)
+        }
+    })
 }
