@@ -1,5 +1,6 @@
 //! The standard library: builtins and modules, one file per module.
 
+pub mod asyncio;
 pub mod builtins;
 mod builtins_types;
 pub mod exc_group;
@@ -28,6 +29,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let module = match name {
         "sys" => Some(sys_module(vm)),
+        "asyncio" => Some(asyncio::module(vm)?),
         _ => None,
     };
     if let Some(m) = module {
@@ -95,9 +97,9 @@ fn sys_module(vm: &mut Vm) -> Value {
     Value::Module(m)
 }
 
-/// Native awaitables (futures, tasks) come with the async runtime; none yet.
-pub fn awaitable_of(_vm: &mut Vm, _v: &Value) -> PyResult<Option<Value>> {
-    Ok(None)
+/// Native awaitables: futures and tasks are awaited directly.
+pub fn awaitable_of(_vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
+    Ok(crate::runtime::future::future_of(v).map(|_| v.clone()))
 }
 
 /// `__anext__` of an async generator: arrives with the async runtime.

@@ -211,6 +211,12 @@ pub enum Native {
     Code(Rc<Code>),
     /// A closure cell (only on the operand stack while a closure is built).
     Cell(CellRef),
+    /// An asyncio Future or Task.
+    Future(crate::runtime::future::FutureObj),
+    /// The event loop object (its state lives in the Vm).
+    Loop,
+    /// A callback handle (call_soon / call_later), cancellable.
+    Handle(Rc<crate::runtime::Handle>),
     NotImplemented,
     Ellipsis,
 }

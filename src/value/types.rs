@@ -123,6 +123,11 @@ builtin_types! {
 
 /// Creates a class with a linear MRO under `base`.
 pub fn new_class(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: bool) -> Rc<Class> {
+    new_class_in(name, base, layout, is_user, "builtins")
+}
+
+/// Creates a class that belongs to a module other than builtins.
+pub fn new_class_in(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: bool, module: &str) -> Rc<Class> {
     let mut mro = Vec::new();
     if let Some(b) = base {
         mro.push(b.clone());
@@ -131,7 +136,7 @@ pub fn new_class(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: 
     Rc::new(Class {
         name: name.to_string(),
         qualname: RefCell::new(name.to_string()),
-        module: "builtins".to_string(),
+        module: module.to_string(),
         base: base.cloned(),
         mro,
         dict: RefCell::new(AttrMap::default()),
@@ -141,8 +146,54 @@ pub fn new_class(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: 
     })
 }
 
+/// The asyncio classes the runtime's native objects belong to.
+pub struct AsyncTypes {
+    pub future: Rc<Class>,
+    pub task: Rc<Class>,
+    pub event_loop: Rc<Class>,
+    pub handle: Rc<Class>,
+    pub timer_handle: Rc<Class>,
+    pub cancelled_error: Rc<Class>,
+    pub invalid_state_error: Rc<Class>,
+}
+
+impl AsyncTypes {
+    fn create(t: &Types) -> AsyncTypes {
+        let future = new_class_in("Future", Some(&t.object), Layout::Native, false, "asyncio");
+        let task = new_class_in("Task", Some(&future), Layout::Native, false, "asyncio");
+        let handle = new_class_in("Handle", Some(&t.object), Layout::Native, false, "asyncio");
+        AsyncTypes {
+            task,
+            future,
+            event_loop: new_class_in("_UnixSelectorEventLoop", Some(&t.object), Layout::Native, false, "asyncio"),
+            timer_handle: new_class_in("TimerHandle", Some(&handle), Layout::Native, false, "asyncio"),
+            handle,
+            cancelled_error: new_class_in(
+                "CancelledError",
+                Some(&t.base_exception),
+                Layout::Exception,
+                false,
+                "asyncio.exceptions",
+            ),
+            invalid_state_error: new_class_in(
+                "InvalidStateError",
+                Some(&t.exception),
+                Layout::Exception,
+                false,
+                "asyncio.exceptions",
+            ),
+        }
+    }
+}
+
 thread_local! {
     static TYPES: Rc<Types> = Rc::new(Types::create());
+    static ASYNC_TYPES: Rc<AsyncTypes> = TYPES.with(|t| Rc::new(AsyncTypes::create(t)));
+}
+
+/// Runs `f` with the asyncio classes.
+pub fn with_async_types<R>(f: impl FnOnce(&AsyncTypes) -> R) -> R {
+    ASYNC_TYPES.with(|t| f(t))
 }
 
 /// The builtin classes.
@@ -199,6 +250,13 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                     super::object::DictIterKind::Items => &t.dict_items,
                 },
                 Native::Code(_) | Native::Cell(_) => &t.code,
+                Native::Future(f) => {
+                    return with_async_types(|a| if f.task.is_some() { a.task.clone() } else { a.future.clone() })
+                }
+                Native::Loop => return with_async_types(|a| a.event_loop.clone()),
+                Native::Handle(h) => {
+                    return with_async_types(|a| if h.timer { a.timer_handle.clone() } else { a.handle.clone() })
+                }
                 Native::NotImplemented => &t.not_implemented_type,
                 Native::Ellipsis => &t.ellipsis,
             },

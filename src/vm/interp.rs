@@ -953,9 +953,31 @@ impl Vm {
             frame.awaiting = false;
             frame.pop();
             let aw = frame.top().clone();
+            if let Some(f) = crate::runtime::future::future_of(&aw) {
+                if !f.done() {
+                    return Err(types::runtime_error("await wasn't used with future"));
+                }
+                let r = crate::runtime::future::result(f)?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.pop();
+                frame.push(r);
+                return Ok(Flow::Next);
+            }
             return self.yield_from_native(fiber, aw);
         }
         let aw = frame.top().clone();
+        if let Some(f) = crate::runtime::future::future_of(&aw) {
+            if f.done() {
+                let r = crate::runtime::future::result(f)?;
+                frame.pop();
+                frame.push(r);
+                return Ok(Flow::Next);
+            }
+            f.blocking.set(true);
+            frame.ip -= 1;
+            frame.awaiting = true;
+            return Ok(Flow::Yield(aw));
+        }
         if let Value::Generator(g) = &aw {
             return match g.state.get() {
                 GenState::Finished => {

@@ -5,7 +5,7 @@ pub mod call;
 pub mod exceptions;
 pub mod frame;
 pub mod generator;
-mod interp;
+pub mod interp;
 pub mod ops;
 
 use crate::bytecode::Code;
@@ -47,6 +47,10 @@ pub struct Vm {
     pub stderr: crate::stdlib::io::Output,
     /// Containers whose repr is being computed (recursive reprs print `[...]`).
     pub repr_stack: Vec<usize>,
+    /// The event loop (asyncio), created on first use.
+    pub event_loop: Option<Box<crate::runtime::EventLoop>>,
+    /// The clock every time read goes through.
+    pub clock: crate::runtime::clock::Clock,
     /// Source files by name, for the source lines of tracebacks.
     pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
 }
@@ -66,6 +70,8 @@ impl Vm {
             stdout: crate::stdlib::io::Output::stdout(),
             stderr: crate::stdlib::io::Output::stderr(),
             repr_stack: Vec::new(),
+            event_loop: None,
+            clock: crate::runtime::clock::Clock::new(false),
             sources: std::collections::HashMap::new(),
         }
     }
