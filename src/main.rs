@@ -1,4 +1,8 @@
+//! The `aio` command. The flags and their handling live in `cli.rs`; the
+//! pipeline itself lives in the library (`aio::run_source`).
+
+mod cli;
+
 fn main() {
-    eprintln!("aio: not built yet");
-    std::process::exit(2);
+    std::process::exit(cli::main());
 }
