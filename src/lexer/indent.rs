@@ -95,13 +95,18 @@ impl<'a> Lexer<'a> {
         self.raw.extras
     }
 
-    fn push(&mut self, start: usize, tok: Tok, end: usize) {
+    fn spanned(&self, start: usize, tok: Tok, end: usize) -> Spanned {
         let base = self.ctx().base;
-        self.pending.push_back((base + start, tok, base + end));
+        (base + start, tok, base + end)
     }
 
-    /// Produces at least one pending token, or finishes.
-    fn advance(&mut self) -> Result<(), SyntaxError> {
+    fn push(&mut self, start: usize, tok: Tok, end: usize) {
+        let t = self.spanned(start, tok, end);
+        self.pending.push_back(t);
+    }
+
+    /// Produces the next token, or queues several in `pending`, or finishes.
+    fn advance(&mut self) -> Result<Option<Spanned>, SyntaxError> {
         if !self.started {
             self.started = true;
             let marker = match self.mode {
@@ -114,18 +119,19 @@ impl<'a> Lexer<'a> {
             if self.mode != Mode::Expr && self.src.starts_with('\u{feff}') {
                 self.raw.bump('\u{feff}'.len_utf8());
             }
-            return Ok(());
+            return Ok(None);
         }
         loop {
             self.check_nul(self.raw.span().end)?;
             if self.at_bol {
                 self.at_bol = false;
                 if self.brackets.is_empty() && self.indentation()? {
-                    return Ok(());
+                    return Ok(None);
                 }
             }
             let Some(res) = self.raw.next() else {
-                return self.eof();
+                self.eof()?;
+                return Ok(None);
             };
             let sp = self.raw.span();
             self.check_nul(sp.end.saturating_sub(1))?;
@@ -142,8 +148,7 @@ impl<'a> Lexer<'a> {
                         continue;
                     }
                     self.line_has_tokens = false;
-                    self.push(sp.start, Tok::Newline, sp.end);
-                    return Ok(());
+                    return Ok(Some(self.spanned(sp.start, Tok::Newline, sp.end)));
                 }
                 Ok(Raw::Backslash) => {
                     self.continuation(sp.end)?;
@@ -171,8 +176,7 @@ impl<'a> Lexer<'a> {
                 Ok(Raw::Close(c)) => self.close(c, sp.start)?,
             };
             self.line_has_tokens = true;
-            self.push(sp.start, tok, sp.end);
-            return Ok(());
+            return Ok(Some(self.spanned(sp.start, tok, sp.end)));
         }
     }
 
@@ -440,7 +444,11 @@ impl Iterator for Lexer<'_> {
             if self.finished {
                 return self.deferred.take().map(Err);
             }
-            let Err(e) = self.advance() else { continue };
+            let e = match self.advance() {
+                Ok(Some(t)) if self.deferred.is_none() => return Some(Ok(t)),
+                Ok(_) => continue,
+                Err(e) => e,
+            };
             // An error CPython's parser raises (a stray character, a bad
             // escape) is held back while the rest of the input is lexed:
             // CPython then tokenizes the rest of the file and reports a

@@ -106,7 +106,11 @@ pub fn lexer_error_wins(err: &SyntaxError, text: &str, parse_error_at: usize) ->
 
 /// All tokens of `text` (at offset 0 of its file), or the first error.
 pub fn tokenize(text: &str, mode: Mode) -> Result<Vec<Spanned>, SyntaxError> {
-    Lexer::new(text, mode, 0).collect()
+    let mut out = Vec::with_capacity(text.len() / 4 + 2);
+    for item in Lexer::new(text, mode, 0) {
+        out.push(item?);
+    }
+    Ok(out)
 }
 
 /// The `aio --dump tokens` view of a file: one token per line, as

@@ -258,13 +258,18 @@ pub fn scan_number(src: &str, start: usize, ctx: Ctx) -> Result<(R<Tok>, usize),
     let text = &src[start..end];
     let tok = match kind {
         Kind::Int(radix) => {
-            let digits: String = text
-                .chars()
-                .skip(if radix == 10 { 0 } else { 2 })
-                .filter(|&c| c != '_')
-                .collect();
+            let digits = &text[if radix == 10 { 0 } else { 2 }..];
+            let digits = if digits.contains('_') {
+                digits.replace('_', "")
+            } else {
+                digits.to_string()
+            };
+            // Most literals fit a u64; BigInt's general parser is slower.
             // The scan guarantees at least one valid digit.
-            let value = BigInt::parse_bytes(digits.as_bytes(), radix).unwrap_or_default();
+            let value = match u64::from_str_radix(&digits, radix) {
+                Ok(v) => BigInt::from(v),
+                Err(_) => BigInt::parse_bytes(digits.as_bytes(), radix).unwrap_or_default(),
+            };
             Tok::Int(value)
         }
         Kind::Float => {
