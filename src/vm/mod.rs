@@ -91,7 +91,7 @@ impl Vm {
         if !matches!(frame.entry, Entry::Init(_)) {
             frame.entry = Entry::Bottom;
         }
-        if self.native_depth > 200 || self.depth >= self.recursion_limit {
+        if self.native_depth > self.recursion_limit || self.depth >= self.recursion_limit {
             return Err(types::recursion_error("maximum recursion depth exceeded"));
         }
         let mut fiber = vec![frame];

@@ -150,7 +150,7 @@ pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::inte
         Resume::Throw(e) => Some(e),
     };
     g.state.set(GenState::Running);
-    if vm.depth + seg.len() > vm.recursion_limit || vm.native_depth > 200 {
+    if vm.depth + seg.len() > vm.recursion_limit || vm.native_depth > vm.recursion_limit {
         *g.frames.borrow_mut() = seg;
         g.state.set(if was_created { GenState::Created } else { GenState::Suspended });
         return Err(types::recursion_error("maximum recursion depth exceeded"));

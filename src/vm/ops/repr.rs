@@ -59,7 +59,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
 
 /// repr(v).
 pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
-    if vm.native_depth > 150 {
+    if vm.native_depth > vm.recursion_limit {
         return Err(types::recursion_error("maximum recursion depth exceeded while getting the repr of an object"));
     }
     Ok(match v {
