@@ -577,8 +577,8 @@ impl Vm {
             Op::SetUpdate(i) => {
                 let it = frame.pop();
                 let set = frame.peek(i as usize - 1).clone();
-                for v in ops::collect_iterable(self, &it)? {
-                    ops::set_add(self, &set, v)?;
+                if let Value::Set(s) = &set {
+                    ops::set_update(self, s, &it)?;
                 }
             }
             Op::DictUpdate(i) | Op::DictMerge(i) => {

@@ -213,6 +213,7 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             };
             format!("<{} object {} at {:#x}>", kind, g.qualname.borrow(), v.ptr().unwrap_or(0))
         }
+        Value::Instance(_) if super::inherited(v, sym::REPR).is_some() => repr(vm, super::base_value(v))?,
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::REPR) {
                 if !matches!(f, Value::Builtin(_)) || i.exc.is_some() || true {
@@ -267,6 +268,14 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.text.clone()),
         Value::Instance(i) => {
+            if let Some(b) = &i.base {
+                if !super::overrides(&i.class, sym::STR) {
+                    if super::overrides(&i.class, sym::REPR) {
+                        return repr(vm, v);
+                    }
+                    return str_of(vm, b);
+                }
+            }
             if let Some(f) = i.class.lookup(sym::STR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
@@ -316,6 +325,12 @@ pub fn ascii_escape(s: &str) -> String {
 /// format(v, spec).
 pub fn format(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
     match v {
+        Value::Instance(_) if super::inherited(v, sym::FORMAT).is_some() => {
+            if spec.is_empty() {
+                return str_of(vm, v);
+            }
+            format(vm, super::base_value(v), spec)
+        }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::FORMAT) {
                 let r = vm.call(&f, &[v.clone(), Value::str(spec)])?;
