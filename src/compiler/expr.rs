@@ -241,14 +241,13 @@ impl<'a, 't> Compiler<'a, 't> {
     fn sequence(&mut self, items: &[Expr], kind: SeqKind) -> CResult {
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
         if kind == SeqKind::Set && !has_star && items.len() > 2 && items.iter().all(is_folded_constant) {
-            // CPython builds a constant frozenset and merges it into a new set; the merge
-            // decides the table layout, so the order of iteration, and must be imitated.
-            self.emit(Op::BuildSet(0));
+            // CPython folds these into a constant frozenset (rebuilt once more when the
+            // compiler merges constants) and merges it into a new set: that decides the
+            // table layout, so the iteration order. The flag asks the VM to do the same.
             for i in items {
                 self.expr(i)?;
             }
-            self.emit(Op::BuildSet(items.len() as u32));
-            self.emit(Op::SetUpdate(1));
+            self.emit(Op::BuildSet(items.len() as u32 | crate::bytecode::op::FOLDED_SET));
             return Ok(());
         }
         if !has_star {

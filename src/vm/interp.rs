@@ -518,9 +518,11 @@ impl Vm {
                 frame.push(Value::list(items));
             }
             Op::BuildSet(n) => {
+                let folded = n & crate::bytecode::op::FOLDED_SET != 0;
+                let n = n & !crate::bytecode::op::FOLDED_SET;
                 let len = frame.stack.len();
                 let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                let set = ops::new_set(self, items, false)?;
+                let set = if folded { ops::new_folded_set(self, items)? } else { ops::new_set(self, items, false)? };
                 fiber.last_mut().expect("frame").push(set);
             }
             Op::BuildMap(n) => {

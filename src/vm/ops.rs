@@ -352,6 +352,19 @@ pub fn new_set(vm: &mut Vm, items: Vec<Value>, frozen: bool) -> PyResult<Value> 
     Ok(Value::Set(set))
 }
 
+/// A set display of constants, as CPython builds it: a frozenset from the items, a
+/// second one from the first's order (the compiler's constant merging), merged
+/// into a new set.
+pub fn new_folded_set(vm: &mut Vm, items: Vec<Value>) -> PyResult<Value> {
+    let first = new_set(vm, items, true)?;
+    let Value::Set(f1) = &first else { return Ok(first) };
+    let order = f1.items.borrow().keys();
+    let second = new_set(vm, order, true)?;
+    let out = Rc::new(SetObj::new(false));
+    set_update(vm, &out, &second)?;
+    Ok(Value::Set(out))
+}
+
 /// Adds to a set (or a script subclass of set).
 pub fn set_add(vm: &mut Vm, set: &Value, v: Value) -> PyResult<()> {
     if let Value::Set(s) = base_value(set) {

@@ -192,7 +192,7 @@ fn split(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             let mut rest = text.trim_start_matches(py_space);
             while !rest.is_empty() {
                 if out.len() == max {
-                    out.push(Value::str(rest.trim_end_matches(py_space)));
+                    out.push(Value::str(rest));
                     break;
                 }
                 let end = rest.find(py_space).unwrap_or(rest.len());
@@ -219,7 +219,7 @@ fn rsplit(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             let mut rest = text.trim_end_matches(py_space);
             while !rest.is_empty() {
                 if out.len() == max {
-                    out.push(Value::str(rest.trim_start_matches(py_space)));
+                    out.push(Value::str(rest));
                     break;
                 }
                 let start = rest.rfind(py_space).map_or(0, |b| {
@@ -319,6 +319,13 @@ fn to_title(c: char, out: &mut String) {
         'Ǉ' | 'ǈ' | 'ǉ' => out.push('ǈ'),
         'Ǌ' | 'ǋ' | 'ǌ' => out.push('ǋ'),
         'Ǳ' | 'ǲ' | 'ǳ' => out.push('ǲ'),
+        'ß' => out.push_str("Ss"),
+        'ﬀ' => out.push_str("Ff"),
+        'ﬁ' => out.push_str("Fi"),
+        'ﬂ' => out.push_str("Fl"),
+        'ﬃ' => out.push_str("Ffi"),
+        'ﬄ' => out.push_str("Ffl"),
+        'ﬅ' | 'ﬆ' => out.push_str("St"),
         _ => out.extend(c.to_uppercase()),
     }
 }
@@ -463,7 +470,7 @@ fn isascii(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn isprintable(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     no_args("isprintable", args)?;
     let s = this_str(args, "isprintable")?;
-    Ok(Value::Bool(s.text.chars().all(|c| c == ' ' || !(c.is_control() || c.is_whitespace() || matches!(c as u32, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f | 0xfeff)))))
+    Ok(Value::Bool(s.text.chars().all(ops::is_printable)))
 }
 
 fn case_check(args: &[Value], name: &str, want_upper: bool) -> PyResult<Value> {
