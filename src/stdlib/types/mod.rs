@@ -2,6 +2,7 @@
 
 pub mod bytes;
 pub mod dict;
+mod dunders;
 mod iters;
 pub mod list;
 pub mod num;
@@ -48,6 +49,7 @@ pub fn register(g: &mut AttrMap) {
     list::register();
     dict::register();
     set::register();
+    dunders::register();
 }
 
 /// The receiver of a method call.

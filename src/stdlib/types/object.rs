@@ -20,6 +20,7 @@ pub fn register(g: &mut AttrMap) {
     def("dir", dir);
     def("id", id);
     def("input", input);
+    def("vars", vars);
     types::with_types(|t| {
         method(&t.object, "__new__", object_new);
         method(&t.object, "__init__", object_init);
@@ -301,6 +302,24 @@ fn dir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         }
     };
     Ok(Value::list(names.into_iter().map(Value::str).collect()))
+}
+
+/// `vars([obj])`: the object's `__dict__` (without an argument: the main module's globals).
+fn vars(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("vars", args, 0, 1)?;
+    match args.first() {
+        Some(v) => ops::getattr(vm, v, sym::DICT).map_err(|e| {
+            if types::exc_is(&e, |t| &t.attribute_error) {
+                types::type_error("vars() argument must have __dict__ attribute")
+            } else {
+                e
+            }
+        }),
+        None => Ok(match &vm.main_module {
+            Some(m) => crate::stdlib::builtins::attrmap_to_dict(&m.globals.borrow()),
+            None => Value::dict(crate::value::Dict::new()),
+        }),
+    }
 }
 
 /// `id(obj)`: the object's address (small ints: their value, which is unique too).

@@ -67,12 +67,37 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
             }
         }
     }
+    if let Some(msg) = sequence_error(op, base_value(a), base_value(b)) {
+        return Err(types::type_error(msg));
+    }
     Err(types::type_error(format!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
         op.symbol(),
         a.type_name(),
         b.type_name()
     )))
+}
+
+/// CPython's wording for `+` and `*` on sequences with the wrong other operand.
+fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
+    let is_seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_));
+    match op {
+        BinOp::Add => match a {
+            Value::Bytes(_) => Some(format!("can't concat {} to bytes", b.type_name())),
+            Value::Str(_) | Value::List(_) | Value::Tuple(_) => {
+                let t = a.type_name();
+                Some(format!("can only concatenate {t} (not \"{}\") to {t}", b.type_name()))
+            }
+            _ => None,
+        },
+        BinOp::Mult if is_seq(a) && !b.is_int() && !is_seq(b) || is_seq(a) && is_seq(b) => {
+            Some(format!("can't multiply sequence by non-int of type '{}'", b.type_name()))
+        }
+        BinOp::Mult if is_seq(b) && !a.is_int() && !matches!(a, Value::Instance(_)) => {
+            Some(format!("can't multiply sequence by non-int of type '{}'", a.type_name()))
+        }
+        _ => None,
+    }
 }
 
 /// `a op= b`: `__iop__` first, then the binary operator. Lists extend in place.
@@ -210,6 +235,18 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
         }
         (Set(x), Set(y)) if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
             crate::stdlib::types::set::binary(vm, op, x, y)?
+        }
+        (Bytes(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), Bytes(x)) if op == BinOp::Mult => {
+            let n = if let Bytes(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0).max(0) as usize;
+            if x.len().saturating_mul(n) > (1 << 32) {
+                return Err(types::memory_error(""));
+            }
+            Value::Bytes(Rc::new(x.repeat(n)))
+        }
+        _ if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+            && (crate::stdlib::types::dict::is_set_view(a) || crate::stdlib::types::dict::is_set_view(b)) =>
+        {
+            crate::stdlib::types::dict::view_binary(vm, op, a, b)?
         }
         (Dict(x), Dict(y)) if op == BinOp::BitOr => {
             let d = Rc::new(std::cell::RefCell::new(x.borrow().clone()));

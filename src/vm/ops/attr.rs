@@ -256,6 +256,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     _ => {}
                 }
             }
+            if !class.is_user && inst.exc.is_none() {
+                // Plain `object()` instances have no __dict__.
+                return Err(no_attribute(obj, name));
+            }
             inst.dict.borrow_mut().insert(name, value);
             Ok(())
         }
@@ -338,6 +342,8 @@ pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, V
             }
         }
         Value::Module(_) | Value::Class(_) => {}
+        // super() objects resolve along the MRO, never through their own type.
+        Value::Native(n) if matches!(&**n, Native::Super { .. }) => {}
         _ => {
             let class = obj.class();
             if let Some(f @ Value::Builtin(_)) = class.lookup(name) {

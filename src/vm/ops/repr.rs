@@ -236,7 +236,18 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             };
             format!("<{} object {} at {:#x}>", kind, g.qualname.borrow(), v.ptr().unwrap_or(0))
         }
-        Value::Instance(_) if super::inherited(v, sym::REPR).is_some() => repr(vm, super::base_value(v))?,
+        Value::Instance(i) if super::inherited(v, sym::REPR).is_some() => match super::base_value(v) {
+            // Subclasses of set and frozenset show their class name.
+            Value::Set(s) => {
+                let items = s.items.borrow().keys();
+                if items.is_empty() {
+                    format!("{}()", i.class.name)
+                } else {
+                    format!("{}({{{}}})", i.class.name, join_reprs(vm, items.iter())?)
+                }
+            }
+            b => repr(vm, b)?,
+        },
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::REPR) {
                 if !matches!(f, Value::Builtin(_)) || i.exc.is_some() || true {
@@ -293,7 +304,7 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Instance(i) => {
             if let Some(b) = &i.base {
                 if !super::overrides(&i.class, sym::STR) {
-                    if super::overrides(&i.class, sym::REPR) {
+                    if super::overrides(&i.class, sym::REPR) || matches!(b, Value::Set(_)) {
                         return repr(vm, v);
                     }
                     return str_of(vm, b);
