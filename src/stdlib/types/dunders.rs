@@ -27,7 +27,10 @@ fn or_not_implemented(r: PyResult<Value>) -> PyResult<Value> {
 
 fn bin(vm: &mut Vm, args: &[Value], op: BinOp, reflected: bool) -> PyResult<Value> {
     arity("expected", &args[1..], 1, 1).map_err(|_| {
-        types::type_error(format!("expected 1 argument, got {}", args.len().saturating_sub(1)))
+        types::type_error(format!(
+            "expected 1 argument, got {}",
+            args.len().saturating_sub(1)
+        ))
     })?;
     let x = recv(args).clone();
     let y = ops::base_value(&args[1]).clone();
@@ -42,10 +45,16 @@ fn cmp(vm: &mut Vm, args: &[Value], op: CmpOp) -> PyResult<Value> {
     arity("expected", &args[1..], 1, 1)?;
     let x = recv(args).clone();
     let y = ops::base_value(&args[1]).clone();
-    if matches!(y, Value::Instance(_)) {
+    if matches!(y, Value::Instance(_)) || !same_kind(&x, &y) {
         return Ok(not_implemented());
     }
     or_not_implemented(ops::compare(vm, op, &x, &y))
+}
+
+/// Whether a builtin comparison applies (numbers with numbers, else the same type).
+fn same_kind(x: &Value, y: &Value) -> bool {
+    let num = |v: &Value| v.is_int() || matches!(v, Value::Float(_));
+    (num(x) && num(y)) || std::mem::discriminant(x) == std::mem::discriminant(y)
 }
 
 macro_rules! binops {
@@ -193,44 +202,126 @@ fn install(class: &Rc<Class>, entries: &[(&'static str, NativeFn)]) {
 
 /// Installs the special methods on the builtin classes.
 pub fn register() {
-    let compare: &[(&'static str, NativeFn)] =
-        &[("__eq__", eq), ("__ne__", ne), ("__lt__", lt), ("__le__", le), ("__gt__", gt), ("__ge__", ge)];
-    let container: &[(&'static str, NativeFn)] =
-        &[("__len__", len), ("__iter__", iter), ("__contains__", contains), ("__repr__", repr)];
+    let compare: &[(&'static str, NativeFn)] = &[
+        ("__eq__", eq),
+        ("__ne__", ne),
+        ("__lt__", lt),
+        ("__le__", le),
+        ("__gt__", gt),
+        ("__ge__", ge),
+    ];
+    let container: &[(&'static str, NativeFn)] = &[
+        ("__len__", len),
+        ("__iter__", iter),
+        ("__contains__", contains),
+        ("__repr__", repr),
+    ];
     let numeric: &[(&'static str, NativeFn)] = &[
-        ("__add__", add), ("__radd__", radd), ("__sub__", sub), ("__rsub__", rsub), ("__mul__", mul),
-        ("__rmul__", rmul), ("__truediv__", truediv), ("__rtruediv__", rtruediv), ("__floordiv__", floordiv),
-        ("__rfloordiv__", rfloordiv), ("__mod__", modulo), ("__rmod__", rmod), ("__pow__", power),
-        ("__rpow__", rpow), ("__neg__", neg), ("__pos__", pos), ("__abs__", abs), ("__bool__", boolean),
-        ("__hash__", hash), ("__repr__", repr), ("__format__", format),
+        ("__add__", add),
+        ("__radd__", radd),
+        ("__sub__", sub),
+        ("__rsub__", rsub),
+        ("__mul__", mul),
+        ("__rmul__", rmul),
+        ("__truediv__", truediv),
+        ("__rtruediv__", rtruediv),
+        ("__floordiv__", floordiv),
+        ("__rfloordiv__", rfloordiv),
+        ("__mod__", modulo),
+        ("__rmod__", rmod),
+        ("__pow__", power),
+        ("__rpow__", rpow),
+        ("__neg__", neg),
+        ("__pos__", pos),
+        ("__abs__", abs),
+        ("__bool__", boolean),
+        ("__hash__", hash),
+        ("__repr__", repr),
+        ("__format__", format),
     ];
     types::with_types(|t| {
         for c in [&t.int, &t.float] {
             install(c, compare);
             install(c, numeric);
         }
-        install(&t.int, &[
-            ("__and__", and), ("__rand__", rand), ("__or__", or), ("__ror__", ror), ("__xor__", xor),
-            ("__rxor__", rxor), ("__lshift__", lshift), ("__rshift__", rshift), ("__invert__", invert),
-        ]);
-        for c in [&t.str_, &t.bytes, &t.tuple, &t.list, &t.dict, &t.set, &t.frozenset] {
+        install(
+            &t.int,
+            &[
+                ("__and__", and),
+                ("__rand__", rand),
+                ("__or__", or),
+                ("__ror__", ror),
+                ("__xor__", xor),
+                ("__rxor__", rxor),
+                ("__lshift__", lshift),
+                ("__rshift__", rshift),
+                ("__invert__", invert),
+            ],
+        );
+        for c in [
+            &t.str_,
+            &t.bytes,
+            &t.tuple,
+            &t.list,
+            &t.dict,
+            &t.set,
+            &t.frozenset,
+        ] {
             install(c, compare);
             install(c, container);
         }
         for c in [&t.str_, &t.bytes, &t.tuple, &t.list] {
-            install(c, &[("__add__", add), ("__mul__", mul), ("__rmul__", rmul), ("__getitem__", getitem)]);
+            install(
+                c,
+                &[
+                    ("__add__", add),
+                    ("__mul__", mul),
+                    ("__rmul__", rmul),
+                    ("__getitem__", getitem),
+                ],
+            );
         }
-        install(&t.str_, &[("__mod__", modulo), ("__str__", str_), ("__format__", format)]);
+        install(
+            &t.str_,
+            &[
+                ("__mod__", modulo),
+                ("__str__", str_),
+                ("__format__", format),
+            ],
+        );
         for c in [&t.str_, &t.bytes, &t.tuple, &t.frozenset] {
             install(c, &[("__hash__", hash)]);
         }
         for c in [&t.list, &t.dict, &t.set] {
             types::set_class_attr(c, "__hash__", Value::None);
         }
-        install(&t.list, &[("__setitem__", setitem), ("__delitem__", delitem), ("__iadd__", iadd)]);
-        install(&t.dict, &[("__getitem__", getitem), ("__setitem__", setitem), ("__delitem__", delitem), ("__or__", or)]);
+        install(
+            &t.list,
+            &[
+                ("__setitem__", setitem),
+                ("__delitem__", delitem),
+                ("__iadd__", iadd),
+            ],
+        );
+        install(
+            &t.dict,
+            &[
+                ("__getitem__", getitem),
+                ("__setitem__", setitem),
+                ("__delitem__", delitem),
+                ("__or__", or),
+            ],
+        );
         for c in [&t.set, &t.frozenset] {
-            install(c, &[("__or__", or), ("__and__", and), ("__sub__", sub), ("__xor__", xor)]);
+            install(
+                c,
+                &[
+                    ("__or__", or),
+                    ("__and__", and),
+                    ("__sub__", sub),
+                    ("__xor__", xor),
+                ],
+            );
         }
     });
 }

@@ -870,10 +870,8 @@ fn round_float(f: f64, n: i64) -> f64 {
         let scaled_num = num * &scale;
         let q = round_big_div(&scaled_num, &den);
         let s = format!("{}e-{}", q, n);
-        return s
-            .parse::<f64>()
-            .unwrap_or(f)
-            .copysign(if q.is_zero() { f } else { 1.0 });
+        let r = s.parse::<f64>().unwrap_or(f);
+        return if q.is_zero() { r.copysign(f) } else { r };
     }
     let (num, den) = match float_ratio_parts(f) {
         Ok(p) => p,
