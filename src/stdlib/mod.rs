@@ -2,16 +2,17 @@
 
 pub mod asyncio;
 pub mod builtins;
-mod builtins_types;
 pub mod exc_group;
 pub mod format;
 pub mod io;
 pub mod percent;
 pub mod pylib;
 pub mod suggest;
+pub mod types;
 
 use crate::value::object::{AttrMap, Module};
-use crate::value::{types, PyResult, Symbol, Value};
+use crate::value::types as vtypes;
+use crate::value::{PyResult, Symbol, Value};
 use crate::vm::generator::Generator;
 use crate::vm::Vm;
 use std::cell::RefCell;
@@ -49,7 +50,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
             return load_source_module(vm, name, filename, text);
         }
     }
-    let e = types::module_not_found_error(format!("No module named '{name}'"));
+    let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     Err(e)
 }
 
@@ -60,10 +61,10 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
         {
             let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
             let ast = crate::parser::parse_module(&src).map_err(|e| {
-                types::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
+                vtypes::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
             })?;
             let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
-                .map_err(|e| types::exc(|t| &t.syntax_error, e.msg))?;
+                .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
             m.globals.borrow_mut().insert(Symbol::new("__name__"), Value::str(name));
@@ -104,5 +105,5 @@ pub fn awaitable_of(_vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
 
 /// `__anext__` of an async generator: arrives with the async runtime.
 pub fn async_gen_anext(_vm: &mut Vm, _g: &Rc<Generator>) -> PyResult<Value> {
-    Err(types::not_implemented_error("async generators need the event loop, which is not built yet"))
+    Err(vtypes::not_implemented_error("async generators need the event loop, which is not built yet"))
 }

@@ -289,6 +289,7 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
         class: class.clone(),
         dict: RefCell::new(AttrMap::default()),
         exc: Some(RefCell::new(ExcData { args, ..Default::default() })),
+        base: None,
     }))
 }
 

@@ -551,9 +551,11 @@ impl Vm {
                 frame.push(Value::list(items));
             }
             Op::BuildSet(n) => {
+                let folded = n & crate::bytecode::op::FOLDED_SET != 0;
+                let n = n & !crate::bytecode::op::FOLDED_SET;
                 let len = frame.stack.len();
                 let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                let set = ops::new_set(self, items, false)?;
+                let set = if folded { ops::new_folded_set(self, items)? } else { ops::new_set(self, items, false)? };
                 fiber.last_mut().expect("frame").push(set);
             }
             Op::BuildMap(n) => {
@@ -610,8 +612,8 @@ impl Vm {
             Op::SetUpdate(i) => {
                 let it = frame.pop();
                 let set = frame.peek(i as usize - 1).clone();
-                for v in ops::collect_iterable(self, &it)? {
-                    ops::set_add(self, &set, v)?;
+                if let Value::Set(s) = &set {
+                    ops::set_update(self, s, &it)?;
                 }
             }
             Op::DictUpdate(i) | Op::DictMerge(i) => {

@@ -1,7 +1,7 @@
 //! Attributes and items: `obj.name`, `obj[key]`, and their store/delete forms.
 
 use super::super::Vm;
-use super::{bind, dict_get, dict_remove, dict_set, new_iter};
+use super::{base_value, bind, dict_get, dict_remove, dict_set, inherited, new_iter};
 use crate::value::intern::sym;
 use crate::value::object::{Class, IterState, Native, Slice};
 use crate::value::{types, PyResult, Symbol, Value};
@@ -256,6 +256,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     _ => {}
                 }
             }
+            if !class.is_user && inst.exc.is_none() {
+                // Plain `object()` instances have no __dict__.
+                return Err(no_attribute(obj, name));
+            }
             inst.dict.borrow_mut().insert(name, value);
             Ok(())
         }
@@ -338,6 +342,8 @@ pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, V
             }
         }
         Value::Module(_) | Value::Class(_) => {}
+        // super() objects resolve along the MRO, never through their own type.
+        Value::Native(n) if matches!(&**n, Native::Super { .. }) => {}
         _ => {
             let class = obj.class();
             if let Some(f @ Value::Builtin(_)) = class.lookup(name) {
@@ -364,6 +370,7 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(types::index_error(format!("cannot fit 'int' into an index-sized integer"))),
+        Value::Instance(_) if inherited(v, sym::INDEX).is_some() => index_of(vm, base_value(v), what),
         Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
             let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
             let r = vm.call(&f, &[v.clone()])?;
@@ -462,6 +469,15 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
             None => Err(types::key_error(key.clone())),
         },
         Value::Instance(i) => {
+            if let Some(b) = inherited(obj, sym::GETITEM) {
+                if let Value::Dict(d) = b {
+                    return match dict_get(vm, d, key)? {
+                        Some(v) => Ok(v),
+                        None => dict_missing(vm, obj, key),
+                    };
+                }
+                return getitem(vm, b, key);
+            }
             if let Some(f) = i.class.lookup(sym::GETITEM) {
                 return vm.call(&f, &[obj.clone(), key.clone()]);
             }
@@ -479,6 +495,16 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
         }
         _ => Err(not_subscriptable(obj)),
     }
+}
+
+/// A key missing from a dict subclass: its `__missing__`, else KeyError.
+pub fn dict_missing(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
+    if let Value::Instance(i) = obj {
+        if let Some(f) = i.class.lookup(sym::MISSING) {
+            return vm.call(&f, &[obj.clone(), key.clone()]);
+        }
+    }
+    Err(types::key_error(key.clone()))
 }
 
 fn not_subscriptable(obj: &Value) -> Value {
@@ -522,6 +548,7 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
                 step: r.step * c,
             })))
         }
+        Value::Instance(_) if inherited(obj, sym::GETITEM).is_some() => get_slice(vm, base_value(obj), s),
         Value::Instance(i) => match i.class.lookup(sym::GETITEM) {
             Some(f) => vm.call(&f, &[obj.clone(), Value::native(Native::Slice(Slice {
                 start: s.start.clone(),
@@ -575,6 +602,7 @@ pub fn setitem(vm: &mut Vm, obj: &Value, key: Value, value: Value) -> PyResult<(
             }
         }
         Value::Dict(d) => dict_set(vm, d, key, value),
+        Value::Instance(_) if inherited(obj, sym::SETITEM).is_some() => setitem(vm, base_value(obj), key, value),
         Value::Instance(i) => match i.class.lookup(sym::SETITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key, value])?;
@@ -621,6 +649,7 @@ pub fn delitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<()> {
             Some(_) => Ok(()),
             None => Err(types::key_error(key.clone())),
         },
+        Value::Instance(_) if inherited(obj, sym::DELITEM).is_some() => delitem(vm, base_value(obj), key),
         Value::Instance(i) => match i.class.lookup(sym::DELITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key.clone()])?;
