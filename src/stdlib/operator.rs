@@ -252,6 +252,28 @@ fn length_hint(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Err(e) if !types::exc_is(&e, |t| &t.type_error) => return Err(e),
         Err(_) => {}
     }
+    if let Value::Native(n) = &args[0] {
+        if let crate::value::object::Native::Iter(state, _) = &**n {
+            use crate::value::object::IterState;
+            let left = match &*state.borrow() {
+                IterState::List { list, index } => {
+                    Some(list.borrow().len().saturating_sub(*index) as i64)
+                }
+                IterState::Tuple { items, index } => {
+                    Some(items.len().saturating_sub(*index) as i64)
+                }
+                IterState::Seq { items, index } | IterState::Reversed { items, index } => {
+                    Some(items.len().saturating_sub(*index) as i64)
+                }
+                IterState::Range { remaining, .. } => Some((*remaining).max(0)),
+                IterState::Exhausted => Some(0),
+                _ => None,
+            };
+            if let Some(n) = left {
+                return Ok(Value::Int(n));
+            }
+        }
+    }
     if let Some(f) = args[0].class().lookup(Symbol::new("__length_hint__")) {
         let r = vm.call(&f, &[args[0].clone()])?;
         return Ok(r);

@@ -217,9 +217,16 @@ fn path_join(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             "join() missing 1 required positional argument: 'a'",
         ));
     }
-    let mut path = path_arg(&args[0], "join")?;
+    let join_arg = |v: &Value| match v {
+        Value::Str(s) => Ok(s.text.clone()),
+        other => Err(types::type_error(format!(
+            "join() argument must be str, bytes, or os.PathLike object, not '{}'",
+            other.type_name()
+        ))),
+    };
+    let mut path = join_arg(&args[0])?;
     for b in &args[1..] {
-        let b = path_arg(b, "join")?;
+        let b = join_arg(b)?;
         if b.starts_with('/') {
             path = b;
         } else if path.is_empty() || path.ends_with('/') {
