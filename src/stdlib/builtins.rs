@@ -139,24 +139,37 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Some(Value::Str(s)) => s.text.clone(),
         Some(other) => return Err(types::type_error(format!("end must be None or a string, not {}", other.type_name()))),
     };
-    let mut out = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep);
+    let file = match kwarg(kwargs, "file") {
+        Some(Value::None) | None => super::sys::current_stdout(vm),
+        Some(f) => f.clone(),
+    };
+    let flush = match kwarg(kwargs, "flush") {
+        Some(v) => ops::truthy(vm, v)?,
+        None => false,
+    };
+    if super::sys::std_streams().0.is(&file) || super::sys::std_streams().1.is(&file) {
+        let mut out = String::new();
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&sep);
+            }
+            out.push_str(&ops::str_of(vm, a)?);
         }
-        out.push_str(&ops::str_of(vm, a)?);
-    }
-    out.push_str(&end);
-    let to_stderr = matches!(kwarg(kwargs, "file"), Some(Value::Str(s)) if s.text == "<stderr>")
-        || matches!(kwarg(kwargs, "file"), Some(Value::Native(_)));
-    if to_stderr {
-        vm.stdout.flush();
-        vm.stderr.write_str(&out);
+        out.push_str(&end);
+        super::sys::write_to(vm, &file, &out)?;
     } else {
-        vm.stdout.write_str(&out);
-        if matches!(kwarg(kwargs, "flush"), Some(Value::Bool(true))) {
-            vm.stdout.flush();
+        // Any object with a write method: one call per piece, as CPython makes them.
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                super::sys::write_to(vm, &file, &sep)?;
+            }
+            let s = ops::str_of(vm, a)?;
+            super::sys::write_to(vm, &file, &s)?;
         }
+        super::sys::write_to(vm, &file, &end)?;
+    }
+    if flush {
+        super::sys::flush(vm, &file)?;
     }
     Ok(Value::None)
 }

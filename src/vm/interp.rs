@@ -164,7 +164,7 @@ impl Vm {
             frame.awaiting = false;
             if first {
                 if !reraise {
-                    exceptions::set_context(&exc, frame_handled(fiber));
+                    exceptions::set_context(&exc, frame_handled(fiber).or_else(|| self.handled_base.clone()));
                     let frame = fiber.last_mut()?;
                     exceptions::add_traceback(&exc, &frame.code, frame.line());
                 }
@@ -824,7 +824,7 @@ impl Vm {
             }
             Op::Raise(n) => {
                 return match n {
-                    0 => match frame_handled(fiber) {
+                    0 => match frame_handled(fiber).or_else(|| self.handled_base.clone()) {
                         Some(e) => Ok(Flow::Reraise(e)),
                         None => Err(types::runtime_error("No active exception to reraise")),
                     },
@@ -873,9 +873,14 @@ impl Vm {
             }
             Op::ImportName(i) => {
                 let name = frame.code.names[i as usize];
-                let _fromlist = frame.pop();
+                let fromlist = frame.pop();
                 let _level = frame.pop();
-                let m = crate::stdlib::import_module(self, &name.text())?;
+                let text = name.text();
+                let mut m = crate::stdlib::import_module(self, &text)?;
+                // `import a.b` binds `a`: the statement gets the top-level package.
+                if let (Some((top, _)), true) = (text.split_once('.'), fromlist.is_none()) {
+                    m = crate::stdlib::import_module(self, top)?;
+                }
                 fiber.last_mut().expect("frame").push(m);
             }
             Op::ImportFrom(i) => {
@@ -952,6 +957,10 @@ impl Vm {
         args: Vec<Value>,
         kwargs: Vec<(Symbol, Value)>,
     ) -> PyResult<Flow> {
+        if !matches!(func, Value::Function(_)) {
+            // Natives cannot see the fiber: record what sys.exc_info() must report.
+            self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+        }
         match call::prepare_call(self, func, args, kwargs)? {
             Prepared::Done(v) => {
                 fiber.last_mut().expect("frame").push(v);

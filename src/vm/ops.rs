@@ -639,7 +639,21 @@ pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResul
             }
             _ => Ok(attr.clone()),
         },
+        // A descriptor defined by a script (functools.cached_property, ...).
+        Value::Instance(i) => match i.class.lookup(sym::GET) {
+            Some(get) => vm.call(&get, &[attr.clone(), obj.clone(), Value::Class(class.clone())]),
+            None => Ok(attr.clone()),
+        },
         _ => Ok(attr.clone()),
+    }
+}
+
+/// True for a script object whose class defines `__set__` or `__delete__`: a data
+/// descriptor, which takes precedence over the instance `__dict__`.
+pub fn is_data_descriptor(v: &Value) -> bool {
+    match v {
+        Value::Instance(i) => i.class.lookup(sym::SET).is_some() || i.class.lookup(sym::DELETE).is_some(),
+        _ => false,
     }
 }
 

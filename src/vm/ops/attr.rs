@@ -19,6 +19,9 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                     return bind(vm, class_attr.clone().unwrap_or(Value::None), obj, &class);
                 }
             }
+            if let Some(d) = class_attr.as_ref().filter(|d| super::is_data_descriptor(d)) {
+                return bind(vm, d.clone(), obj, &class);
+            }
             if let Some(v) = inst.dict.borrow().get(&name) {
                 return Ok(v.clone());
             }
@@ -158,6 +161,10 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
                 }))),
                 _ => Ok(v.clone()),
             },
+            Value::Instance(i) => match i.class.lookup(sym::GET) {
+                Some(get) => vm.call(&get, &[v.clone(), Value::None, Value::Class(c.clone())]),
+                None => Ok(v.clone()),
+            },
             _ => Ok(v),
         };
     }
@@ -225,6 +232,14 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     }
                     vm.call(fset, &[obj.clone(), value])?;
                     return Ok(());
+                }
+            }
+            if let Some(d) = class.lookup(name).filter(super::is_data_descriptor) {
+                if let Value::Instance(di) = &d {
+                    if let Some(set) = di.class.lookup(sym::SET) {
+                        vm.call(&set, &[d.clone(), obj.clone(), value])?;
+                        return Ok(());
+                    }
                 }
             }
             if let Some(sa) = class.lookup(sym::SETATTR) {

@@ -161,7 +161,9 @@ pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::inte
     }
     vm.depth += seg.len();
     vm.native_depth += 1;
+    let saved = vm.enter_nested();
     let halt = vm.run_resumed(&mut seg, throw);
+    vm.leave_nested(saved);
     vm.native_depth -= 1;
     match halt {
         super::super::Halt::Yield(v) => {
