@@ -9,6 +9,7 @@ pub mod compiler;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod runtime;
 pub mod source;
 pub mod stdlib;
 pub mod value;
@@ -49,6 +50,7 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.clock = runtime::clock::Clock::new(opts.clock);
     run_in(&mut vm, src)
 }
 
@@ -63,6 +65,7 @@ pub struct Captured {
 /// Runs a program with stdout and stderr kept in memory (the test harness's entry point).
 pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.clock = runtime::clock::Clock::new(opts.clock);
     vm.stdout = stdlib::io::Output::capture();
     vm.stderr = stdlib::io::Output::capture();
     let status = run_in(&mut vm, src);

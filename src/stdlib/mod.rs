@@ -4,9 +4,13 @@ pub mod builtins;
 mod builtins_types;
 pub mod exc_group;
 pub mod format;
+pub mod generators;
 pub mod io;
 pub mod percent;
 pub mod pylib;
+mod random;
+pub mod random_core;
+mod time;
 pub mod suggest;
 
 use crate::value::object::{AttrMap, Module};
@@ -28,6 +32,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let module = match name {
         "sys" => Some(sys_module(vm)),
+        "random" => Some(random::module(vm)),
+        "time" => Some(time::module(vm)),
         _ => None,
     };
     if let Some(m) = module {

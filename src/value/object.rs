@@ -213,6 +213,9 @@ pub enum Native {
     Cell(CellRef),
     NotImplemented,
     Ellipsis,
+    /// An instance of a library class implemented in Rust (`random.Random`): its class
+    /// (for methods, `type()` and reprs) and its Rust state, which the methods downcast.
+    Object { class: Rc<Class>, payload: Box<dyn std::any::Any> },
 }
 
 impl Function {

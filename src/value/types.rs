@@ -163,6 +163,11 @@ pub fn class_of(v: &Value) -> Rc<Class> {
     if let Value::Class(_) = v {
         return with_types(|t| t.type_.clone());
     }
+    if let Value::Native(n) = v {
+        if let Native::Object { class, .. } = &**n {
+            return class.clone();
+        }
+    }
     with_types(|t| {
         match v {
             Value::Undef | Value::None => &t.none_type,
@@ -201,6 +206,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                 Native::Code(_) | Native::Cell(_) => &t.code,
                 Native::NotImplemented => &t.not_implemented_type,
                 Native::Ellipsis => &t.ellipsis,
+                Native::Object { .. } => unreachable!("handled above"),
             },
             Value::Instance(_) | Value::Class(_) => unreachable!("handled above"),
         }

@@ -8,6 +8,8 @@ pub mod generator;
 mod interp;
 pub mod ops;
 
+pub use interp::Resume;
+
 use crate::bytecode::Code;
 use crate::value::object::Module;
 use crate::value::{types, PyResult, Value};
@@ -49,6 +51,8 @@ pub struct Vm {
     pub repr_stack: Vec<usize>,
     /// Source files by name, for the source lines of tracebacks.
     pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
+    /// The one clock (real or virtual) that `time` and the event loop read.
+    pub clock: crate::runtime::clock::Clock,
 }
 
 impl Vm {
@@ -67,6 +71,7 @@ impl Vm {
             stderr: crate::stdlib::io::Output::stderr(),
             repr_stack: Vec::new(),
             sources: std::collections::HashMap::new(),
+            clock: crate::runtime::clock::Clock::default(),
         }
     }
 

@@ -26,6 +26,10 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 if let Some(v) = exception_attr(exc, name) {
                     return Ok(v);
                 }
+                // StopIteration.value: the generator's return value (its first argument).
+                if &*name.text() == "value" && types::exc_is(obj, |t| &t.stop_iteration) {
+                    return Ok(exc.borrow().args.first().cloned().unwrap_or(Value::None));
+                }
             }
             if name == sym::DICT {
                 let d = crate::stdlib::builtins::attrmap_to_dict(&inst.dict.borrow());
@@ -175,6 +179,12 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
+        // A class without annotations gets an empty dict on first access, as in CPython.
+        "__annotations__" if c.is_user => {
+            let d = Value::dict(crate::value::Dict::new());
+            c.dict.borrow_mut().insert(name, d.clone());
+            Ok(d)
+        }
         _ => {
             let _ = vm;
             Err(types::attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)))
@@ -338,6 +348,8 @@ pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, V
             }
         }
         Value::Module(_) | Value::Class(_) => {}
+        // `super()` resolves through the MRO, never through the `super` type's own methods.
+        Value::Native(n) if matches!(&**n, Native::Super { .. }) => {}
         _ => {
             let class = obj.class();
             if let Some(f @ Value::Builtin(_)) = class.lookup(name) {
