@@ -89,6 +89,7 @@ pub fn make_module() -> Rc<Module> {
         def("quit", sys_exit);
         super::builtins_types::register(&mut g);
         super::generators::register();
+        super::aioutil::register();
     }
     types::with_types(|t| {
         let mut g = m.globals.borrow_mut();

@@ -1,5 +1,6 @@
 //! The standard library: builtins and modules, one file per module.
 
+mod aioutil;
 pub mod builtins;
 mod builtins_types;
 pub mod exc_group;
@@ -34,6 +35,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "sys" => Some(sys_module(vm)),
         "random" => Some(random::module(vm)),
         "time" => Some(time::module(vm)),
+        "_aio" => Some(aioutil::module(vm)),
         _ => None,
     };
     if let Some(m) = module {

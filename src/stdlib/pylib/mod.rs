@@ -4,6 +4,9 @@
 /// The source of a library module written in aio, if there is one.
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
+        "collections" => include_str!("collections.aio"),
+        "dataclasses" => include_str!("dataclasses.aio"),
+        "contextlib" => include_str!("contextlib.aio"),
         _ => return None,
     })
 }

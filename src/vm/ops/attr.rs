@@ -225,6 +225,14 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
     match obj {
         Value::Instance(inst) => {
             let class = inst.class.clone();
+            // A script `__setattr__` sees every store, properties included (as in CPython,
+            // where only object.__setattr__ consults data descriptors).
+            if let Some(sa) = class.lookup(sym::SETATTR) {
+                if !matches!(sa, Value::Builtin(_)) {
+                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = class.lookup(name) {
                 if let Native::Property { fset, .. } = &*n {
                     if fset.is_none() {
@@ -234,12 +242,6 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                         )));
                     }
                     vm.call(fset, &[obj.clone(), value])?;
-                    return Ok(());
-                }
-            }
-            if let Some(sa) = class.lookup(sym::SETATTR) {
-                if !matches!(sa, Value::Builtin(_)) {
-                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
                     return Ok(());
                 }
             }
@@ -309,6 +311,12 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
 pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
+            if let Some(da) = inst.class.lookup(sym::DELATTR) {
+                if !matches!(da, Value::Builtin(_)) {
+                    vm.call(&da, &[obj.clone(), Value::str(name.text().to_string())])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = inst.class.lookup(name) {
                 if let Native::Property { fdel, .. } = &*n {
                     if !fdel.is_none() {
