@@ -241,6 +241,12 @@ fn fill_dict(vm: &mut Vm, d: &std::cell::RefCell<Dict>, src: &Value) -> PyResult
     if let Value::Dict(_) = src {
         return ops::dict_update(vm, d, src, false);
     }
+    // Any object with keys() is a mapping (CPython's PyDict_Merge rule).
+    if let Value::Instance(i) = src {
+        if i.class.lookup(Symbol::new("keys")).is_some() {
+            return ops::dict_update(vm, d, src, false);
+        }
+    }
     for (i, item) in ops::collect_iterable(vm, src)?.into_iter().enumerate() {
         let pair = ops::collect_iterable(vm, &item).map_err(|_| {
             types::type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))

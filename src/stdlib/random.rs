@@ -777,10 +777,11 @@ fn triangular(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         None | Some(Value::None) => None,
         Some(v) => Some(real(vm, v)?),
     };
-    let r = state(me)?
-        .borrow_mut()
-        .triangular(low, high, mode)
-        .map_err(raise)?;
+    let r = state(me)?.borrow_mut().triangular(low, high, mode).map_err(raise)?;
+    if mode.is_some() && high - low == 0.0 {
+        // CPython returns `low` itself (an int stays an int) when the width is zero.
+        return Ok(slots[0].clone().unwrap_or(Value::Float(0.0)));
+    }
     Ok(Value::Float(r))
 }
 
