@@ -52,7 +52,7 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
-        vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
+        vm.clock = runtime::clock::Clock::new(opts.clock);
         run_in(&mut vm, &src)
     })
 }
@@ -84,7 +84,7 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     let (src, opts) = (src.clone(), opts.clone());
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
-        vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
+        vm.clock = runtime::clock::Clock::new(opts.clock);
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = run_in(&mut vm, &src);

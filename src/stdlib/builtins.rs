@@ -89,6 +89,8 @@ pub fn make_module() -> Rc<Module> {
         def("quit", sys_exit);
         super::types::register(&mut g);
         super::exc_group::register();
+        super::generators::register();
+        super::aioutil::register();
     }
     types::with_types(|t| {
         let mut g = m.globals.borrow_mut();
@@ -252,6 +254,18 @@ fn iter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("next", args, 1, 2)?;
+    // A generator's return value travels in the StopIteration.
+    if let Value::Generator(g) = &args[0] {
+        if g.kind == crate::vm::generator::GenKind::Generator {
+            return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
+                ops::GenOutcome::Yielded(v) => Ok(v),
+                ops::GenOutcome::Returned(v) => match args.get(1) {
+                    Some(d) => Ok(d.clone()),
+                    None => Err(types::stop_iteration(v)),
+                },
+            };
+        }
+    }
     match ops::iter_next(vm, &args[0]) {
         Ok(Some(v)) => Ok(v),
         Ok(None) => match args.get(1) {

@@ -1,12 +1,17 @@
 //! The standard library: builtins and modules, one file per module.
 
+pub mod aioutil;
 pub mod asyncio;
 pub mod builtins;
 pub mod exc_group;
 pub mod format;
+pub mod generators;
 pub mod io;
 pub mod percent;
 pub mod pylib;
+mod random;
+pub mod random_core;
+mod time;
 pub mod suggest;
 pub mod json;
 pub mod math;
@@ -54,6 +59,9 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "os" => Some(os::module(vm)),
         "operator" => Some(operator::module(vm)),
         "traceback" => Some(traceback::module(vm)),
+        "random" => Some(random::module(vm)),
+        "time" => Some(time::module(vm)),
+        "_aio" => Some(aioutil::module(vm)),
         _ => None,
     };
     if let Some(m) = module {

@@ -224,6 +224,9 @@ pub enum Native {
     Handle(Rc<crate::runtime::Handle>),
     NotImplemented,
     Ellipsis,
+    /// An instance of a library class implemented in Rust (`random.Random`): its class
+    /// (for methods, `type()` and reprs) and its Rust state, which the methods downcast.
+    Object { class: Rc<Class>, payload: Box<dyn std::any::Any> },
 }
 
 impl Function {

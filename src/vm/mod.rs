@@ -8,6 +8,8 @@ pub mod generator;
 pub mod interp;
 pub mod ops;
 
+pub use interp::Resume;
+
 use crate::bytecode::Code;
 use crate::value::object::Module;
 use crate::value::{types, PyResult, Value};
@@ -80,7 +82,7 @@ impl Vm {
             repr_stack: Vec::new(),
             frame_pool: Vec::new(),
             event_loop: None,
-            clock: crate::runtime::clock::Clock::new(false),
+            clock: crate::runtime::clock::Clock::default(),
             sources: std::collections::HashMap::new(),
             native_handled: None,
             handled_base: None,

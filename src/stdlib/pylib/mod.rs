@@ -7,6 +7,9 @@ pub fn source(name: &str) -> Option<&'static str> {
         "functools" => include_str!("functools.aio"),
         "itertools" => include_str!("itertools.aio"),
         "typing" => include_str!("typing.aio"),
+        "collections" => include_str!("collections.aio"),
+        "dataclasses" => include_str!("dataclasses.aio"),
+        "contextlib" => include_str!("contextlib.aio"),
         _ => return None,
     })
 }

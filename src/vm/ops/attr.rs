@@ -29,6 +29,10 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 if let Some(v) = exception_attr(exc, name) {
                     return Ok(v);
                 }
+                // StopIteration.value: the generator's return value (its first argument).
+                if &*name.text() == "value" && types::exc_is(obj, |t| &t.stop_iteration) {
+                    return Ok(exc.borrow().args.first().cloned().unwrap_or(Value::None));
+                }
             }
             if name == sym::DICT {
                 let d = crate::stdlib::builtins::attrmap_to_dict(&inst.dict.borrow());
@@ -182,6 +186,12 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
+        // A class without annotations gets an empty dict on first access, as in CPython.
+        "__annotations__" if c.is_user => {
+            let d = Value::dict(crate::value::Dict::new());
+            c.dict.borrow_mut().insert(name, d.clone());
+            Ok(d)
+        }
         _ => {
             let _ = vm;
             Err(types::attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)))
@@ -222,6 +232,14 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
     match obj {
         Value::Instance(inst) => {
             let class = inst.class.clone();
+            // A script `__setattr__` sees every store, properties included (as in CPython,
+            // where only object.__setattr__ consults data descriptors).
+            if let Some(sa) = class.lookup(sym::SETATTR) {
+                if !matches!(sa, Value::Builtin(_)) {
+                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = class.lookup(name) {
                 if let Native::Property { fset, .. } = &*n {
                     if fset.is_none() {
@@ -240,12 +258,6 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                         vm.call(&set, &[d.clone(), obj.clone(), value])?;
                         return Ok(());
                     }
-                }
-            }
-            if let Some(sa) = class.lookup(sym::SETATTR) {
-                if !matches!(sa, Value::Builtin(_)) {
-                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
-                    return Ok(());
                 }
             }
             if let Some(exc) = &inst.exc {
@@ -318,6 +330,12 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
 pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
+            if let Some(da) = inst.class.lookup(sym::DELATTR) {
+                if !matches!(da, Value::Builtin(_)) {
+                    vm.call(&da, &[obj.clone(), Value::str(name.text().to_string())])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = inst.class.lookup(name) {
                 if let Native::Property { fdel, .. } = &*n {
                     if !fdel.is_none() {
@@ -357,7 +375,7 @@ pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, V
             }
         }
         Value::Module(_) | Value::Class(_) => {}
-        // super() objects resolve along the MRO, never through their own type.
+        // `super()` resolves through the MRO, never through the `super` type's own methods.
         Value::Native(n) if matches!(&**n, Native::Super { .. }) => {}
         _ => {
             let class = obj.class();
