@@ -291,10 +291,7 @@ fn dump(stage: DumpStage, src: &SourceFile) -> i32 {
         DumpStage::Tokens => aio::lexer::dump_tokens(src),
         DumpStage::Ast => aio::parser::parse_module(src)
             .map(|module| aio::parser::dump::dump_module(&module, src)),
-        DumpStage::Code => {
-            eprintln!("aio: --dump code is not built yet (there is no compiler)");
-            return EXIT_USAGE;
-        }
+        DumpStage::Code => aio::dump_code(src),
     };
     match result {
         Ok(text) => {

@@ -4,48 +4,119 @@
 //! (`compiler`, `bytecode`) -> a stackless VM (`vm`) driven by a scheduler (`runtime`).
 
 pub mod ast;
+pub mod bytecode;
+pub mod compiler;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod runtime;
 pub mod source;
+pub mod stdlib;
+pub mod value;
+pub mod vm;
 
 use source::SourceFile;
+use std::rc::Rc;
 
-/// Which clock the scheduler reads time from.
+/// Which clock the runtime reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClockMode {
-    /// Wall-clock time: `asyncio.sleep(1)` takes a second.
+    /// Wall-clock time (the default for `aio FILE`).
     #[default]
     Real,
-    /// Virtual time: when nothing can run, the clock jumps to the next timer.
+    /// Virtual time: the clock jumps to the next timer when nothing else can run.
     Virtual,
 }
 
-/// How the command line asks for a program to be run.
+/// How to run a program.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// The scheduler's clock (`--clock`, `AIO_CLOCK`).
     pub clock: ClockMode,
-    /// The program's `sys.argv`, its first item the script name.
+    /// The script's `sys.argv` (the script name first).
     pub argv: Vec<String>,
 }
 
-/// Runs a program from source to exit: parse, compile, execute.
-///
-/// Errors (syntax errors, uncaught exceptions) are printed to stderr in
-/// CPython's layout here, so that every caller reports them the same way.
-/// Returns the process exit status.
+/// Parses and compiles a program to its module code object.
+pub fn compile_source(src: &SourceFile) -> Result<Rc<bytecode::Code>, diag::SyntaxError> {
+    let module = parser::parse_module(src)?;
+    compiler::compile_module(&module, src, compiler::Mode::File)
+}
+
+/// The disassembly behind `aio --dump code`.
+pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
+    Ok(bytecode::disasm::disassemble(&*compile_source(src)?))
+}
+
+/// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
-    let _ = opts;
-    match parser::parse_module(src) {
-        Err(err) => {
-            eprint!("{}", err.render(src));
-            1
+    let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
+    run_in(&mut vm, src)
+}
+
+/// What a captured run printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+/// Runs a program with stdout and stderr kept in memory (the test harness's entry point).
+pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
+    let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
+    vm.stdout = stdlib::io::Output::capture();
+    vm.stderr = stdlib::io::Output::capture();
+    let status = run_in(&mut vm, src);
+    Captured { stdout: vm.stdout.take_captured(), stderr: vm.stderr.take_captured(), status }
+}
+
+fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
+    let code = match compile_source(src) {
+        Ok(code) => code,
+        Err(e) => {
+            vm.stderr.write_str(&e.render(src));
+            return 1;
         }
-        Ok(_module) => {
-            // Placeholder until the compiler and VM exist.
-            eprintln!("aio: execution is not built yet");
-            2
-        }
+    };
+    vm.script_dir = std::path::Path::new(&src.name).parent().map(|p| p.to_path_buf());
+    vm.sources.insert(src.name.clone(), Rc::new(src.clone()));
+    let main = stdlib::new_module("__main__");
+    {
+        let mut g = main.globals.borrow_mut();
+        g.insert(value::Symbol::new("__name__"), value::Value::str("__main__"));
+        g.insert(value::Symbol::new("__file__"), value::Value::str(src.name.clone()));
+        g.insert(value::Symbol::new("__doc__"), value::Value::None);
     }
+    vm.main_module = Some(main.clone());
+    let result = vm.run_module(code, main);
+    let status = match result {
+        Ok(_) => 0,
+        Err(exc) => exit_status_for(vm, &exc),
+    };
+    vm.stdout.flush();
+    vm.stderr.flush();
+    status
+}
+
+/// Reports an uncaught exception (or SystemExit) and gives the exit status.
+fn exit_status_for(vm: &mut vm::Vm, exc: &value::Value) -> i32 {
+    use value::types;
+    vm.stdout.flush();
+    if types::exc_is(exc, |t| &t.system_exit) {
+        let args = vm::exceptions::exc_args(exc);
+        return match args.first() {
+            None | Some(value::Value::None) => 0,
+            Some(v) if v.is_int() => v.as_i64().map(|i| i as i32).unwrap_or(1),
+            Some(v) => {
+                let s = vm::ops::str_of(vm, v).unwrap_or_default();
+                vm.stderr.write_str(&format!("{s}\n"));
+                1
+            }
+        };
+    }
+    let text = vm::exceptions::format_exception(vm, exc);
+    vm.stderr.write_str(&text);
+    1
 }

@@ -1,0 +1,296 @@
+//! The event loop: a FIFO of ready callbacks and a timer heap, run the way
+//! CPython's BaseEventLoop._run_once runs them, so output order matches.
+
+pub mod clock;
+pub mod future;
+pub mod task;
+
+use crate::value::object::Native;
+use crate::value::{types, PyResult, Value};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+use std::rc::Rc;
+
+pub use task::TaskData;
+
+/// Work queued on the loop.
+#[derive(Clone)]
+pub enum Callback {
+    /// Run a task's next step, optionally throwing an exception into it.
+    Step { task: Value, exc: Option<Value> },
+    /// A task's awaited future completed.
+    Wakeup { task: Value, future: Value },
+    /// Call a script callable with arguments.
+    Call { func: Value, args: Vec<Value> },
+    /// asyncio.sleep's timer: finish the future unless it was cancelled.
+    SetResultUnlessCancelled { future: Value, value: Value },
+    /// run_until_complete's done callback: stop after this iteration.
+    StopLoop,
+}
+
+/// A scheduled callback that can be cancelled (asyncio.Handle / TimerHandle).
+pub struct Handle {
+    pub cancelled: Cell<bool>,
+    pub callback: RefCell<Option<Callback>>,
+    pub when: f64,
+    pub timer: bool,
+}
+
+struct TimerEntry {
+    when: f64,
+    seq: u64,
+    handle: Rc<Handle>,
+}
+
+impl PartialEq for TimerEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.when == other.when && self.seq == other.seq
+    }
+}
+impl Eq for TimerEntry {}
+impl PartialOrd for TimerEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for TimerEntry {
+    /// Reversed so the BinaryHeap pops the earliest deadline, then the oldest timer.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.when.total_cmp(&self.when).then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// One entry of the ready queue: a callback, cancellable through its handle.
+struct Ready {
+    handle: Option<Rc<Handle>>,
+    callback: Callback,
+}
+
+/// The event loop's state.
+pub struct EventLoop {
+    ready: VecDeque<Ready>,
+    timers: BinaryHeap<TimerEntry>,
+    seq: u64,
+    pub stopping: bool,
+    pub running: bool,
+    pub closed: bool,
+    /// The task whose step is running.
+    pub current_task: Option<Value>,
+    /// Every task created on this loop, in creation order (done ones pruned lazily).
+    pub tasks: Vec<Value>,
+    pub debug: bool,
+}
+
+impl EventLoop {
+    pub fn new() -> EventLoop {
+        EventLoop {
+            ready: VecDeque::new(),
+            timers: BinaryHeap::new(),
+            seq: 0,
+            stopping: false,
+            running: false,
+            closed: false,
+            current_task: None,
+            tasks: Vec::new(),
+            debug: false,
+        }
+    }
+
+    /// Tasks not yet done.
+    pub fn pending_tasks(&self) -> Vec<Value> {
+        self.tasks.iter().filter(|t| future::future_of(t).is_some_and(|f| !f.done())).cloned().collect()
+    }
+}
+
+impl Default for EventLoop {
+    fn default() -> Self {
+        EventLoop::new()
+    }
+}
+
+/// The global count behind default task names (`Task-N`).
+pub struct TaskCounter(pub Cell<u64>);
+
+impl Vm {
+    /// The running loop, or the `no running event loop` RuntimeError.
+    pub fn running_loop(&mut self) -> PyResult<&mut EventLoop> {
+        match &mut self.event_loop {
+            Some(l) if l.running => Ok(l),
+            _ => Err(types::runtime_error("no running event loop")),
+        }
+    }
+
+    /// The loop (created on first use).
+    pub fn event_loop(&mut self) -> &mut EventLoop {
+        self.event_loop.get_or_insert_with(|| Box::new(EventLoop::new()))
+    }
+
+    /// loop.call_soon.
+    pub fn call_soon(&mut self, callback: Callback) -> Rc<Handle> {
+        let handle = Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false });
+        self.event_loop().ready.push_back(Ready { handle: Some(handle.clone()), callback });
+        handle
+    }
+
+    /// loop.call_at (absolute loop time).
+    pub fn call_at(&mut self, when: f64, callback: Callback) -> Rc<Handle> {
+        let handle =
+            Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(Some(callback)), when, timer: true });
+        let l = self.event_loop();
+        l.seq += 1;
+        let seq = l.seq;
+        l.timers.push(TimerEntry { when, seq, handle: handle.clone() });
+        handle
+    }
+
+    /// One iteration of the loop (CPython's `_run_once`). Returns false when nothing
+    /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
+    pub fn run_once(&mut self) -> PyResult<bool> {
+        let l = self.event_loop.as_mut().expect("loop");
+        while l.timers.peek().is_some_and(|t| t.handle.cancelled.get()) {
+            l.timers.pop();
+        }
+        if l.ready.is_empty() && !l.stopping {
+            match l.timers.peek() {
+                Some(t) => {
+                    let when = t.when;
+                    let now = self.clock.now();
+                    if when > now {
+                        if self.clock.is_virtual() {
+                            self.clock.advance_to(when);
+                        } else {
+                            std::thread::sleep(std::time::Duration::from_secs_f64((when - now).min(86400.0)));
+                        }
+                    }
+                }
+                None => return Ok(false),
+            }
+        }
+        let end_time = self.clock.now() + 1e-9;
+        let l = self.event_loop.as_mut().expect("loop");
+        while let Some(t) = l.timers.peek() {
+            if t.when >= end_time {
+                break;
+            }
+            let t = l.timers.pop().expect("timer");
+            if t.handle.cancelled.get() {
+                continue;
+            }
+            let cb = t.handle.callback.borrow_mut().take();
+            if let Some(callback) = cb {
+                l.ready.push_back(Ready { handle: Some(t.handle.clone()), callback });
+            }
+        }
+        let ntodo = l.ready.len();
+        for _ in 0..ntodo {
+            let Some(item) = self.event_loop.as_mut().and_then(|l| l.ready.pop_front()) else { break };
+            if item.handle.as_ref().is_some_and(|h| h.cancelled.get()) {
+                continue;
+            }
+            self.run_callback(item.callback)?;
+        }
+        Ok(true)
+    }
+
+    /// Runs one callback; errors from plain callbacks go to the exception handler.
+    fn run_callback(&mut self, callback: Callback) -> PyResult<()> {
+        match callback {
+            Callback::Step { task, exc } => task::step(self, &task, exc),
+            Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
+            Callback::Call { func, args } => match self.call(&func, &args) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit) {
+                        return Err(e);
+                    }
+                    let what = crate::vm::ops::repr(self, &func).unwrap_or_default();
+                    self.report_exception(&format!("Exception in callback {what}"), &e);
+                    Ok(())
+                }
+            },
+            Callback::StopLoop => {
+                if let Some(l) = self.event_loop.as_mut() {
+                    l.stopping = true;
+                }
+                Ok(())
+            }
+            Callback::SetResultUnlessCancelled { future, value } => {
+                if future::future_of(&future).is_some_and(|f| !f.done()) {
+                    future::set_result(self, &future, value)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// loop.call_exception_handler's default: the message and the traceback on stderr.
+    pub fn report_exception(&mut self, message: &str, exc: &Value) {
+        self.stdout.flush();
+        let text = crate::vm::exceptions::format_exception(self, exc);
+        self.stderr.write_str(&format!("{message}\n{text}"));
+    }
+
+    /// Runs the loop until `fut` is done (loop.run_until_complete).
+    pub fn run_until_complete(&mut self, fut: &Value) -> PyResult<Value> {
+        {
+            let l = self.event_loop();
+            if l.running {
+                return Err(types::runtime_error("This event loop is already running"));
+            }
+            if l.closed {
+                return Err(types::runtime_error("Event loop is closed"));
+            }
+            l.running = true;
+            l.stopping = false;
+        }
+        let result = self.run_loop_until(fut);
+        if let Some(l) = self.event_loop.as_mut() {
+            l.running = false;
+            l.stopping = false;
+        }
+        result?;
+        let f = future::future_of(fut).ok_or_else(|| types::type_error("expected a future"))?;
+        if !f.done() {
+            return Err(types::runtime_error("Event loop stopped before Future completed."));
+        }
+        future::result(f)
+    }
+
+    fn run_loop_until(&mut self, fut: &Value) -> PyResult<()> {
+        future::add_done_callback(self, fut, future::DoneCallback::StopLoop);
+        let r = self.run_forever_inner();
+        if let Some(f) = future::future_of(fut) {
+            f.callbacks.borrow_mut().retain(|c| !matches!(c, future::DoneCallback::StopLoop));
+        }
+        r
+    }
+
+    /// run_forever's body: iterations until stop() (or a deadlock).
+    pub fn run_forever_inner(&mut self) -> PyResult<()> {
+        loop {
+            if !self.run_once()? {
+                return Err(self.deadlock());
+            }
+            if self.event_loop.as_ref().is_some_and(|l| l.stopping) {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Prints the deadlock report and returns the exception that ends the program.
+    fn deadlock(&mut self) -> Value {
+        self.stdout.flush();
+        let report = task::await_tree_report(self);
+        self.stderr.write_str(&report);
+        self.stderr.write_str("aio: deadlock: no task can make progress\n");
+        let class = types::with_types(|t| t.system_exit.clone());
+        types::new_exception(&class, vec![Value::Int(3)])
+    }
+}
+
+/// The loop object's Value.
+pub fn loop_value() -> Value {
+    Value::native(Native::Loop)
+}

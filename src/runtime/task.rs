@@ -1,0 +1,242 @@
+//! Tasks: a coroutine driven by the loop, one step per callback (CPython's
+//! Task.__step / __wakeup), and the await-tree report.
+
+use super::future::{self, future_of, DoneCallback, FutureObj};
+use super::Callback;
+use crate::value::object::Native;
+use crate::value::{types, PyResult, Value};
+use crate::vm::generator::{GenKind, GenState};
+use crate::vm::interp::Resume;
+use crate::vm::ops::{self, GenOutcome};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+
+/// The Task half of a FutureObj.
+pub struct TaskData {
+    pub coro: Value,
+    pub name: RefCell<String>,
+    pub must_cancel: Cell<bool>,
+    /// The future this task is blocked on.
+    pub fut_waiter: RefCell<Option<Value>>,
+    pub num_cancels_requested: Cell<u32>,
+}
+
+thread_local! {
+    static TASK_NAME_COUNTER: Cell<u64> = const { Cell::new(0) };
+}
+
+/// create_task: wraps a coroutine and schedules its first step.
+pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Value> {
+    match &coro {
+        Value::Generator(g) if g.kind == GenKind::Coroutine => g.awaited.set(true),
+        other => {
+            let r = ops::repr(vm, other)?;
+            return Err(types::type_error(format!("a coroutine was expected, got {r}")));
+        }
+    }
+    let name = match name {
+        Some(n) if !n.is_none() => ops::str_of(vm, &n)?,
+        _ => TASK_NAME_COUNTER.with(|c| {
+            c.set(c.get() + 1);
+            format!("Task-{}", c.get())
+        }),
+    };
+    let data = TaskData {
+        coro,
+        name: RefCell::new(name),
+        must_cancel: Cell::new(false),
+        fut_waiter: RefCell::new(None),
+        num_cancels_requested: Cell::new(0),
+    };
+    let task = Value::native(Native::Future(FutureObj::new(Some(data))));
+    vm.call_soon(Callback::Step { task: task.clone(), exc: None });
+    vm.event_loop().tasks.push(task.clone());
+    Ok(task)
+}
+
+fn task_parts(task: &Value) -> Option<(&FutureObj, &TaskData)> {
+    let f = future_of(task)?;
+    Some((f, f.task.as_ref()?))
+}
+
+/// One step of a task: send None (or throw `exc`) into its coroutine.
+pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
+    let Some((f, t)) = task_parts(task) else { return Ok(()) };
+    if f.done() {
+        return Err(future::invalid_state("_step(): already done"));
+    }
+    let mut exc = exc;
+    if t.must_cancel.get() {
+        if !exc.as_ref().is_some_and(future::is_cancelled_error) {
+            exc = Some(future::make_cancelled_error(f));
+        }
+        t.must_cancel.set(false);
+    }
+    *t.fut_waiter.borrow_mut() = None;
+    let coro = t.coro.clone();
+    let Value::Generator(g) = &coro else { return Ok(()) };
+    let previous = vm.event_loop().current_task.replace(task.clone());
+    let resume = match exc {
+        Some(e) => Resume::Throw(e),
+        None => Resume::Send(Value::None),
+    };
+    let outcome = ops::generator_send(vm, g, resume);
+    vm.event_loop().current_task = previous;
+    match outcome {
+        Ok(GenOutcome::Returned(v)) => {
+            if t.must_cancel.get() {
+                t.must_cancel.set(false);
+                let msg = f.cancel_message.borrow().clone();
+                future::cancel(vm, task, msg);
+            } else {
+                future::set_result(vm, task, v)?;
+            }
+        }
+        Err(e) if future::is_cancelled_error(&e) => {
+            *f.cancelled_exc.borrow_mut() = Some(e);
+            future::cancel(vm, task, Value::None);
+        }
+        Err(e) if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit) => {
+            future::set_exception(vm, task, e.clone())?;
+            if let Some(f) = future_of(task) {
+                f.log_traceback.set(false);
+            }
+            return Err(e);
+        }
+        Err(e) => {
+            future::set_exception(vm, task, e)?;
+        }
+        Ok(GenOutcome::Yielded(result)) => {
+            if let Some(rf) = future_of(&result) {
+                if rf.blocking.get() {
+                    if result.is(task) {
+                        let r = ops::repr(vm, task)?;
+                        let e = types::runtime_error(format!("Task cannot await on itself: {r}"));
+                        vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+                    } else {
+                        rf.blocking.set(false);
+                        future::add_done_callback(vm, &result, DoneCallback::Wakeup(task.clone()));
+                        *t.fut_waiter.borrow_mut() = Some(result.clone());
+                        if t.must_cancel.get() {
+                            let msg = f.cancel_message.borrow().clone();
+                            if future::cancel(vm, &result, msg) {
+                                t.must_cancel.set(false);
+                            }
+                        }
+                    }
+                } else {
+                    let (a, b) = (ops::repr(vm, task)?, ops::repr(vm, &result)?);
+                    let e = types::runtime_error(format!("yield was used instead of yield from in task {a} with {b}"));
+                    vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+                }
+            } else if result.is_none() {
+                vm.call_soon(Callback::Step { task: task.clone(), exc: None });
+            } else {
+                let r = ops::repr(vm, &result)?;
+                let e = types::runtime_error(format!("Task got bad yield: {r}"));
+                vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A task's awaited future finished: step with its result or exception.
+pub fn wakeup(vm: &mut Vm, task: &Value, fut: &Value) -> PyResult<()> {
+    let exc = match future_of(fut) {
+        Some(f) => future::result(f).err(),
+        None => None,
+    };
+    step(vm, task, exc)
+}
+
+/// Task.cancel(msg).
+pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
+    let Some((f, t)) = task_parts(task) else { return false };
+    f.log_traceback.set(false);
+    if f.done() {
+        return false;
+    }
+    t.num_cancels_requested.set(t.num_cancels_requested.get() + 1);
+    let waiter = t.fut_waiter.borrow().clone();
+    if let Some(w) = waiter {
+        if cancel_any(vm, &w, msg.clone()) {
+            return true;
+        }
+    }
+    t.must_cancel.set(true);
+    *f.cancel_message.borrow_mut() = msg;
+    true
+}
+
+/// Cancels a future or a task.
+pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
+    if let Some(f) = future_of(fut) {
+        let children = f.children.borrow().clone();
+        if let Some(children) = children {
+            // gather(): cancel the children; the outer future reports when they finish.
+            if f.done() {
+                return false;
+            }
+            let mut any = false;
+            for c in &children {
+                if cancel_any(vm, c, msg.clone()) {
+                    any = true;
+                }
+            }
+            if any {
+                f.cancel_requested.set(true);
+            }
+            return any;
+        }
+    }
+    match future_of(fut) {
+        Some(f) if f.task.is_some() => cancel(vm, fut, msg),
+        Some(_) => future::cancel(vm, fut, msg),
+        None => false,
+    }
+}
+
+/// The coroutine's name and where it is suspended, innermost last.
+fn task_frames(task: &Value) -> Vec<(String, u32, String)> {
+    let Some((_, t)) = task_parts(task) else { return Vec::new() };
+    let Value::Generator(g) = &t.coro else { return Vec::new() };
+    if g.state.get() != GenState::Suspended && g.state.get() != GenState::Created {
+        return Vec::new();
+    }
+    g.frames
+        .borrow()
+        .iter()
+        .map(|fr| (fr.code.filename.to_string(), fr.line(), fr.code.name.to_string()))
+        .collect()
+}
+
+/// What a task waits on, in words.
+fn waiting_on(vm: &mut Vm, task: &Value) -> String {
+    let Some((_, t)) = task_parts(task) else { return String::new() };
+    match &*t.fut_waiter.borrow() {
+        Some(w) => match task_parts(w) {
+            Some((_, wt)) => format!("waiting on task {}", wt.name.borrow()),
+            None => {
+                let r = ops::repr(vm, w).unwrap_or_default();
+                format!("waiting on {r}")
+            }
+        },
+        None => "ready to run".to_string(),
+    }
+}
+
+/// Every pending task's await stack, for the deadlock report.
+pub fn await_tree_report(vm: &mut Vm) -> String {
+    let tasks = vm.event_loop.as_ref().map(|l| l.pending_tasks()).unwrap_or_default();
+    let mut out = String::new();
+    for task in tasks {
+        let name = task_parts(&task).map(|(_, t)| t.name.borrow().clone()).unwrap_or_default();
+        let what = waiting_on(vm, &task);
+        out.push_str(&format!("Task '{name}' ({what}):\n"));
+        for (file, line, func) in task_frames(&task) {
+            out.push_str(&format!("  File \"{file}\", line {line}, in {func}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,589 @@
+//! The asyncio module: the native core (`_asyncio`: Future, Task, the loop,
+//! run, create_task) and the rest written in aio (asyncio.aio).
+
+use crate::runtime::future::{self, future_of, DoneCallback};
+use crate::runtime::{self, task, Callback};
+use crate::stdlib::builtins::arity;
+use crate::value::object::Native;
+use crate::value::{types, PyResult, Symbol, Value};
+use crate::vm::generator::GenKind;
+use crate::vm::ops;
+use crate::vm::Vm;
+
+type Kw<'a> = &'a [(Symbol, Value)];
+
+fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
+    kwargs.iter().find(|(k, _)| k.with(|s| s == name)).map(|(_, v)| v)
+}
+
+/// `import asyncio`: the aio-written module over the native core.
+pub fn module(vm: &mut Vm) -> PyResult<Value> {
+    let core = native_core(vm);
+    vm.modules.borrow_mut().insert("_asyncio".to_string(), core);
+    let m = super::load_source_module(vm, "asyncio", "<aio asyncio>".to_string(), include_str!("asyncio.aio").to_string())?;
+    Ok(m)
+}
+
+fn native_core(_vm: &mut Vm) -> Value {
+    let m = super::new_module("_asyncio");
+    {
+        let mut g = m.globals.borrow_mut();
+        let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+            g.insert(Symbol::new(name), Value::builtin(name, f));
+        };
+        def("run", run);
+        def("create_task", create_task);
+        def("ensure_future", ensure_future);
+        def("get_running_loop", get_running_loop);
+        def("get_event_loop", get_event_loop);
+        def("new_event_loop", new_event_loop);
+        def("set_event_loop", set_event_loop);
+        def("current_task", current_task);
+        def("all_tasks", all_tasks);
+        def("iscoroutine", iscoroutine);
+        def("isfuture", isfuture);
+        def("iscoroutinefunction", iscoroutinefunction);
+        def("_set_result_unless_cancelled", set_result_unless_cancelled);
+        def("_gathering_future", gathering_future);
+        def("_gather_cancel_requested", gather_cancel_requested);
+        def("_cancelled_error_of", cancelled_error_of);
+        types::with_async_types(|a| {
+            g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
+            g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
+            g.insert(Symbol::new("CancelledError"), Value::Class(a.cancelled_error.clone()));
+            g.insert(Symbol::new("InvalidStateError"), Value::Class(a.invalid_state_error.clone()));
+            g.insert(Symbol::new("AbstractEventLoop"), Value::Class(a.event_loop.clone()));
+            g.insert(Symbol::new("Handle"), Value::Class(a.handle.clone()));
+            g.insert(Symbol::new("TimerHandle"), Value::Class(a.timer_handle.clone()));
+        });
+    }
+    register_methods();
+    Value::Module(m)
+}
+
+fn register_methods() {
+    types::with_async_types(|a| {
+        let m = |c: &std::rc::Rc<crate::value::object::Class>, name: &'static str, f: crate::value::object::NativeFn| {
+            types::set_class_attr(c, name, Value::builtin(name, f));
+        };
+        let f = &a.future;
+        m(f, "__new__", future_new);
+        m(f, "result", fut_result);
+        m(f, "exception", fut_exception);
+        m(f, "set_result", fut_set_result);
+        m(f, "set_exception", fut_set_exception);
+        m(f, "done", fut_done);
+        m(f, "cancelled", fut_cancelled);
+        m(f, "cancel", fut_cancel);
+        m(f, "add_done_callback", fut_add_done_callback);
+        m(f, "remove_done_callback", fut_remove_done_callback);
+        m(f, "get_loop", fut_get_loop);
+        m(f, "__repr__", fut_repr);
+        let t = &a.task;
+        m(t, "__new__", task_new);
+        m(t, "get_name", task_get_name);
+        m(t, "set_name", task_set_name);
+        m(t, "get_coro", task_get_coro);
+        m(t, "cancelling", task_cancelling);
+        m(t, "uncancel", task_uncancel);
+        let l = &a.event_loop;
+        m(l, "time", loop_time);
+        m(l, "call_soon", loop_call_soon);
+        m(l, "call_soon_threadsafe", loop_call_soon);
+        m(l, "call_later", loop_call_later);
+        m(l, "call_at", loop_call_at);
+        m(l, "create_future", loop_create_future);
+        m(l, "create_task", loop_create_task);
+        m(l, "run_until_complete", loop_run_until_complete);
+        m(l, "run_forever", loop_run_forever);
+        m(l, "stop", loop_stop);
+        m(l, "close", loop_close);
+        m(l, "is_running", loop_is_running);
+        m(l, "is_closed", loop_is_closed);
+        m(l, "get_debug", loop_get_debug);
+        m(l, "set_debug", loop_set_debug);
+        m(&a.handle, "cancel", handle_cancel);
+        m(&a.handle, "cancelled", handle_cancelled);
+        m(&a.timer_handle, "when", handle_when);
+    });
+}
+
+fn this_future<'a>(args: &'a [Value]) -> PyResult<&'a crate::runtime::future::FutureObj> {
+    args.first().and_then(future_of).ok_or_else(|| types::type_error("descriptor requires a 'Future' object"))
+}
+
+fn is_coroutine(v: &Value) -> bool {
+    matches!(v, Value::Generator(g) if g.kind == GenKind::Coroutine)
+}
+
+/// asyncio.run(main, *, debug=None).
+fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    arity("run", args, 1, 1)?;
+    if vm.event_loop.as_ref().is_some_and(|l| l.running) {
+        if let Value::Generator(g) = &args[0] {
+            g.awaited.set(true);
+        }
+        return Err(types::runtime_error("asyncio.run() cannot be called from a running event loop"));
+    }
+    if !is_coroutine(&args[0]) {
+        let r = ops::repr(vm, &args[0])?;
+        return Err(types::value_error(format!("a coroutine was expected, got {r}")));
+    }
+    vm.event_loop = Some(Box::new(runtime::EventLoop::new()));
+    if let Some(d) = kwarg(kwargs, "debug") {
+        let debug = ops::truthy(vm, d)?;
+        vm.event_loop().debug = debug;
+    }
+    let main = task::create_task(vm, args[0].clone(), None)?;
+    let result = vm.run_until_complete(&main);
+    let shutdown = cancel_all_tasks(vm);
+    if let Some(l) = vm.event_loop.as_mut() {
+        l.closed = true;
+    }
+    report_unretrieved(vm);
+    vm.event_loop = None;
+    shutdown?;
+    result
+}
+
+/// asyncio.run's shutdown: cancel what is left and let it clean up.
+fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
+    let pending = vm.event_loop.as_ref().map(|l| l.pending_tasks()).unwrap_or_default();
+    if pending.is_empty() {
+        return Ok(());
+    }
+    for t in &pending {
+        task::cancel(vm, t, Value::None);
+    }
+    // gather(*pending, return_exceptions=True), via the aio-level gather.
+    let gather = vm.modules.borrow().get("asyncio").cloned();
+    if let Some(m) = gather {
+        let g = ops::getattr(vm, &m, Symbol::new("gather"))?;
+        let kw = [(Symbol::new("return_exceptions"), Value::Bool(true))];
+        let fut = vm.call_kw(&g, &pending, &kw)?;
+        vm.run_until_complete(&fut)?;
+    }
+    for t in &pending {
+        let Some(f) = future_of(t) else { continue };
+        if f.state.get() == future::FutState::Cancelled {
+            continue;
+        }
+        if let Some(e) = f.exception.borrow().clone() {
+            f.log_traceback.set(false);
+            let r = ops::repr(vm, t).unwrap_or_default();
+            vm.report_exception(
+                &format!("unhandled exception during asyncio.run() shutdown\ntask: {r}"),
+                &e,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// "Task exception was never retrieved" for failed tasks nobody looked at.
+fn report_unretrieved(vm: &mut Vm) {
+    let tasks = vm.event_loop.as_ref().map(|l| l.tasks.clone()).unwrap_or_default();
+    for t in tasks {
+        let Some(f) = future_of(&t) else { continue };
+        if !f.log_traceback.get() {
+            continue;
+        }
+        f.log_traceback.set(false);
+        let Some(e) = f.exception.borrow().clone() else { continue };
+        let r = ops::repr(vm, &t).unwrap_or_default();
+        vm.report_exception(&format!("Task exception was never retrieved\nfuture: {r}"), &e);
+    }
+}
+
+fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    arity("create_task", args, 1, 1)?;
+    if vm.running_loop().is_err() {
+        if let Value::Generator(g) = &args[0] {
+            g.awaited.set(true);
+        }
+        return Err(types::runtime_error("no running event loop"));
+    }
+    task::create_task(vm, args[0].clone(), kwarg(kwargs, "name").cloned())
+}
+
+fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("ensure_future", args, 1, 1)?;
+    if future_of(&args[0]).is_some() {
+        return Ok(args[0].clone());
+    }
+    if is_coroutine(&args[0]) {
+        return task::create_task(vm, args[0].clone(), None);
+    }
+    let aw = ops::get_awaitable(vm, &args[0]).map_err(|_| {
+        types::type_error("An asyncio.Future, a coroutine or an awaitable is required")
+    })?;
+    if let Value::Instance(_) = &args[0] {
+        let wrap = vm.modules.borrow().get("asyncio").cloned();
+        if let Some(m) = wrap {
+            let w = ops::getattr(vm, &m, Symbol::new("_wrap_awaitable"))?;
+            let coro = vm.call(&w, &[args[0].clone()])?;
+            return task::create_task(vm, coro, None);
+        }
+    }
+    Ok(aw)
+}
+
+fn get_running_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    vm.running_loop()?;
+    Ok(runtime::loop_value())
+}
+
+fn get_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    vm.event_loop();
+    Ok(runtime::loop_value())
+}
+
+fn new_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    if vm.event_loop.as_ref().is_some_and(|l| l.running) {
+        return Err(types::runtime_error("Cannot run the event loop while another loop is running"));
+    }
+    vm.event_loop = Some(Box::new(runtime::EventLoop::new()));
+    Ok(runtime::loop_value())
+}
+
+fn set_event_loop(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+fn current_task(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    let l = vm.running_loop()?;
+    Ok(l.current_task.clone().unwrap_or(Value::None))
+}
+
+fn all_tasks(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    let tasks = vm.running_loop()?.pending_tasks();
+    ops::new_set(vm, tasks, false)
+}
+
+fn iscoroutine(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("iscoroutine", args, 1, 1)?;
+    Ok(Value::Bool(is_coroutine(&args[0])))
+}
+
+fn isfuture(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("isfuture", args, 1, 1)?;
+    Ok(Value::Bool(future_of(&args[0]).is_some()))
+}
+
+fn set_result_unless_cancelled(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_set_result_unless_cancelled", args, 2, 2)?;
+    if future_of(&args[0]).is_some_and(|f| !f.done()) {
+        future::set_result(vm, &args[0], args[1].clone())?;
+    }
+    Ok(Value::None)
+}
+
+fn future_new(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(future::new_future())
+}
+
+fn task_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    arity("Task", &args[1..], 1, 1)?;
+    vm.running_loop()?;
+    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+}
+
+fn fut_result(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    future::result(this_future(args)?)
+}
+
+fn fut_exception(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    future::exception(this_future(args)?)
+}
+
+fn fut_set_result(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("set_result", &args[1..], 1, 1)?;
+    if this_future(args)?.task.is_some() {
+        return Err(types::runtime_error("Task does not support set_result operation"));
+    }
+    future::set_result(vm, &args[0], args[1].clone())?;
+    Ok(Value::None)
+}
+
+fn fut_set_exception(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("set_exception", &args[1..], 1, 1)?;
+    if this_future(args)?.task.is_some() {
+        return Err(types::runtime_error("Task does not support set_exception operation"));
+    }
+    future::set_exception(vm, &args[0], args[1].clone())?;
+    Ok(Value::None)
+}
+
+fn fut_done(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_future(args)?.done()))
+}
+
+fn fut_cancelled(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_future(args)?.state.get() == future::FutState::Cancelled))
+}
+
+fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    this_future(args)?;
+    let msg = args.get(1).or_else(|| kwarg(kwargs, "msg")).cloned().unwrap_or(Value::None);
+    Ok(Value::Bool(task::cancel_any(vm, &args[0], msg)))
+}
+
+fn fut_add_done_callback(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("add_done_callback", &args[1..], 1, 1)?;
+    this_future(args)?;
+    future::add_done_callback(vm, &args[0], DoneCallback::Call(args[1].clone()));
+    Ok(Value::None)
+}
+
+fn fut_remove_done_callback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("remove_done_callback", &args[1..], 1, 1)?;
+    let f = this_future(args)?;
+    let mut cbs = f.callbacks.borrow_mut();
+    let before = cbs.len();
+    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
+    Ok(Value::Int((before - cbs.len()) as i64))
+}
+
+fn fut_get_loop(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(runtime::loop_value())
+}
+
+/// The coroutine part of a task's repr: `main() running at x.aio:3` / `f() done, defined at ...`.
+fn coro_repr(coro: &Value) -> String {
+    let Value::Generator(g) = coro else { return String::new() };
+    let name = g.qualname.borrow().clone();
+    let frames = g.frames.borrow();
+    match frames.first() {
+        Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
+            format!("{}() running at {}:{}", name, fr.code.filename, fr.line().max(fr.code.first_line))
+        }
+        _ => format!("{}() done, defined at {}:{}", name, g.code.filename, g.code.first_line),
+    }
+}
+
+fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let f = this_future(args)?;
+    let mut parts = vec![match f.state.get() {
+        future::FutState::Pending => "pending".to_string(),
+        future::FutState::Cancelled => "cancelled".to_string(),
+        future::FutState::Finished => "finished".to_string(),
+    }];
+    let kind = if let Some(t) = &f.task {
+        parts.push(format!("name='{}'", t.name.borrow()));
+        parts.push(format!("coro=<{}>", coro_repr(&t.coro)));
+        "Task"
+    } else {
+        "Future"
+    };
+    if f.state.get() == future::FutState::Finished {
+        let exc = f.exception.borrow().clone();
+        match exc {
+            Some(e) => parts.push(format!("exception={}", ops::repr(vm, &e)?)),
+            None => {
+                let r = f.result.borrow().clone();
+                parts.push(format!("result={}", ops::repr(vm, &r)?));
+            }
+        }
+    }
+    Ok(Value::str(format!("<{} {}>", kind, parts.join(" "))))
+}
+
+fn task_data(args: &[Value]) -> PyResult<&crate::runtime::TaskData> {
+    this_future(args)?.task.as_ref().ok_or_else(|| types::type_error("descriptor requires a 'Task' object"))
+}
+
+fn task_get_name(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::str(task_data(args)?.name.borrow().clone()))
+}
+
+fn task_set_name(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("set_name", &args[1..], 1, 1)?;
+    let name = ops::str_of(vm, &args[1])?;
+    *task_data(args)?.name.borrow_mut() = name;
+    Ok(Value::None)
+}
+
+fn task_get_coro(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(task_data(args)?.coro.clone())
+}
+
+fn task_cancelling(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Int(task_data(args)?.num_cancels_requested.get() as i64))
+}
+
+fn task_uncancel(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let t = task_data(args)?;
+    if t.num_cancels_requested.get() > 0 {
+        t.num_cancels_requested.set(t.num_cancels_requested.get() - 1);
+    }
+    Ok(Value::Int(t.num_cancels_requested.get() as i64))
+}
+
+fn loop_time(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Float(vm.clock.now()))
+}
+
+fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
+    Value::native(Native::Handle(h))
+}
+
+fn loop_call_soon(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    if args.len() < 2 {
+        return Err(types::type_error("call_soon() missing 1 required positional argument: 'callback'"));
+    }
+    let h = vm.call_soon(Callback::Call { func: args[1].clone(), args: args[2..].to_vec() });
+    Ok(handle_value(h))
+}
+
+fn number(v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Float(f) => Ok(*f),
+        other => other.as_i64().map(|i| i as f64).ok_or_else(|| {
+            types::type_error(format!("'{}' object cannot be interpreted as a number", other.type_name()))
+        }),
+    }
+}
+
+fn loop_call_later(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    if args.len() < 3 {
+        return Err(types::type_error("call_later() missing required arguments: 'delay' and 'callback'"));
+    }
+    let when = vm.clock.now() + number(&args[1])?;
+    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    Ok(handle_value(h))
+}
+
+fn loop_call_at(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    if args.len() < 3 {
+        return Err(types::type_error("call_at() missing required arguments: 'when' and 'callback'"));
+    }
+    let when = number(&args[1])?;
+    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    Ok(handle_value(h))
+}
+
+fn loop_create_future(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(future::new_future())
+}
+
+fn loop_create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    arity("create_task", &args[1..], 1, 1)?;
+    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+}
+
+fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("run_until_complete", &args[1..], 1, 1)?;
+    let fut = if future_of(&args[1]).is_some() {
+        args[1].clone()
+    } else if is_coroutine(&args[1]) {
+        vm.event_loop();
+        task::create_task(vm, args[1].clone(), None)?
+    } else {
+        return Err(types::type_error("An asyncio.Future, a coroutine or an awaitable is required"));
+    };
+    vm.run_until_complete(&fut)
+}
+
+fn loop_run_forever(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    {
+        let l = vm.event_loop();
+        if l.running {
+            return Err(types::runtime_error("This event loop is already running"));
+        }
+        l.running = true;
+        l.stopping = false;
+    }
+    let r = vm.run_forever_inner();
+    if let Some(l) = vm.event_loop.as_mut() {
+        l.running = false;
+        l.stopping = false;
+    }
+    r.map(|_| Value::None)
+}
+
+fn loop_stop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    vm.event_loop().stopping = true;
+    Ok(Value::None)
+}
+
+fn loop_close(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    let l = vm.event_loop();
+    if l.running {
+        return Err(types::runtime_error("Cannot close a running event loop"));
+    }
+    l.closed = true;
+    Ok(Value::None)
+}
+
+fn loop_is_running(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(vm.event_loop.as_ref().is_some_and(|l| l.running)))
+}
+
+fn loop_is_closed(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(vm.event_loop.as_ref().is_some_and(|l| l.closed)))
+}
+
+fn loop_get_debug(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(vm.event_loop().debug))
+}
+
+fn loop_set_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let d = match args.get(1) {
+        Some(v) => ops::truthy(vm, v)?,
+        None => true,
+    };
+    vm.event_loop().debug = d;
+    Ok(Value::None)
+}
+
+fn handle_of(args: &[Value]) -> PyResult<&runtime::Handle> {
+    match args.first() {
+        Some(Value::Native(n)) => match &**n {
+            Native::Handle(h) => Ok(h),
+            _ => Err(types::type_error("expected a Handle")),
+        },
+        _ => Err(types::type_error("expected a Handle")),
+    }
+}
+
+fn handle_cancel(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let h = handle_of(args)?;
+    h.cancelled.set(true);
+    h.callback.borrow_mut().take();
+    Ok(Value::None)
+}
+
+fn handle_cancelled(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(handle_of(args)?.cancelled.get()))
+}
+
+fn handle_when(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Float(handle_of(args)?.when))
+}
+
+fn gathering_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_gathering_future", args, 1, 1)?;
+    let children = ops::collect_iterable(vm, &args[0])?;
+    let f = future::new_future();
+    if let Some(fo) = future_of(&f) {
+        *fo.children.borrow_mut() = Some(children);
+    }
+    Ok(f)
+}
+
+fn gather_cancel_requested(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_future(args)?.cancel_requested.get()))
+}
+
+fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(future::make_cancelled_error(this_future(args)?))
+}
+
+fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("iscoroutinefunction", args, 1, 1)?;
+    let f = match &args[0] {
+        Value::Method(m) => m.func.clone(),
+        other => other.clone(),
+    };
+    Ok(Value::Bool(matches!(&f, Value::Function(f) if f.code.flags.is_coroutine && !f.code.flags.is_generator)))
+}

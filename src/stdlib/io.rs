@@ -1,0 +1,86 @@
+//! Standard output and error: buffered, or captured in memory (for tests and embedding).
+
+use std::io::Write;
+
+/// Where an output stream goes.
+enum Target {
+    Stdout,
+    Stderr,
+    /// Kept in memory (the test harness reads it back).
+    Capture(String),
+}
+
+/// One output stream of the interpreter (stdout or stderr).
+pub struct Output {
+    target: Target,
+    buf: String,
+    /// Flush after every write (a terminal or the REPL).
+    pub line_buffered: bool,
+    /// A broken pipe ends output quietly.
+    broken: bool,
+}
+
+impl Output {
+    /// The process's stdout (line buffered on a terminal).
+    pub fn stdout() -> Output {
+        use std::io::IsTerminal;
+        Output { target: Target::Stdout, buf: String::new(), line_buffered: std::io::stdout().is_terminal(), broken: false }
+    }
+
+    /// The process's stderr (unbuffered).
+    pub fn stderr() -> Output {
+        Output { target: Target::Stderr, buf: String::new(), line_buffered: true, broken: false }
+    }
+
+    /// An in-memory stream.
+    pub fn capture() -> Output {
+        Output { target: Target::Capture(String::new()), buf: String::new(), line_buffered: false, broken: false }
+    }
+
+    pub fn write_str(&mut self, s: &str) {
+        if let Target::Capture(c) = &mut self.target {
+            c.push_str(s);
+            return;
+        }
+        self.buf.push_str(s);
+        if self.line_buffered || self.buf.len() > 1 << 16 {
+            self.flush();
+        }
+    }
+
+    pub fn flush(&mut self) {
+        if self.buf.is_empty() || self.broken {
+            self.buf.clear();
+            return;
+        }
+        let r = match self.target {
+            Target::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(self.buf.as_bytes()).and_then(|_| out.flush())
+            }
+            Target::Stderr => {
+                let mut out = std::io::stderr().lock();
+                out.write_all(self.buf.as_bytes()).and_then(|_| out.flush())
+            }
+            Target::Capture(_) => Ok(()),
+        };
+        if r.is_err() {
+            self.broken = true;
+        }
+        self.buf.clear();
+    }
+
+    /// The captured text (empty for real streams).
+    pub fn take_captured(&mut self) -> String {
+        match &mut self.target {
+            Target::Capture(c) => std::mem::take(c),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}

@@ -1,0 +1,55 @@
+//! Generators, coroutines and async generators: a suspended stack segment.
+
+use super::frame::Frame;
+use crate::bytecode::Code;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// Which protocol the object speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenKind {
+    Generator,
+    Coroutine,
+    AsyncGenerator,
+}
+
+/// Lifecycle of a generator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenState {
+    /// Created, never run.
+    Created,
+    /// Stopped at a yield (or an await).
+    Suspended,
+    /// Its frames are on a running stack.
+    Running,
+    /// Returned or raised.
+    Finished,
+}
+
+/// A generator object. While suspended, `frames` holds its own frame at the bottom
+/// and the frames it delegates to (yield from / await) above it.
+pub struct Generator {
+    pub kind: GenKind,
+    pub code: Rc<Code>,
+    pub name: RefCell<String>,
+    pub qualname: RefCell<String>,
+    pub state: Cell<GenState>,
+    pub frames: RefCell<Vec<Frame>>,
+    /// Set once a coroutine has been awaited or run (for the never-awaited warning).
+    pub awaited: Cell<bool>,
+}
+
+impl Generator {
+    pub fn new(kind: GenKind, frame: Frame) -> Generator {
+        let code = frame.code.clone();
+        Generator {
+            kind,
+            name: RefCell::new(code.name.to_string()),
+            qualname: RefCell::new(code.qualname.to_string()),
+            code,
+            state: Cell::new(GenState::Created),
+            frames: RefCell::new(vec![frame]),
+            awaited: Cell::new(false),
+        }
+    }
+}

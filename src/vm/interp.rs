@@ -1,0 +1,1060 @@
+//! The dispatch loop.
+
+use super::call::{self, Prepared};
+use super::exceptions;
+use super::frame::{Block, Entry, Frame};
+use super::generator::{GenKind, GenState, Generator};
+use super::ops;
+use super::{Halt, Vm};
+use crate::bytecode::Op;
+use crate::value::object::{CellRef, Native};
+use crate::value::{types, PyResult, Symbol, Value};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What an instruction did to the frame stack.
+enum Flow {
+    Next,
+    /// Push a new frame (a script call).
+    Push(Frame),
+    /// Return from the top frame.
+    Return(Value),
+    /// Yield from the top frame.
+    Yield(Value),
+    /// Re-raise keeping the traceback as it is.
+    Reraise(Value),
+    /// Push a resumed generator's frames (its own at the bottom).
+    PushSegment(Vec<Frame>),
+}
+
+/// How to resume a suspended fiber.
+pub enum Resume {
+    Send(Value),
+    Throw(Value),
+}
+
+impl Vm {
+    /// Runs the fiber until its bottom frame returns, raises or yields.
+    pub fn run(&mut self, fiber: &mut Vec<Frame>) -> Halt {
+        self.run_resumed(fiber, None)
+    }
+
+    /// Runs the fiber, first raising `throw` in its top frame if given.
+    pub fn run_resumed(&mut self, fiber: &mut Vec<Frame>, throw: Option<Value>) -> Halt {
+        let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
+        loop {
+            if let Some((exc, reraise)) = pending.take() {
+                if let Some(halt) = self.unwind(fiber, exc, reraise) {
+                    return halt;
+                }
+            }
+            let flow = match self.step(fiber) {
+                Ok(flow) => flow,
+                Err(e) => {
+                    pending = Some((e, false));
+                    continue;
+                }
+            };
+            match flow {
+                Flow::Next => {}
+                Flow::Push(frame) => {
+                    if self.depth >= self.recursion_limit {
+                        pending = Some((types::recursion_error("maximum recursion depth exceeded"), false));
+                        continue;
+                    }
+                    self.depth += 1;
+                    fiber.push(frame);
+                }
+                Flow::Reraise(e) => pending = Some((e, true)),
+                Flow::PushSegment(seg) => {
+                    if self.depth + seg.len() > self.recursion_limit {
+                        if let Some(g) = seg[0].generator.clone() {
+                            g.state.set(GenState::Suspended);
+                            *g.frames.borrow_mut() = seg;
+                        }
+                        pending = Some((types::recursion_error("maximum recursion depth exceeded"), false));
+                        continue;
+                    }
+                    self.depth += seg.len();
+                    fiber.extend(seg);
+                }
+                Flow::Return(v) => match self.do_return(fiber, v) {
+                    Ok(Some(halt)) => return halt,
+                    Ok(None) => {}
+                    Err(e) => pending = Some((e, false)),
+                },
+                Flow::Yield(v) => {
+                    if let Some(halt) = self.do_yield(fiber, v) {
+                        return halt;
+                    }
+                }
+            }
+        }
+    }
+
+    fn do_return(&mut self, fiber: &mut Vec<Frame>, v: Value) -> PyResult<Option<Halt>> {
+        let frame = fiber.pop().expect("frame");
+        self.depth -= 1;
+        if let Some(g) = &frame.generator {
+            g.state.set(GenState::Finished);
+        }
+        match frame.entry {
+            Entry::Call => {
+                fiber.last_mut().expect("caller").push(v);
+            }
+            Entry::Init(obj) => {
+                if !v.is_none() {
+                    return Err(types::type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        v.type_name()
+                    )));
+                }
+                fiber.last_mut().expect("caller").push(obj);
+            }
+            Entry::Bottom => return Ok(Some(Halt::Return(v))),
+            Entry::ForIter => {
+                let caller = fiber.last_mut().expect("caller");
+                caller.pop();
+                if let Op::ForIter(target) = caller.code.ops[caller.ip - 1] {
+                    caller.ip = target as usize;
+                }
+            }
+            Entry::Delegate => {
+                let caller = fiber.last_mut().expect("caller");
+                caller.pop();
+                caller.push(v);
+            }
+        }
+        Ok(None)
+    }
+
+    fn do_yield(&mut self, fiber: &mut Vec<Frame>, v: Value) -> Option<Halt> {
+        let mut b = fiber.len() - 1;
+        while b > 0 && matches!(fiber[b].entry, Entry::Delegate) {
+            b -= 1;
+        }
+        match fiber[b].entry {
+            Entry::ForIter | Entry::Call | Entry::Init(_) if b > 0 => {
+                let seg = fiber.split_off(b);
+                self.depth -= seg.len();
+                if let Some(g) = seg[0].generator.clone() {
+                    g.state.set(GenState::Suspended);
+                    *g.frames.borrow_mut() = seg;
+                }
+                fiber.last_mut().expect("caller").push(v);
+                None
+            }
+            _ => {
+                if let Some(g) = &fiber[b].generator {
+                    g.state.set(GenState::Suspended);
+                }
+                Some(Halt::Yield(v))
+            }
+        }
+    }
+
+    /// Finds a handler for `exc`, popping frames that have none. Returns a Halt when
+    /// the exception leaves the bottom frame.
+    fn unwind(&mut self, fiber: &mut Vec<Frame>, mut exc: Value, reraise: bool) -> Option<Halt> {
+        let mut first = true;
+        loop {
+            let frame = fiber.last_mut()?;
+            frame.awaiting = false;
+            if first {
+                if !reraise {
+                    exceptions::set_context(&exc, frame_handled(fiber));
+                    let frame = fiber.last_mut()?;
+                    exceptions::add_traceback(&exc, &frame.code, frame.line());
+                }
+                first = false;
+            } else {
+                exceptions::add_traceback(&exc, &frame.code, frame.line());
+            }
+            let frame = fiber.last_mut()?;
+            if let Some(block) = frame.blocks.pop() {
+                let level = frame.nlocals + block.level as usize;
+                frame.stack.truncate(level);
+                frame.push(exc);
+                frame.ip = block.handler as usize;
+                return None;
+            }
+            let frame = fiber.pop().expect("frame");
+            self.depth -= 1;
+            if let Some(g) = &frame.generator {
+                g.state.set(GenState::Finished);
+                exc = exceptions::convert_stop_iteration(g, exc);
+            }
+            match frame.entry {
+                Entry::Bottom => return Some(Halt::Error(exc)),
+                Entry::ForIter | Entry::Delegate | Entry::Call | Entry::Init(_) => {
+                    if fiber.is_empty() {
+                        return Some(Halt::Error(exc));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Executes one instruction of the top frame.
+    #[inline]
+    fn step(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+        let frame = fiber.last_mut().expect("a frame to run");
+        let op = frame.code.ops[frame.ip];
+        frame.ip += 1;
+        match op {
+            Op::Nop => {}
+            Op::LoadConst(i) => {
+                let v = frame.code.consts[i as usize].clone();
+                frame.push(v);
+            }
+            Op::LoadFast(i) => {
+                let v = &frame.stack[i as usize];
+                if let Value::Undef = v {
+                    let name = frame.code.varnames[i as usize];
+                    return Err(types::unbound_local_error(format!(
+                        "cannot access local variable '{name}' where it is not associated with a value"
+                    )));
+                }
+                let v = v.clone();
+                frame.push(v);
+            }
+            Op::StoreFast(i) => {
+                let v = frame.pop();
+                frame.stack[i as usize] = v;
+            }
+            Op::DeleteFast(i) => {
+                if let Value::Undef = frame.stack[i as usize] {
+                    let name = frame.code.varnames[i as usize];
+                    return Err(types::unbound_local_error(format!(
+                        "cannot access local variable '{name}' where it is not associated with a value"
+                    )));
+                }
+                frame.stack[i as usize] = Value::Undef;
+            }
+            Op::LoadDeref(i) => {
+                let v = frame.cells[i as usize].borrow().clone();
+                if let Value::Undef = v {
+                    return Err(deref_error(frame, i));
+                }
+                frame.push(v);
+            }
+            Op::StoreDeref(i) => {
+                let v = frame.pop();
+                *frame.cells[i as usize].borrow_mut() = v;
+            }
+            Op::DeleteDeref(i) => {
+                let old = std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
+                if let Value::Undef = old {
+                    return Err(deref_error(frame, i));
+                }
+            }
+            Op::LoadClosure(i) => {
+                let cell = frame.cells[i as usize].clone();
+                frame.push(Value::native(Native::Cell(cell)));
+            }
+            Op::LoadClassDeref(i) => {
+                let name = deref_name(frame, i);
+                let found = frame.namespace.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
+                let v = match found {
+                    Some(v) => v,
+                    None => {
+                        let v = frame.cells[i as usize].borrow().clone();
+                        if let Value::Undef = v {
+                            return Err(deref_error(frame, i));
+                        }
+                        v
+                    }
+                };
+                frame.push(v);
+            }
+            Op::LoadGlobal(i) => {
+                let name = frame.code.names[i as usize];
+                let found = frame.globals.globals.borrow().get(&name).cloned();
+                let v = match found {
+                    Some(v) => v,
+                    None => match self.builtins.globals.borrow().get(&name) {
+                        Some(v) => v.clone(),
+                        None => return Err(exceptions::name_error(name)),
+                    },
+                };
+                frame.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let name = frame.code.names[i as usize];
+                let v = frame.pop();
+                frame.globals.globals.borrow_mut().insert(name, v);
+            }
+            Op::DeleteGlobal(i) => {
+                let name = frame.code.names[i as usize];
+                if frame.globals.globals.borrow_mut().shift_remove(&name).is_none() {
+                    return Err(exceptions::name_error(name));
+                }
+            }
+            Op::LoadName(i) => {
+                let name = frame.code.names[i as usize];
+                let local = frame.namespace.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
+                let v = match local {
+                    Some(v) => v,
+                    None => {
+                        let global = frame.globals.globals.borrow().get(&name).cloned();
+                        match global {
+                            Some(v) => v,
+                            None => match self.builtins.globals.borrow().get(&name) {
+                                Some(v) => v.clone(),
+                                None => return Err(exceptions::name_error(name)),
+                            },
+                        }
+                    }
+                };
+                frame.push(v);
+            }
+            Op::StoreName(i) => {
+                let name = frame.code.names[i as usize];
+                let v = frame.pop();
+                match &frame.namespace {
+                    Some(ns) => {
+                        ns.borrow_mut().insert(name, v);
+                    }
+                    None => {
+                        frame.globals.globals.borrow_mut().insert(name, v);
+                    }
+                }
+            }
+            Op::DeleteName(i) => {
+                let name = frame.code.names[i as usize];
+                let removed = match &frame.namespace {
+                    Some(ns) => ns.borrow_mut().shift_remove(&name),
+                    None => frame.globals.globals.borrow_mut().shift_remove(&name),
+                };
+                if removed.is_none() {
+                    return Err(exceptions::name_error(name));
+                }
+            }
+            Op::LoadAttr(i) => {
+                let name = frame.code.names[i as usize];
+                let obj = frame.pop();
+                let v = ops::getattr(self, &obj, name)?;
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::StoreAttr(i) => {
+                let name = frame.code.names[i as usize];
+                let obj = frame.pop();
+                let v = frame.pop();
+                ops::setattr(self, &obj, name, v)?;
+            }
+            Op::DeleteAttr(i) => {
+                let name = frame.code.names[i as usize];
+                let obj = frame.pop();
+                ops::delattr(self, &obj, name)?;
+            }
+            Op::LoadMethod(i) => {
+                let name = frame.code.names[i as usize];
+                let obj = frame.pop();
+                let (method, receiver) = ops::load_method(self, &obj, name)?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.push(method);
+                frame.push(receiver);
+            }
+            Op::CallMethod(argc) => {
+                let argc = argc as usize;
+                let len = frame.stack.len();
+                let receiver = frame.stack[len - argc - 1].clone();
+                let args: Vec<Value> = if let Value::Undef = receiver {
+                    frame.stack.drain(len - argc..).collect()
+                } else {
+                    let mut a = Vec::with_capacity(argc + 1);
+                    a.push(receiver);
+                    a.extend(frame.stack.drain(len - argc..));
+                    a
+                };
+                frame.pop();
+                let method = frame.pop();
+                return self.call_flow(fiber, &method, args, Vec::new());
+            }
+            Op::Call(argc) => {
+                let argc = argc as usize;
+                let len = frame.stack.len();
+                let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
+                let func = frame.pop();
+                return self.call_flow(fiber, &func, args, Vec::new());
+            }
+            Op::CallKw(argc) => {
+                let names = frame.pop();
+                let argc = argc as usize;
+                let len = frame.stack.len();
+                let mut args: Vec<Value> = frame.stack.drain(len - argc..).collect();
+                let func = frame.pop();
+                let names = match &names {
+                    Value::Tuple(t) => t.clone(),
+                    _ => Rc::new(Vec::new()),
+                };
+                let kw_values = args.split_off(args.len() - names.len());
+                let kwargs: Vec<(Symbol, Value)> = names
+                    .iter()
+                    .zip(kw_values)
+                    .map(|(n, v)| (Symbol::new(n.as_str().unwrap_or("")), v))
+                    .collect();
+                return self.call_flow(fiber, &func, args, kwargs);
+            }
+            Op::CallEx => {
+                let kwargs = frame.pop();
+                let args = frame.pop();
+                let func = frame.pop();
+                let args = match args {
+                    Value::Tuple(t) => (*t).clone(),
+                    other => ops::collect_iterable(self, &other)?,
+                };
+                let kwargs = match kwargs {
+                    Value::Dict(d) => {
+                        let d = d.borrow();
+                        let mut out = Vec::with_capacity(d.len());
+                        for e in d.iter() {
+                            match e.key.as_str() {
+                                Some(k) => out.push((Symbol::new(k), e.value.clone())),
+                                None => return Err(types::type_error("keywords must be strings")),
+                            }
+                        }
+                        out
+                    }
+                    _ => Vec::new(),
+                };
+                return self.call_flow(fiber, &func, args, kwargs);
+            }
+            Op::Subscript => {
+                let key = frame.pop();
+                let obj = frame.pop();
+                let v = ops::getitem(self, &obj, &key)?;
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::StoreSubscript => {
+                let key = frame.pop();
+                let obj = frame.pop();
+                let v = frame.pop();
+                ops::setitem(self, &obj, key, v)?;
+            }
+            Op::DeleteSubscript => {
+                let key = frame.pop();
+                let obj = frame.pop();
+                ops::delitem(self, &obj, &key)?;
+            }
+            Op::Binary(bop) => {
+                let b = frame.pop();
+                let a = frame.pop();
+                let v = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
+                        Some(v) => v,
+                        None => ops::binary_op(self, bop, &a, &b)?,
+                    },
+                    _ => ops::binary_op(self, bop, &a, &b)?,
+                };
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::Inplace(bop) => {
+                let b = frame.pop();
+                let a = frame.pop();
+                let v = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
+                        Some(v) => v,
+                        None => ops::inplace_op(self, bop, &a, &b)?,
+                    },
+                    _ => ops::inplace_op(self, bop, &a, &b)?,
+                };
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::Compare(cop) => {
+                let b = frame.pop();
+                let a = frame.pop();
+                let v = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => Value::Bool(ops::cmp_ints(cop, *x, *y)),
+                    _ => ops::compare(self, cop, &a, &b)?,
+                };
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::Neg | Op::Pos | Op::Invert => {
+                let a = frame.pop();
+                let v = ops::unary_op(self, op, &a)?;
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::Not => {
+                let a = frame.pop();
+                let t = ops::truthy(self, &a)?;
+                fiber.last_mut().expect("frame").push(Value::Bool(!t));
+            }
+            Op::Pop => {
+                frame.pop();
+            }
+            Op::Dup => {
+                let v = frame.top().clone();
+                frame.push(v);
+            }
+            Op::Dup2 => {
+                let a = frame.peek(1).clone();
+                let b = frame.peek(0).clone();
+                frame.push(a);
+                frame.push(b);
+            }
+            Op::Rot2 => {
+                let len = frame.stack.len();
+                frame.stack.swap(len - 1, len - 2);
+            }
+            Op::Rot3 => {
+                let v = frame.pop();
+                let len = frame.stack.len();
+                frame.stack.insert(len - 2, v);
+            }
+            Op::Rot4 => {
+                let v = frame.pop();
+                let len = frame.stack.len();
+                frame.stack.insert(len - 3, v);
+            }
+            Op::BuildTuple(n) => {
+                let len = frame.stack.len();
+                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                frame.push(Value::tuple(items));
+            }
+            Op::BuildList(n) => {
+                let len = frame.stack.len();
+                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                frame.push(Value::list(items));
+            }
+            Op::BuildSet(n) => {
+                let len = frame.stack.len();
+                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                let set = ops::new_set(self, items, false)?;
+                fiber.last_mut().expect("frame").push(set);
+            }
+            Op::BuildMap(n) => {
+                let len = frame.stack.len();
+                let items: Vec<Value> = frame.stack.drain(len - 2 * n as usize..).collect();
+                let d = Rc::new(RefCell::new(crate::value::Dict::new()));
+                for pair in items.chunks(2) {
+                    ops::dict_set(self, &d, pair[0].clone(), pair[1].clone())?;
+                }
+                fiber.last_mut().expect("frame").push(Value::Dict(d));
+            }
+            Op::BuildSlice(n) => {
+                let step = if n == 3 { frame.pop() } else { Value::None };
+                let stop = frame.pop();
+                let start = frame.pop();
+                frame.push(Value::native(Native::Slice(crate::value::object::Slice { start, stop, step })));
+            }
+            Op::BuildString(n) => {
+                let len = frame.stack.len();
+                let mut s = String::new();
+                for v in frame.stack.drain(len - n as usize..) {
+                    if let Value::Str(p) = v {
+                        s.push_str(&p.text);
+                    }
+                }
+                frame.push(Value::str(s));
+            }
+            Op::ListAppend(i) => {
+                let v = frame.pop();
+                if let Value::List(l) = frame.peek(i as usize - 1) {
+                    l.borrow_mut().push(v);
+                }
+            }
+            Op::SetAdd(i) => {
+                let v = frame.pop();
+                let set = frame.peek(i as usize - 1).clone();
+                ops::set_add(self, &set, v)?;
+            }
+            Op::MapAdd(i) => {
+                let v = frame.pop();
+                let k = frame.pop();
+                if let Value::Dict(d) = frame.peek(i as usize - 1).clone() {
+                    ops::dict_set(self, &d, k, v)?;
+                }
+            }
+            Op::ListExtend(i) => {
+                let it = frame.pop();
+                let list = frame.peek(i as usize - 1).clone();
+                let items = ops::collect_iterable(self, &it).map_err(|e| ops::star_error(e, &it))?;
+                if let Value::List(l) = list {
+                    l.borrow_mut().extend(items);
+                }
+            }
+            Op::SetUpdate(i) => {
+                let it = frame.pop();
+                let set = frame.peek(i as usize - 1).clone();
+                for v in ops::collect_iterable(self, &it)? {
+                    ops::set_add(self, &set, v)?;
+                }
+            }
+            Op::DictUpdate(i) | Op::DictMerge(i) => {
+                let m = frame.pop();
+                let target = frame.peek(i as usize - 1).clone();
+                if let Value::Dict(d) = target {
+                    ops::dict_update(self, &d, &m, matches!(op, Op::DictMerge(_)))?;
+                }
+            }
+            Op::ListToTuple => {
+                let v = frame.pop();
+                let items = match v {
+                    Value::List(l) => l.borrow().clone(),
+                    _ => Vec::new(),
+                };
+                frame.push(Value::tuple(items));
+            }
+            Op::UnpackSequence(n) => {
+                let seq = frame.pop();
+                let items = ops::unpack(self, &seq, n as usize, None)?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx(arg) => {
+                let before = (arg & 0xffff) as usize;
+                let after = (arg >> 16) as usize;
+                let seq = frame.pop();
+                let items = ops::unpack(self, &seq, before, Some(after))?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.stack.extend(items.into_iter().rev());
+            }
+            Op::Jump(t) => frame.ip = t as usize,
+            Op::PopJumpIfFalse(t) => {
+                let v = frame.pop();
+                let truth = match v {
+                    Value::Bool(b) => b,
+                    _ => ops::truthy(self, &v)?,
+                };
+                if !truth {
+                    fiber.last_mut().expect("frame").ip = t as usize;
+                }
+            }
+            Op::PopJumpIfTrue(t) => {
+                let v = frame.pop();
+                let truth = match v {
+                    Value::Bool(b) => b,
+                    _ => ops::truthy(self, &v)?,
+                };
+                if truth {
+                    fiber.last_mut().expect("frame").ip = t as usize;
+                }
+            }
+            Op::JumpIfFalseOrPop(t) => {
+                let v = frame.top().clone();
+                if !ops::truthy(self, &v)? {
+                    fiber.last_mut().expect("frame").ip = t as usize;
+                } else {
+                    fiber.last_mut().expect("frame").pop();
+                }
+            }
+            Op::JumpIfTrueOrPop(t) => {
+                let v = frame.top().clone();
+                if ops::truthy(self, &v)? {
+                    fiber.last_mut().expect("frame").ip = t as usize;
+                } else {
+                    fiber.last_mut().expect("frame").pop();
+                }
+            }
+            Op::GetIter => {
+                let v = frame.pop();
+                let it = ops::get_iter(self, &v)?;
+                fiber.last_mut().expect("frame").push(it);
+            }
+            Op::ForIter(t) => {
+                let it = frame.top().clone();
+                if let Value::Generator(g) = &it {
+                    if g.kind == GenKind::Generator {
+                        let g = g.clone();
+                        return self.resume_for_iter(fiber, &g);
+                    }
+                }
+                match ops::iter_next(self, &it)? {
+                    Some(v) => fiber.last_mut().expect("frame").push(v),
+                    None => {
+                        let frame = fiber.last_mut().expect("frame");
+                        frame.pop();
+                        frame.ip = t as usize;
+                    }
+                }
+            }
+            Op::MakeFunction(flags) => {
+                let code = match frame.pop() {
+                    Value::Native(n) => match &*n {
+                        Native::Code(c) => c.clone(),
+                        _ => return Err(types::system_error("MakeFunction without code")),
+                    },
+                    _ => return Err(types::system_error("MakeFunction without code")),
+                };
+                let closure: Vec<CellRef> = if flags & 4 != 0 {
+                    match frame.pop() {
+                        Value::Tuple(t) => t
+                            .iter()
+                            .filter_map(|c| match c {
+                                Value::Native(n) => match &**n {
+                                    Native::Cell(cell) => Some(cell.clone()),
+                                    _ => None,
+                                },
+                                _ => None,
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                } else {
+                    Vec::new()
+                };
+                let kwdefaults = if flags & 2 != 0 {
+                    match frame.pop() {
+                        Value::Tuple(t) => t.iter().map(|v| if let Value::Undef = v { None } else { Some(v.clone()) }).collect(),
+                        _ => Vec::new(),
+                    }
+                } else {
+                    vec![None; code.kwonlyargcount as usize]
+                };
+                let defaults = if flags & 1 != 0 {
+                    match frame.pop() {
+                        Value::Tuple(t) => (*t).clone(),
+                        _ => Vec::new(),
+                    }
+                } else {
+                    Vec::new()
+                };
+                let f = call::make_function(code, frame.globals.clone(), defaults, kwdefaults, closure);
+                frame.push(f);
+            }
+            Op::Return => {
+                let v = frame.pop();
+                return Ok(Flow::Return(v));
+            }
+            Op::Yield => {
+                let v = frame.pop();
+                return Ok(Flow::Yield(v));
+            }
+            Op::AsyncGenWrap => {}
+            Op::GetYieldFromIter => {
+                let v = frame.pop();
+                let it = match &v {
+                    Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
+                    Value::Generator(g) if g.kind == GenKind::Coroutine => {
+                        return Err(types::type_error(
+                            "cannot 'yield from' a coroutine object in a non-coroutine generator",
+                        ))
+                    }
+                    _ => ops::get_iter(self, &v)?,
+                };
+                fiber.last_mut().expect("frame").push(it);
+            }
+            Op::GetAwaitable => {
+                let v = frame.pop();
+                let aw = ops::get_awaitable(self, &v)?;
+                fiber.last_mut().expect("frame").push(aw);
+            }
+            Op::YieldFrom => return self.yield_from(fiber),
+            Op::SetupExcept(t) | Op::SetupFinally(t) => {
+                let level = frame.level() as u32;
+                frame.blocks.push(Block { handler: t, level });
+            }
+            Op::SetupCleanup(t) => {
+                let level = frame.level() as u32 - 1;
+                frame.blocks.push(Block { handler: t, level });
+            }
+            Op::PopBlock => {
+                frame.blocks.pop();
+            }
+            Op::PushExcInfo => {
+                let exc = frame.pop();
+                let prev = frame.handled.take().unwrap_or(Value::None);
+                frame.handled = Some(exc.clone());
+                frame.push(prev);
+                frame.push(exc);
+            }
+            Op::PopExcept => {
+                let prev = frame.pop();
+                frame.handled = if prev.is_none() { None } else { Some(prev) };
+            }
+            Op::Reraise => {
+                let exc = frame.pop();
+                return Ok(Flow::Reraise(exc));
+            }
+            Op::CheckExcMatch => {
+                let typ = frame.pop();
+                let exc = frame.top().clone();
+                let m = exceptions::exception_matches(&exc, &typ)?;
+                fiber.last_mut().expect("frame").push(Value::Bool(m));
+            }
+            Op::CheckEgMatch => {
+                let typ = frame.pop();
+                let rest = frame.pop();
+                let (rest, matched) = exceptions::split_group(self, &rest, &typ)?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.push(rest);
+                frame.push(matched);
+            }
+            Op::PrepReraiseStar => {
+                let raised = frame.pop();
+                let orig = frame.pop();
+                let v = exceptions::prep_reraise_star(self, &orig, &raised)?;
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::Raise(n) => {
+                return match n {
+                    0 => match frame_handled(fiber) {
+                        Some(e) => Ok(Flow::Reraise(e)),
+                        None => Err(types::runtime_error("No active exception to reraise")),
+                    },
+                    _ => {
+                        let cause = if n == 2 { Some(frame.pop()) } else { None };
+                        let exc = frame.pop();
+                        let exc = exceptions::make_raisable(self, exc)?;
+                        if let Some(cause) = cause {
+                            exceptions::set_cause(self, &exc, cause)?;
+                        }
+                        Err(exc)
+                    }
+                };
+            }
+            Op::BeforeWith => {
+                let mgr = frame.pop();
+                let exit = ops::special_method(self, &mgr, crate::value::intern::sym::EXIT, "__exit__", true)?;
+                let enter = ops::special_method(self, &mgr, crate::value::intern::sym::ENTER, "__enter__", true)?;
+                let result = self.call(&enter, &[])?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.push(exit);
+                frame.push(result);
+            }
+            Op::BeforeAsyncWith => {
+                let mgr = frame.pop();
+                let exit = ops::special_method(self, &mgr, crate::value::intern::sym::AEXIT, "__aexit__", false)?;
+                let enter = ops::special_method(self, &mgr, crate::value::intern::sym::AENTER, "__aenter__", false)?;
+                let result = self.call(&enter, &[])?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.push(exit);
+                frame.push(result);
+            }
+            Op::WithExceptStart => {
+                let exc = frame.top().clone();
+                let exit = frame.peek(2).clone();
+                let typ = Value::Class(exc.class());
+                let tb = Value::None;
+                let r = self.call(&exit, &[typ, exc, tb])?;
+                fiber.last_mut().expect("frame").push(r);
+            }
+            Op::FormatValue(flags) => {
+                let spec = if flags & 4 != 0 { Some(frame.pop()) } else { None };
+                let v = frame.pop();
+                let s = ops::format_value(self, &v, flags & 3, spec.as_ref())?;
+                fiber.last_mut().expect("frame").push(s);
+            }
+            Op::ImportName(i) => {
+                let name = frame.code.names[i as usize];
+                let _fromlist = frame.pop();
+                let _level = frame.pop();
+                let m = crate::stdlib::import_module(self, &name.text())?;
+                fiber.last_mut().expect("frame").push(m);
+            }
+            Op::ImportFrom(i) => {
+                let name = frame.code.names[i as usize];
+                let m = frame.top().clone();
+                let v = ops::getattr(self, &m, name).map_err(|_| {
+                    let mname = match &m {
+                        Value::Module(m) => m.name.clone(),
+                        _ => "?".into(),
+                    };
+                    types::import_error(format!("cannot import name '{name}' from '{mname}' (unknown location)"))
+                })?;
+                fiber.last_mut().expect("frame").push(v);
+            }
+            Op::ImportStar => {
+                let m = frame.pop();
+                if let Value::Module(m) = m {
+                    let items: Vec<(Symbol, Value)> =
+                        m.globals.borrow().iter().map(|(k, v)| (*k, v.clone())).collect();
+                    let frame = fiber.last_mut().expect("frame");
+                    for (k, v) in items {
+                        if !k.with(|s| s.starts_with('_')) {
+                            frame.globals.globals.borrow_mut().insert(k, v);
+                        }
+                    }
+                }
+            }
+            Op::LoadBuildClass => {
+                let v = self.builtins.globals.borrow().get(&Symbol::new("__build_class__")).cloned();
+                frame.push(v.unwrap_or(Value::None));
+            }
+            Op::LoadAssertionError => {
+                let c = types::with_types(|t| t.assertion_error.clone());
+                frame.push(Value::Class(c));
+            }
+            Op::PrintExpr => {
+                let v = frame.pop();
+                if !v.is_none() {
+                    let r = ops::repr(self, &v)?;
+                    self.stdout.write_str(&r);
+                    self.stdout.write_str("\n");
+                    self.builtins.globals.borrow_mut().insert(Symbol::new("_"), v);
+                }
+            }
+            Op::GetAIter => {
+                let v = frame.pop();
+                let it = ops::get_aiter(self, &v)?;
+                fiber.last_mut().expect("frame").push(it);
+            }
+            Op::GetANext => {
+                let it = frame.top().clone();
+                let aw = ops::get_anext(self, &it)?;
+                fiber.last_mut().expect("frame").push(aw);
+            }
+            Op::EndAsyncFor => {
+                let exc = frame.pop();
+                if types::exc_is(&exc, |t| &t.stop_async_iteration) {
+                    frame.pop();
+                    frame.handled = None;
+                } else {
+                    return Ok(Flow::Reraise(exc));
+                }
+            }
+            Op::Unreachable => return Err(types::system_error("unreachable code was reached")),
+        }
+        Ok(Flow::Next)
+    }
+
+    /// Calls from the dispatch loop: script functions become a pushed frame.
+    fn call_flow(
+        &mut self,
+        fiber: &mut [Frame],
+        func: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Symbol, Value)>,
+    ) -> PyResult<Flow> {
+        match call::prepare_call(self, func, args, kwargs)? {
+            Prepared::Done(v) => {
+                fiber.last_mut().expect("frame").push(v);
+                Ok(Flow::Next)
+            }
+            Prepared::Frame(f) => Ok(Flow::Push(f)),
+        }
+    }
+
+    /// `ForIter` over a generator: its frames go on top of this fiber.
+    fn resume_for_iter(&mut self, fiber: &mut [Frame], g: &Rc<Generator>) -> PyResult<Flow> {
+        match g.state.get() {
+            GenState::Finished => {
+                // An exhausted generator simply ends the loop.
+                let frame = fiber.last_mut().expect("frame");
+                frame.pop();
+                if let Op::ForIter(t) = frame.code.ops[frame.ip - 1] {
+                    frame.ip = t as usize;
+                }
+                Ok(Flow::Next)
+            }
+            GenState::Running => Err(types::value_error("generator already executing")),
+            GenState::Created | GenState::Suspended => {
+                let seg = take_segment(g, Entry::ForIter)?;
+                Ok(Flow::PushSegment(seg))
+            }
+        }
+    }
+
+    /// `YieldFrom`: delegate to a generator/coroutine, or drive a native iterator.
+    fn yield_from(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+        let frame = fiber.last_mut().expect("frame");
+        if frame.awaiting {
+            frame.awaiting = false;
+            frame.pop();
+            let aw = frame.top().clone();
+            if let Some(f) = crate::runtime::future::future_of(&aw) {
+                if !f.done() {
+                    return Err(types::runtime_error("await wasn't used with future"));
+                }
+                let r = crate::runtime::future::result(f)?;
+                let frame = fiber.last_mut().expect("frame");
+                frame.pop();
+                frame.push(r);
+                return Ok(Flow::Next);
+            }
+            return self.yield_from_native(fiber, aw);
+        }
+        let aw = frame.top().clone();
+        if let Some(f) = crate::runtime::future::future_of(&aw) {
+            if f.done() {
+                let r = crate::runtime::future::result(f)?;
+                frame.pop();
+                frame.push(r);
+                return Ok(Flow::Next);
+            }
+            f.blocking.set(true);
+            frame.ip -= 1;
+            frame.awaiting = true;
+            return Ok(Flow::Yield(aw));
+        }
+        if let Value::Generator(g) = &aw {
+            return match g.state.get() {
+                GenState::Finished => {
+                    if g.kind == GenKind::Coroutine {
+                        Err(types::runtime_error("cannot reuse already awaited coroutine"))
+                    } else {
+                        frame.pop();
+                        frame.push(Value::None);
+                        Ok(Flow::Next)
+                    }
+                }
+                GenState::Running => Err(if g.kind == GenKind::Coroutine {
+                    types::runtime_error("coroutine is being awaited already")
+                } else {
+                    types::value_error("generator already executing")
+                }),
+                GenState::Created | GenState::Suspended => {
+                    g.awaited.set(true);
+                    let seg = take_segment(g, Entry::Delegate)?;
+                    Ok(Flow::PushSegment(seg))
+                }
+            };
+        }
+        self.yield_from_native(fiber, aw)
+    }
+
+    fn yield_from_native(&mut self, fiber: &mut [Frame], aw: Value) -> PyResult<Flow> {
+        match ops::iter_next(self, &aw)? {
+            Some(v) => {
+                let frame = fiber.last_mut().expect("frame");
+                frame.ip -= 1;
+                frame.awaiting = true;
+                Ok(Flow::Yield(v))
+            }
+            None => {
+                let frame = fiber.last_mut().expect("frame");
+                frame.pop();
+                frame.push(Value::None);
+                Ok(Flow::Next)
+            }
+        }
+    }
+}
+
+/// Takes a suspended generator's frames to run them, with the resume value pushed.
+pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Frame>> {
+    let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
+    if seg.is_empty() {
+        return Err(types::system_error("generator without frames"));
+    }
+    if g.state.get() == GenState::Suspended {
+        seg.last_mut().expect("frame").push(Value::None);
+    }
+    g.state.set(GenState::Running);
+    seg[0].entry = entry;
+    Ok(seg)
+}
+
+/// The exception being handled by the innermost frame that handles one.
+pub fn frame_handled(fiber: &[Frame]) -> Option<Value> {
+    fiber.iter().rev().find_map(|f| f.handled.clone())
+}
+
+fn deref_name(frame: &Frame, i: u32) -> Symbol {
+    let code = &frame.code;
+    code.cellvars.iter().chain(code.freevars.iter()).nth(i as usize).copied().unwrap_or(Symbol::new("?"))
+}
+
+fn deref_error(frame: &Frame, i: u32) -> Value {
+    let name = deref_name(frame, i);
+    if (i as usize) < frame.code.cellvars.len() {
+        types::unbound_local_error(format!(
+            "cannot access local variable '{name}' where it is not associated with a value"
+        ))
+    } else {
+        types::name_error(format!(
+            "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+        ))
+    }
+}

@@ -1,0 +1,164 @@
+//! The stackless VM: a dispatch loop over a stack of frames (a fiber). Script
+//! calls push frames instead of recursing; yields and awaits return `Halt`.
+
+pub mod call;
+pub mod exceptions;
+pub mod frame;
+pub mod generator;
+pub mod interp;
+pub mod ops;
+
+use crate::bytecode::Code;
+use crate::value::object::Module;
+use crate::value::{types, PyResult, Value};
+use frame::{Entry, Frame};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Why `run` stopped.
+pub enum Halt {
+    /// The bottom frame returned this value.
+    Return(Value),
+    /// An exception escaped the bottom frame.
+    Error(Value),
+    /// The bottom generator segment yielded this value; its frames are still in the fiber.
+    Yield(Value),
+}
+
+/// CPython's default recursion limit.
+pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
+
+/// The interpreter state shared by every fiber.
+pub struct Vm {
+    pub builtins: Rc<Module>,
+    pub modules: RefCell<indexmap::IndexMap<String, Value>>,
+    /// Frames alive across all fibers (for RecursionError).
+    pub depth: usize,
+    pub recursion_limit: usize,
+    /// Native nesting depth (sync calls from natives back into scripts).
+    pub native_depth: usize,
+    pub main_module: Option<Rc<Module>>,
+    /// Directory of the main script (sibling .aio imports).
+    pub script_dir: Option<std::path::PathBuf>,
+    pub argv: Vec<String>,
+    /// Output buffer for stdout, flushed at exit and when it grows.
+    pub stdout: crate::stdlib::io::Output,
+    /// Error output (tracebacks, warnings, print(file=sys.stderr)).
+    pub stderr: crate::stdlib::io::Output,
+    /// Containers whose repr is being computed (recursive reprs print `[...]`).
+    pub repr_stack: Vec<usize>,
+    /// The event loop (asyncio), created on first use.
+    pub event_loop: Option<Box<crate::runtime::EventLoop>>,
+    /// The clock every time read goes through.
+    pub clock: crate::runtime::clock::Clock,
+    /// Source files by name, for the source lines of tracebacks.
+    pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
+}
+
+impl Vm {
+    pub fn new(argv: Vec<String>) -> Vm {
+        let builtins = crate::stdlib::builtins::make_module();
+        Vm {
+            builtins,
+            modules: RefCell::new(indexmap::IndexMap::new()),
+            depth: 0,
+            recursion_limit: DEFAULT_RECURSION_LIMIT,
+            native_depth: 0,
+            main_module: None,
+            script_dir: None,
+            argv,
+            stdout: crate::stdlib::io::Output::stdout(),
+            stderr: crate::stdlib::io::Output::stderr(),
+            repr_stack: Vec::new(),
+            event_loop: None,
+            clock: crate::runtime::clock::Clock::new(false),
+            sources: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Runs a module's code to completion in `module`'s namespace.
+    pub fn run_module(&mut self, code: Rc<Code>, module: Rc<Module>) -> PyResult<Value> {
+        let mut frame = Frame::new(code, module, Vec::new());
+        frame.entry = Entry::Bottom;
+        self.run_frame(frame)
+    }
+
+    /// Runs one frame to completion on a fresh fiber (no suspension allowed).
+    pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
+        if !matches!(frame.entry, Entry::Init(_)) {
+            frame.entry = Entry::Bottom;
+        }
+        if self.native_depth > 200 || self.depth >= self.recursion_limit {
+            return Err(types::recursion_error("maximum recursion depth exceeded"));
+        }
+        let mut fiber = vec![frame];
+        self.depth += 1;
+        self.native_depth += 1;
+        let halt = self.run(&mut fiber);
+        self.native_depth -= 1;
+        match halt {
+            Halt::Return(v) => Ok(v),
+            Halt::Error(e) => Err(e),
+            Halt::Yield(_) => {
+                self.depth -= fiber.len();
+                Err(types::runtime_error("cannot suspend here: no event loop drives this call"))
+            }
+        }
+    }
+
+    /// Calls any callable synchronously (from native code).
+    pub fn call(&mut self, callee: &Value, args: &[Value]) -> PyResult<Value> {
+        self.call_kw(callee, args, &[])
+    }
+
+    /// Calls with keyword arguments, synchronously.
+    pub fn call_kw(&mut self, callee: &Value, args: &[Value], kwargs: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+        match call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec())? {
+            call::Prepared::Done(v) => Ok(v),
+            call::Prepared::Frame(mut frame) => {
+                let init = match std::mem::replace(&mut frame.entry, Entry::Bottom) {
+                    Entry::Init(obj) => Some(obj),
+                    _ => None,
+                };
+                let result = self.run_frame(frame)?;
+                match init {
+                    Some(obj) => {
+                        if !result.is_none() {
+                            return Err(types::type_error(format!(
+                                "__init__() should return None, not '{}'",
+                                result.type_name()
+                            )));
+                        }
+                        Ok(obj)
+                    }
+                    None => Ok(result),
+                }
+            }
+        }
+    }
+}
+
+impl Vm {
+    /// Marks a container as being repr'd; true if it already was (a cycle).
+    pub fn repr_guard(&mut self, v: &Value) -> bool {
+        let p = v.ptr().unwrap_or(0);
+        if self.repr_stack.contains(&p) {
+            return true;
+        }
+        self.repr_stack.push(p);
+        false
+    }
+
+    /// Ends a `repr_guard`.
+    pub fn repr_unguard(&mut self, v: &Value) {
+        let p = v.ptr().unwrap_or(0);
+        if let Some(i) = self.repr_stack.iter().rposition(|x| *x == p) {
+            self.repr_stack.remove(i);
+        }
+    }
+
+    /// A line of a known source file.
+    pub fn source_line(&self, file: &str, line: u32) -> Option<String> {
+        self.sources.get(file).map(|s| s.line_text(line as usize).to_string())
+    }
+}

@@ -1,0 +1,522 @@
+//! Operations on values: arithmetic, comparison, truth, attributes, items,
+//! iteration, hashing, repr/str. Dunder methods of script classes are called
+//! through `Vm::call` (a nested, non-suspendable run).
+
+use super::Vm;
+use crate::ast::{BinOp, CmpOp};
+use crate::bytecode::Op;
+use crate::value::dict::Dict;
+use crate::value::intern::sym;
+use crate::value::object::{BoundMethod, Class, DictIterKind, IterState, Native};
+use crate::value::{types, PyResult, SetObj, Symbol, Value};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::Zero;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+mod arith;
+mod attr;
+mod iter;
+mod repr;
+
+pub use arith::*;
+pub use attr::*;
+pub use iter::*;
+pub use repr::*;
+
+/// Small-int fast path for the dispatch loop; None when it overflows or needs the slow path.
+#[inline]
+pub fn int_fast(op: BinOp, a: i64, b: i64) -> Option<Value> {
+    Some(Value::Int(match op {
+        BinOp::Add => a.checked_add(b)?,
+        BinOp::Sub => a.checked_sub(b)?,
+        BinOp::Mult => a.checked_mul(b)?,
+        BinOp::FloorDiv if b != 0 && !(a == i64::MIN && b == -1) => a.div_floor(&b),
+        BinOp::Mod if b != 0 && !(a == i64::MIN && b == -1) => a.mod_floor(&b),
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        _ => return None,
+    }))
+}
+
+/// Comparison of two small ints.
+#[inline]
+pub fn cmp_ints(op: CmpOp, a: i64, b: i64) -> bool {
+    match op {
+        CmpOp::Eq | CmpOp::Is => a == b,
+        CmpOp::NotEq | CmpOp::IsNot => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        CmpOp::In | CmpOp::NotIn => false,
+    }
+}
+
+/// Truth value (`__bool__`, then `__len__`).
+pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
+    Ok(match v {
+        Value::None | Value::Undef => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::BigInt(b) => !b.is_zero(),
+        Value::Float(f) => *f != 0.0,
+        Value::Str(s) => !s.text.is_empty(),
+        Value::Bytes(b) => !b.is_empty(),
+        Value::Tuple(t) => !t.is_empty(),
+        Value::List(l) => !l.borrow().is_empty(),
+        Value::Dict(d) => !d.borrow().is_empty(),
+        Value::Set(s) => !s.items.borrow().is_empty(),
+        Value::Range(r) => !r.is_empty(),
+        Value::Instance(i) => {
+            let class = i.class.clone();
+            if let Some(f) = class.lookup(sym::BOOL) {
+                let r = vm.call(&f, &[v.clone()])?;
+                match r {
+                    Value::Bool(b) => b,
+                    other => {
+                        return Err(types::type_error(format!(
+                            "__bool__ should return bool, returned {}",
+                            other.type_name()
+                        )))
+                    }
+                }
+            } else if let Some(f) = class.lookup(sym::LEN) {
+                let r = vm.call(&f, &[v.clone()])?;
+                len_result(&r)? != 0
+            } else {
+                true
+            }
+        }
+        _ => true,
+    })
+}
+
+fn len_result(r: &Value) -> PyResult<i64> {
+    match r {
+        Value::Int(i) if *i >= 0 => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::Int(_) => Err(types::value_error("__len__() should return >= 0")),
+        other => Err(types::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+    }
+}
+
+/// `len(v)`.
+pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
+    Ok(match v {
+        Value::Str(s) => s.char_len as i64,
+        Value::Bytes(b) => b.len() as i64,
+        Value::Tuple(t) => t.len() as i64,
+        Value::List(l) => l.borrow().len() as i64,
+        Value::Dict(d) => d.borrow().len() as i64,
+        Value::Set(s) => s.items.borrow().len() as i64,
+        Value::Range(r) => r.len(),
+        Value::Native(n) => match &**n {
+            Native::DictView(d, _) => d.borrow().len() as i64,
+            _ => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+        },
+        Value::Instance(i) => match i.class.lookup(sym::LEN) {
+            Some(f) => {
+                let r = vm.call(&f, &[v.clone()])?;
+                len_result(&r)?
+            }
+            None => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+        },
+        _ => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+    })
+}
+
+/// Python hash of a value (user `__hash__` included).
+pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
+    Ok(match v {
+        Value::None => 0x5f5e100,
+        Value::Bool(b) => *b as i64,
+        Value::Int(i) => int_hash_i64(*i),
+        Value::BigInt(b) => bigint_hash(b),
+        Value::Float(f) => float_hash(*f),
+        Value::Str(s) => s.hash(),
+        Value::Bytes(b) => {
+            let mut h: u64 = 0xcbf29ce484222325;
+            for x in b.iter() {
+                h = (h ^ *x as u64).wrapping_mul(0x100000001b3);
+            }
+            (h >> 2) as i64
+        }
+        Value::Tuple(items) => {
+            // CPython's xxHash-based tuple hash.
+            let mut acc: u64 = 2870177450012600261;
+            for item in items.iter() {
+                let lane = hash(vm, item)? as u64;
+                acc = acc.wrapping_add(lane.wrapping_mul(14029467366897019727));
+                acc = acc.rotate_left(31);
+                acc = acc.wrapping_mul(11400714785074694791);
+            }
+            acc = acc.wrapping_add((items.len() as u64) ^ (2870177450012600261 ^ 3527539));
+            let h = acc as i64;
+            if h == -1 {
+                1546275796
+            } else {
+                h
+            }
+        }
+        Value::Set(s) if s.frozen => {
+            let mut h: i64 = 0;
+            for e in s.items.borrow().iter() {
+                h ^= e.hash.wrapping_mul(0x5bd1e995);
+            }
+            h
+        }
+        Value::List(_) | Value::Dict(_) | Value::Set(_) => {
+            return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())))
+        }
+        Value::Native(n) if matches!(&**n, Native::Slice(_)) => {
+            return Err(types::type_error("unhashable type: 'slice'"))
+        }
+        Value::Instance(i) => {
+            if i.class.unhashable.get() {
+                return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())));
+            }
+            match i.class.lookup(sym::HASH) {
+                Some(Value::None) => return Err(types::type_error(format!("unhashable type: '{}'", v.type_name()))),
+                Some(f @ Value::Function(_)) => {
+                    let r = vm.call(&f, &[v.clone()])?;
+                    match r {
+                        Value::Int(i) => {
+                            if i == -1 {
+                                -2
+                            } else {
+                                i
+                            }
+                        }
+                        Value::BigInt(b) => bigint_hash(&b),
+                        Value::Bool(b) => b as i64,
+                        _ => return Err(types::type_error("__hash__ method should return an integer")),
+                    }
+                }
+                _ => (v.ptr().unwrap_or(0) >> 4) as i64,
+            }
+        }
+        _ => (v.ptr().unwrap_or(0) >> 4) as i64,
+    })
+}
+
+/// CPython's hash of an int that fits in i64.
+pub fn int_hash_i64(i: i64) -> i64 {
+    const MODULUS: u64 = (1 << 61) - 1;
+    let m = (i.unsigned_abs() % MODULUS) as i64;
+    let h = if i < 0 { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// CPython's hash of a big int.
+pub fn bigint_hash(b: &BigInt) -> i64 {
+    crate::value::numfmt::int_hash(b)
+}
+
+/// CPython's hash of a float (equal to the int hash for integral floats).
+pub fn float_hash(f: f64) -> i64 {
+    crate::value::numfmt::float_hash(f)
+}
+
+/// Equality without script code, when both sides are builtin values (None: needs the VM).
+pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
+    use Value::*;
+    Some(match (a, b) {
+        (Int(x), Int(y)) => x == y,
+        (Str(x), Str(y)) => Rc::ptr_eq(x, y) || x.text == y.text,
+        (None, None) => true,
+        (Bool(x), Bool(y)) => x == y,
+        (Int(_) | Bool(_) | BigInt(_) | Float(_), Int(_) | Bool(_) | BigInt(_) | Float(_)) => num_eq(a, b),
+        (Bytes(x), Bytes(y)) => x == y,
+        (Tuple(x), Tuple(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !simple_eq(p, q)? {
+                    return Some(false);
+                }
+            }
+            true
+        }
+        (Instance(_), _) | (_, Instance(_)) => {
+            if a.is(b) {
+                return Some(true);
+            }
+            let user_eq = |v: &Value| matches!(v, Instance(i) if i.class.lookup(sym::EQ).is_some());
+            if user_eq(a) || user_eq(b) {
+                return Option::None;
+            }
+            false
+        }
+        (List(_), List(_)) | (Dict(_), Dict(_)) | (Set(_), Set(_)) => return Option::None,
+        _ => a.is(b),
+    })
+}
+
+fn num_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Float(x), other) | (other, Value::Float(x)) => match other.as_bigint() {
+            Some(i) => x.is_finite() && x.fract() == 0.0 && num_traits::FromPrimitive::from_f64(*x) == Some(i),
+            None => false,
+        },
+        _ => a.as_bigint() == b.as_bigint(),
+    }
+}
+
+/// `a == b` as a bool.
+pub fn eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
+    if let Some(r) = simple_eq(a, b) {
+        return Ok(r);
+    }
+    let r = compare(vm, CmpOp::Eq, a, b)?;
+    truthy(vm, &r)
+}
+
+/// A new set (or frozenset) from items.
+pub fn new_set(vm: &mut Vm, items: Vec<Value>, frozen: bool) -> PyResult<Value> {
+    let set = Value::Set(Rc::new(SetObj { items: RefCell::new(Dict::new()), frozen }));
+    for v in items {
+        set_add(vm, &set, v)?;
+    }
+    Ok(set)
+}
+
+/// Adds to a set.
+pub fn set_add(vm: &mut Vm, set: &Value, v: Value) -> PyResult<()> {
+    if let Value::Set(s) = set {
+        let h = hash(vm, &v)?;
+        if dict_find(vm, &s.items, h, &v)?.is_none() {
+            s.items.borrow_mut().push_new(h, v, Value::None);
+        }
+    }
+    Ok(())
+}
+
+/// Membership in a set.
+pub fn set_contains(vm: &mut Vm, s: &SetObj, v: &Value) -> PyResult<bool> {
+    let h = hash(vm, v)?;
+    Ok(dict_find(vm, &s.items, h, v)?.is_some())
+}
+
+/// Finds a key's entry index, running script `__eq__` outside the borrow if needed.
+pub fn dict_find(vm: &mut Vm, d: &RefCell<Dict>, h: i64, key: &Value) -> PyResult<Option<usize>> {
+    let mut needs_vm = false;
+    let found = d.borrow().find(h, |k| match simple_eq(k, key) {
+        Some(r) => r,
+        None => {
+            needs_vm = true;
+            false
+        }
+    });
+    if found.is_some() || !needs_vm {
+        return Ok(found);
+    }
+    let candidates = d.borrow().candidates(h);
+    for (i, k) in candidates {
+        if eq(vm, &k, key)? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+/// `d[key]` lookup without KeyError.
+pub fn dict_get(vm: &mut Vm, d: &RefCell<Dict>, key: &Value) -> PyResult<Option<Value>> {
+    let h = hash(vm, key)?;
+    Ok(dict_find(vm, d, h, key)?.and_then(|i| d.borrow().entry(i).map(|e| e.value.clone())))
+}
+
+/// `d[key] = value`.
+pub fn dict_set(vm: &mut Vm, d: &RefCell<Dict>, key: Value, value: Value) -> PyResult<()> {
+    let h = hash(vm, &key)?;
+    match dict_find(vm, d, h, &key)? {
+        Some(i) => d.borrow_mut().set_value_at(i, value),
+        None => d.borrow_mut().push_new(h, key, value),
+    }
+    Ok(())
+}
+
+/// `del d[key]`; returns the removed value.
+pub fn dict_remove(vm: &mut Vm, d: &RefCell<Dict>, key: &Value) -> PyResult<Option<Value>> {
+    let h = hash(vm, key)?;
+    Ok(match dict_find(vm, d, h, key)? {
+        Some(i) => d.borrow_mut().remove_at(i).map(|e| e.value),
+        None => None,
+    })
+}
+
+/// `{**m}` / `f(**m)`: merges a mapping into a dict.
+pub fn dict_update(vm: &mut Vm, d: &RefCell<Dict>, m: &Value, for_call: bool) -> PyResult<()> {
+    let pairs: Vec<(Value, Value)> = match m {
+        Value::Dict(src) => src.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        Value::Instance(_) => {
+            let keys_fn = getattr(vm, m, Symbol::new("keys")).map_err(|_| {
+                types::type_error(format!("'{}' object is not a mapping", m.type_name()))
+            })?;
+            let keys = vm.call(&keys_fn, &[])?;
+            let mut out = Vec::new();
+            for k in collect_iterable(vm, &keys)? {
+                let v = getitem(vm, m, &k)?;
+                out.push((k, v));
+            }
+            out
+        }
+        _ => {
+            let msg = if for_call {
+                format!("argument after ** must be a mapping, not {}", m.type_name())
+            } else {
+                format!("'{}' object is not a mapping", m.type_name())
+            };
+            return Err(types::type_error(msg));
+        }
+    };
+    for (k, v) in pairs {
+        if for_call {
+            if k.as_str().is_none() {
+                return Err(types::type_error("keywords must be strings"));
+            }
+            if dict_get(vm, d, &k)?.is_some() {
+                return Err(types::type_error(format!(
+                    "got multiple values for keyword argument '{}'",
+                    k.as_str().unwrap_or("")
+                )));
+            }
+        }
+        dict_set(vm, d, k, v)?;
+    }
+    Ok(())
+}
+
+/// Rewords the error of `*x` on a non-iterable.
+pub fn star_error(e: Value, it: &Value) -> Value {
+    if types::exc_is(&e, |t| &t.type_error) && !is_iterable_type(it) {
+        return types::type_error(format!("Value after * must be an iterable, not {}", it.type_name()));
+    }
+    e
+}
+
+fn is_iterable_type(v: &Value) -> bool {
+    match v {
+        Value::Instance(i) => i.class.lookup(sym::ITER).is_some() || i.class.lookup(sym::GETITEM).is_some(),
+        Value::Str(_)
+        | Value::Bytes(_)
+        | Value::Tuple(_)
+        | Value::List(_)
+        | Value::Dict(_)
+        | Value::Set(_)
+        | Value::Range(_)
+        | Value::Generator(_) => true,
+        Value::Native(n) => matches!(&**n, Native::Iter(..) | Native::DictView(..)),
+        _ => false,
+    }
+}
+
+/// Unary -, +, ~.
+pub fn unary_op(vm: &mut Vm, op: Op, a: &Value) -> PyResult<Value> {
+    match (op, a) {
+        (Op::Neg, Value::Int(i)) => Ok(match i.checked_neg() {
+            Some(n) => Value::Int(n),
+            None => Value::from_bigint(-BigInt::from(*i)),
+        }),
+        (Op::Neg, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone())),
+        (Op::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
+        (Op::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
+        (Op::Pos, Value::Int(_) | Value::BigInt(_) | Value::Float(_)) => Ok(a.clone()),
+        (Op::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        (Op::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
+        (Op::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
+        (Op::Invert, Value::BigInt(b)) => Ok(Value::from_bigint(-(**b).clone() - 1)),
+        (_, Value::Instance(i)) => {
+            let name = match op {
+                Op::Neg => sym::NEG,
+                Op::Pos => sym::POS,
+                _ => sym::INVERT,
+            };
+            match i.class.lookup(name) {
+                Some(f) => vm.call(&f, &[a.clone()]),
+                None => Err(bad_unary(op, a)),
+            }
+        }
+        _ => Err(bad_unary(op, a)),
+    }
+}
+
+fn bad_unary(op: Op, a: &Value) -> Value {
+    let sym = match op {
+        Op::Neg => "-",
+        Op::Pos => "+",
+        _ => "~",
+    };
+    types::type_error(format!("bad operand type for unary {sym}: '{}'", a.type_name()))
+}
+
+/// Looks a special method up on the type (never the instance), as Python does.
+pub fn special_method(vm: &mut Vm, obj: &Value, name: Symbol, text: &str, sync: bool) -> PyResult<Value> {
+    let class = obj.class();
+    match class.lookup(name) {
+        Some(f) => bind(vm, f, obj, &class),
+        None => {
+            let what = if sync { "the context manager protocol" } else { "the asynchronous context manager protocol" };
+            let _ = text;
+            let missing = if name == sym::EXIT || name == sym::AEXIT {
+                format!("'{}' object does not support {} (missed {} method)", obj.type_name(), what, text)
+            } else {
+                format!("'{}' object does not support {}", obj.type_name(), what)
+            };
+            Err(types::type_error(missing))
+        }
+    }
+}
+
+/// Binds a class attribute to an instance (functions become bound methods).
+pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult<Value> {
+    match &attr {
+        Value::Function(_) => Ok(Value::Method(Rc::new(BoundMethod { func: attr.clone(), receiver: obj.clone() }))),
+        Value::Builtin(b) if b.receiver.is_none() => Ok(Value::Builtin(Rc::new(crate::value::object::Builtin {
+            name: b.name,
+            func: b.func,
+            receiver: Some(obj.clone()),
+        }))),
+        Value::Native(n) => match &**n {
+            Native::StaticMethod(f) => Ok(f.clone()),
+            Native::ClassMethod(f) => {
+                Ok(Value::Method(Rc::new(BoundMethod { func: f.clone(), receiver: Value::Class(class.clone()) })))
+            }
+            Native::Property { fget, .. } => {
+                if fget.is_none() {
+                    return Err(types::attribute_error("property has no getter"));
+                }
+                vm.call(fget, &[obj.clone()])
+            }
+            _ => Ok(attr.clone()),
+        },
+        _ => Ok(attr.clone()),
+    }
+}
+
+/// Makes `v` a BigInt-or-small int from a bigint result.
+pub fn int_result(b: BigInt) -> Value {
+    Value::from_bigint(b)
+}
+
+/// Dict view kind name for reprs.
+pub fn view_name(k: DictIterKind) -> &'static str {
+    match k {
+        DictIterKind::Keys => "dict_keys",
+        DictIterKind::Values => "dict_values",
+        DictIterKind::Items => "dict_items",
+    }
+}
+
+/// A fresh iterator object.
+pub fn new_iter(state: IterState, name: &'static str) -> Value {
+    Value::native(Native::Iter(RefCell::new(state), name))
+}

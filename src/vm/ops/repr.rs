@@ -1,0 +1,293 @@
+//! repr(), str() and format() of values.
+
+use super::super::Vm;
+use crate::value::intern::sym;
+use crate::value::object::Native;
+use crate::value::{types, PyResult, Value};
+
+/// CPython's repr of a float.
+pub fn float_repr(x: f64) -> String {
+    crate::value::numfmt::float_repr(x)
+}
+
+/// repr() of a str, with CPython's quote choice and escapes.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// repr() of bytes.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let mut out = String::from("b");
+    out.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// repr(v).
+pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    if vm.native_depth > 150 {
+        return Err(types::recursion_error("maximum recursion depth exceeded while getting the repr of an object"));
+    }
+    Ok(match v {
+        Value::Undef => "<undefined>".into(),
+        Value::None => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Int(i) => i.to_string(),
+        Value::BigInt(b) => {
+            let s = b.to_string();
+            if s.len() > 4300 {
+                return Err(types::value_error(
+                    "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit",
+                ));
+            }
+            s
+        }
+        Value::Float(f) => float_repr(*f),
+        Value::Str(s) => str_repr(&s.text),
+        Value::Bytes(b) => bytes_repr(b),
+        Value::Tuple(t) => {
+            if t.len() == 1 {
+                format!("({},)", repr(vm, &t[0])?)
+            } else {
+                format!("({})", join_reprs(vm, t.iter())?)
+            }
+        }
+        Value::List(l) => {
+            if vm.repr_guard(v) {
+                return Ok("[...]".into());
+            }
+            let items = l.borrow().clone();
+            let r = join_reprs(vm, items.iter());
+            vm.repr_unguard(v);
+            format!("[{}]", r?)
+        }
+        Value::Dict(d) => {
+            if vm.repr_guard(v) {
+                return Ok("{...}".into());
+            }
+            let entries: Vec<(Value, Value)> = d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+            let mut parts = Vec::with_capacity(entries.len());
+            let mut err = None;
+            for (k, val) in entries {
+                match (repr(vm, &k), repr(vm, &val)) {
+                    (Ok(a), Ok(b)) => parts.push(format!("{a}: {b}")),
+                    (Err(e), _) | (_, Err(e)) => {
+                        err = Some(e);
+                        break;
+                    }
+                }
+            }
+            vm.repr_unguard(v);
+            if let Some(e) = err {
+                return Err(e);
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Set(s) => {
+            let items = s.items.borrow().keys();
+            let name = if s.frozen { "frozenset" } else { "set" };
+            if items.is_empty() {
+                format!("{name}()")
+            } else if s.frozen {
+                format!("frozenset({{{}}})", join_reprs(vm, items.iter())?)
+            } else {
+                format!("{{{}}}", join_reprs(vm, items.iter())?)
+            }
+        }
+        Value::Range(r) => {
+            if r.step == 1 {
+                format!("range({}, {})", r.start, r.stop)
+            } else {
+                format!("range({}, {}, {})", r.start, r.stop, r.step)
+            }
+        }
+        Value::Function(f) => format!("<function {} at {:#x}>", f.qualname.borrow(), v.ptr().unwrap_or(0)),
+        Value::Builtin(b) => match &b.receiver {
+            Some(r) => format!(
+                "<built-in method {} of {} object at {:#x}>",
+                b.name.rsplit('.').next().unwrap_or(b.name),
+                r.type_name(),
+                r.ptr().unwrap_or(0)
+            ),
+            None => format!("<built-in function {}>", b.name.rsplit('.').next().unwrap_or(b.name)),
+        },
+        Value::Method(m) => {
+            let fname = match &m.func {
+                Value::Function(f) => f.qualname.borrow().clone(),
+                other => other.type_name(),
+            };
+            let recv = repr(vm, &m.receiver)?;
+            format!("<bound method {fname} of {recv}>")
+        }
+        Value::Class(c) => {
+            if c.module == "builtins" {
+                format!("<class '{}'>", c.qualname.borrow())
+            } else {
+                format!("<class '{}.{}'>", c.module, c.qualname.borrow())
+            }
+        }
+        Value::Module(m) => format!("<module '{}'>", m.name),
+        Value::Generator(g) => {
+            let kind = match g.kind {
+                crate::vm::generator::GenKind::Generator => "generator",
+                crate::vm::generator::GenKind::Coroutine => "coroutine",
+                crate::vm::generator::GenKind::AsyncGenerator => "async_generator",
+            };
+            format!("<{} object {} at {:#x}>", kind, g.qualname.borrow(), v.ptr().unwrap_or(0))
+        }
+        Value::Instance(i) => {
+            if let Some(f) = i.class.lookup(sym::REPR) {
+                if !matches!(f, Value::Builtin(_)) || i.exc.is_some() || true {
+                    let r = vm.call(&f, &[v.clone()])?;
+                    return match r {
+                        Value::Str(s) => Ok(s.text.clone()),
+                        other => Err(types::type_error(format!(
+                            "__repr__ returned non-string (type {})",
+                            other.type_name()
+                        ))),
+                    };
+                }
+            }
+            default_repr(v)
+        }
+        Value::Native(n) => match &**n {
+            Native::Slice(s) => format!("slice({}, {}, {})", repr(vm, &s.start)?, repr(vm, &s.stop)?, repr(vm, &s.step)?),
+            Native::NotImplemented => "NotImplemented".into(),
+            Native::Ellipsis => "Ellipsis".into(),
+            Native::DictView(d, k) => {
+                let items: Vec<Value> = super::collect_iterable(vm, v)?;
+                let _ = d;
+                format!("{}([{}])", super::view_name(*k), join_reprs(vm, items.iter())?)
+            }
+            Native::Iter(_, name) => format!("<{} object at {:#x}>", name, v.ptr().unwrap_or(0)),
+            Native::Super { .. } => "<super object>".into(),
+            Native::Code(c) => format!("<code object {} at {:#x}>", c.name, v.ptr().unwrap_or(0)),
+            _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
+        },
+    })
+}
+
+/// `<__main__.C object at 0x...>`.
+pub fn default_repr(v: &Value) -> String {
+    let class = v.class();
+    format!("<{}.{} object at {:#x}>", class.module, class.qualname.borrow(), v.ptr().unwrap_or(0))
+}
+
+fn join_reprs<'v>(vm: &mut Vm, items: impl Iterator<Item = &'v Value>) -> PyResult<String> {
+    let mut out = String::new();
+    for (i, v) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&repr(vm, v)?);
+    }
+    Ok(out)
+}
+
+/// str(v).
+pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    match v {
+        Value::Str(s) => Ok(s.text.clone()),
+        Value::Instance(i) => {
+            if let Some(f) = i.class.lookup(sym::STR) {
+                let r = vm.call(&f, &[v.clone()])?;
+                return match r {
+                    Value::Str(s) => Ok(s.text.clone()),
+                    other => Err(types::type_error(format!(
+                        "__str__ returned non-string (type {})",
+                        other.type_name()
+                    ))),
+                };
+            }
+            repr(vm, v)
+        }
+        _ => repr(vm, v),
+    }
+}
+
+/// The FormatValue op: conversion (0 none, 1 str, 2 repr, 3 ascii) then format(spec).
+pub fn format_value(vm: &mut Vm, v: &Value, conversion: u32, spec: Option<&Value>) -> PyResult<Value> {
+    let converted = match conversion {
+        1 => Value::str(str_of(vm, v)?),
+        2 => Value::str(repr(vm, v)?),
+        3 => Value::str(ascii_escape(&repr(vm, v)?)),
+        _ => v.clone(),
+    };
+    let spec = spec.and_then(|s| s.as_str()).unwrap_or("");
+    Ok(Value::str(format(vm, &converted, spec)?))
+}
+
+/// Escapes non-ASCII characters as ascii() does.
+pub fn ascii_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let n = c as u32;
+        if n < 0x80 {
+            out.push(c);
+        } else if n < 0x100 {
+            out.push_str(&format!("\\x{n:02x}"));
+        } else if n < 0x10000 {
+            out.push_str(&format!("\\u{n:04x}"));
+        } else {
+            out.push_str(&format!("\\U{n:08x}"));
+        }
+    }
+    out
+}
+
+/// format(v, spec).
+pub fn format(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
+    match v {
+        Value::Instance(i) => {
+            if let Some(f) = i.class.lookup(sym::FORMAT) {
+                let r = vm.call(&f, &[v.clone(), Value::str(spec)])?;
+                return match r {
+                    Value::Str(s) => Ok(s.text.clone()),
+                    _ => Err(types::type_error("__format__ must return a str")),
+                };
+            }
+            if spec.is_empty() {
+                return str_of(vm, v);
+            }
+            Err(types::type_error(format!(
+                "unsupported format string passed to {}.__format__",
+                v.type_name()
+            )))
+        }
+        _ => crate::stdlib::format::format_builtin(vm, v, spec),
+    }
+}
