@@ -46,6 +46,12 @@ pub(crate) fn convert(
     }
     let seen = stream.seen;
     let later = stream.drain();
+    // Whether CPython's parser, looking for a better message, would have read
+    // on to the end of the input (which makes an unclosed bracket win).
+    let mut reads_to_end = false;
+    // Where the parser stopped reading: CPython compares its line with an
+    // unclosed bracket's.
+    let mut stopped_at = None;
     let error = match err {
         ParseError::User { error } => error,
         ParseError::UnrecognizedToken {
@@ -53,6 +59,7 @@ pub(crate) fn convert(
             expected,
         } => {
             let at = seen.saturating_sub(1);
+            stopped_at = Some(l);
             let f = Failure {
                 toks: &stream.history,
                 at,
@@ -61,7 +68,15 @@ pub(crate) fn convert(
                 text,
                 base,
             };
-            classify(&f)
+            let e = classify(&f);
+            // The comma rule reads the second expression and one more token.
+            if e.msg.ends_with("Perhaps you forgot a comma?") {
+                match f.toks.get(f.expression_end(at)) {
+                    Some(t) => stopped_at = Some(t.0),
+                    None => reads_to_end = true,
+                }
+            }
+            e
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let f = Failure {
@@ -82,23 +97,36 @@ pub(crate) fn convert(
         }
     };
     match later {
-        Some(lex) if overrides(&lex, &error, text, base) => lex,
-        _ => error,
+        Some(lex) => {
+            let stopped_at = stopped_at.unwrap_or(error.span.start as usize);
+            if overrides(&lex, stopped_at, reads_to_end, text, base) {
+                lex
+            } else {
+                error
+            }
+        }
+        None => error,
     }
 }
 
 /// Whether a tokenizer error found after a parse error wins. In CPython only
 /// the tokenizer errors that raise at once do (bad literals, unterminated
 /// strings, bad characters); indentation and continuation errors and stray
-/// characters do not; an unclosed bracket wins only over an error on a
-/// later line than the bracket.
-fn overrides(lex: &SyntaxError, parse: &SyntaxError, text: &str, base: usize) -> bool {
+/// characters do not; an unclosed bracket wins over an error on a later
+/// line than the bracket, or when CPython's parser read up to the end.
+fn overrides(
+    lex: &SyntaxError,
+    stopped_at: usize,
+    reads_to_end: bool,
+    text: &str,
+    base: usize,
+) -> bool {
     if lex.kind != SyntaxErrorKind::Syntax {
         return false;
     }
     if lex.msg.ends_with("was never closed") {
-        return line_of(text, base, parse.span.start as usize)
-            > line_of(text, base, lex.span.start as usize);
+        let bracket_at = lex.span.start as usize;
+        return reads_to_end || line_of(text, base, stopped_at) > line_of(text, base, bracket_at);
     }
     !matches!(
         lex.msg.as_str(),
@@ -149,6 +177,9 @@ fn classify(f: &Failure) -> SyntaxError {
     if let Some(e) = assignment_in_condition(f) {
         return e;
     }
+    if let Some(e) = dict_value_missing(f) {
+        return e;
+    }
     if let Some(e) = dict_key_without_value(f) {
         return e;
     }
@@ -183,9 +214,10 @@ impl Failure<'_> {
             .map(|t| t.0)
     }
 
-    /// Bracket depth just before token `i`.
+    /// Bracket depth just before token `i` (expression mode counts as one
+    /// level: CPython parses f-string fields as `(field)`).
     fn depth_at(&self, i: usize) -> usize {
-        let mut depth = 0usize;
+        let mut depth = usize::from(self.tok(0) == Some(&Tok::StartExpr));
         for t in &self.toks[..i.min(self.toks.len())] {
             match t.1 {
                 Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
@@ -626,6 +658,22 @@ fn dict_key_without_value(f: &Failure) -> Option<SyntaxError> {
     Some(SyntaxError::new(
         "':' expected after dictionary key",
         f.span_of(start, f.at),
+    ))
+}
+
+/// `{1: }`: a key and its colon, then no value.
+fn dict_value_missing(f: &Failure) -> Option<SyntaxError> {
+    if !matches!(f.tok(f.at), Some(Tok::Comma | Tok::Rbrace)) || f.prev() != Some(&Tok::Colon) {
+        return None;
+    }
+    let open = f.open_bracket(f.at)?;
+    if f.tok(open) != Some(&Tok::Lbrace) {
+        return None;
+    }
+    let colon = &f.toks[f.at - 1];
+    Some(SyntaxError::new(
+        "expression expected after dictionary key and ':'",
+        Span::new(colon.0, colon.2),
     ))
 }
 
