@@ -90,7 +90,12 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
         g.insert(value::Symbol::new("__doc__"), value::Value::None);
     }
     vm.main_module = Some(main.clone());
-    let result = vm.run_module(code, main);
+    let result = vm.run_module(code, main.clone());
+    // Drop the module's namespace first: objects it held may still warn (a coroutine
+    // never awaited) and CPython reports those before the traceback.
+    main.globals.borrow_mut().clear();
+    vm.main_module = None;
+    vm.flush_warnings();
     let status = match result {
         Ok(_) => 0,
         Err(exc) => exit_status_for(vm, &exc),

@@ -88,6 +88,7 @@ pub fn make_module() -> Rc<Module> {
         def("exit", sys_exit);
         def("quit", sys_exit);
         super::builtins_types::register(&mut g);
+        super::exc_group::register();
     }
     types::with_types(|t| {
         let mut g = m.globals.borrow_mut();

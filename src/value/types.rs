@@ -186,8 +186,25 @@ impl AsyncTypes {
     }
 }
 
+/// ExceptionGroup derives from both Exception and BaseExceptionGroup.
+fn fix_exception_group(mut t: Types) -> Types {
+    let mro = vec![t.exception.clone(), t.base_exception_group.clone(), t.base_exception.clone(), t.object.clone()];
+    t.exception_group = Rc::new(Class {
+        name: "ExceptionGroup".to_string(),
+        qualname: RefCell::new("ExceptionGroup".to_string()),
+        module: "builtins".to_string(),
+        base: Some(t.exception.clone()),
+        mro,
+        dict: RefCell::new(AttrMap::default()),
+        layout: Layout::Exception,
+        is_user: false,
+        unhashable: Cell::new(false),
+    });
+    t
+}
+
 thread_local! {
-    static TYPES: Rc<Types> = Rc::new(Types::create());
+    static TYPES: Rc<Types> = Rc::new(fix_exception_group(Types::create()));
     static ASYNC_TYPES: Rc<AsyncTypes> = TYPES.with(|t| Rc::new(AsyncTypes::create(t)));
 }
 

@@ -105,7 +105,7 @@ pub fn function_call(f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Va
         *gen.qualname.borrow_mut() = f.qualname.borrow().clone();
         // The generator's own frame refers back to it (cleared when it finishes).
         if let Some(fr) = gen.frames.borrow_mut().first_mut() {
-            fr.generator = Some(gen.clone());
+            fr.generator = Some(Rc::downgrade(&gen));
         }
         return Ok(Prepared::Done(Value::Generator(gen)));
     }
@@ -281,6 +281,11 @@ fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<V
             return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
         }
     }
+    let class = &if class.layout == Layout::Exception && types::with_types(|t| class.is_subclass(&t.base_exception_group)) {
+        crate::stdlib::exc_group::check_new(vm, class, &args)?
+    } else {
+        class.clone()
+    };
     let exc = if class.layout == Layout::Exception {
         Some(RefCell::new(crate::value::object::ExcData { args: args.clone(), ..Default::default() }))
     } else {

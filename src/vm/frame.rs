@@ -46,8 +46,9 @@ pub struct Frame {
     pub namespace: Option<Rc<RefCell<AttrMap>>>,
     pub blocks: Vec<Block>,
     pub entry: Entry,
-    /// The generator or coroutine this frame belongs to, if any.
-    pub generator: Option<Rc<super::generator::Generator>>,
+    /// The generator or coroutine this frame belongs to, if any (weak: the generator
+    /// owns its frames while suspended).
+    pub generator: Option<std::rc::Weak<super::generator::Generator>>,
     /// The exception being handled in this frame (sys.exc_info()).
     pub handled: Option<Value>,
     /// Suspended in `YieldFrom` on a native awaitable or iterator: the resume value

@@ -53,3 +53,25 @@ impl Generator {
         }
     }
 }
+
+thread_local! {
+    /// Warnings raised where no output stream is at hand (a coroutine dropped unawaited),
+    /// written to stderr by the VM at its next safe point.
+    static PENDING_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the warnings queued since the last call.
+pub fn take_warnings() -> Vec<String> {
+    PENDING_WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.kind == GenKind::Coroutine && self.state.get() == GenState::Created && !self.awaited.get() {
+            let name = self.qualname.borrow().clone();
+            PENDING_WARNINGS.with(|w| {
+                w.borrow_mut().push(format!("RuntimeWarning: coroutine '{name}' was never awaited"));
+            });
+        }
+    }
+}

@@ -68,7 +68,7 @@ impl Vm {
                 Flow::Reraise(e) => pending = Some((e, true)),
                 Flow::PushSegment(seg) => {
                     if self.depth + seg.len() > self.recursion_limit {
-                        if let Some(g) = seg[0].generator.clone() {
+                        if let Some(g) = seg[0].generator.as_ref().and_then(|w| w.upgrade()) {
                             g.state.set(GenState::Suspended);
                             *g.frames.borrow_mut() = seg;
                         }
@@ -95,7 +95,7 @@ impl Vm {
     fn do_return(&mut self, fiber: &mut Vec<Frame>, v: Value) -> PyResult<Option<Halt>> {
         let frame = fiber.pop().expect("frame");
         self.depth -= 1;
-        if let Some(g) = &frame.generator {
+        if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
             g.state.set(GenState::Finished);
         }
         match frame.entry {
@@ -137,7 +137,7 @@ impl Vm {
             Entry::ForIter | Entry::Call | Entry::Init(_) if b > 0 => {
                 let seg = fiber.split_off(b);
                 self.depth -= seg.len();
-                if let Some(g) = seg[0].generator.clone() {
+                if let Some(g) = seg[0].generator.as_ref().and_then(|w| w.upgrade()) {
                     g.state.set(GenState::Suspended);
                     *g.frames.borrow_mut() = seg;
                 }
@@ -145,7 +145,7 @@ impl Vm {
                 None
             }
             _ => {
-                if let Some(g) = &fiber[b].generator {
+                if let Some(g) = fiber[b].generator.as_ref().and_then(|w| w.upgrade()) {
                     g.state.set(GenState::Suspended);
                 }
                 Some(Halt::Yield(v))
@@ -180,9 +180,9 @@ impl Vm {
             }
             let frame = fiber.pop().expect("frame");
             self.depth -= 1;
-            if let Some(g) = &frame.generator {
+            if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
                 g.state.set(GenState::Finished);
-                exc = exceptions::convert_stop_iteration(g, exc);
+                exc = exceptions::convert_stop_iteration(&g, exc);
             }
             match frame.entry {
                 Entry::Bottom => return Some(Halt::Error(exc)),

@@ -162,3 +162,18 @@ impl Vm {
         self.sources.get(file).map(|s| s.line_text(line as usize).to_string())
     }
 }
+
+impl Vm {
+    /// Writes queued warnings (never-awaited coroutines) to stderr.
+    pub fn flush_warnings(&mut self) {
+        let warnings = generator::take_warnings();
+        if warnings.is_empty() {
+            return;
+        }
+        self.stdout.flush();
+        for w in warnings {
+            self.stderr.write_str(&format!("sys:1: {w}\n"));
+        }
+        self.stderr.write_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    }
+}
