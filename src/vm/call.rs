@@ -14,7 +14,7 @@ pub enum Prepared {
     /// A native call already produced its value (or a generator was created).
     Done(Value),
     /// A script frame to run; its entry says where the result goes.
-    Frame(Frame),
+    Frame(Box<Frame>),
 }
 
 /// A function object.
@@ -40,7 +40,7 @@ pub fn make_function(
 /// Prepares a call of any callable.
 pub fn prepare_call(vm: &mut Vm, callee: &Value, mut args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
     match callee {
-        Value::Function(f) => function_call(f, args, kwargs),
+        Value::Function(f) => function_call(vm, f, args, kwargs),
         Value::Builtin(b) => {
             if let Some(r) = &b.receiver {
                 args.insert(0, r.clone());
@@ -76,9 +76,9 @@ fn not_callable(v: &Value) -> Value {
 }
 
 /// Binds arguments to a script function's parameters and builds its frame.
-pub fn function_call(f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
+pub fn function_call(vm: &mut Vm, f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
     let code = &f.code;
-    let mut frame = Frame::new(code.clone(), f.globals.clone(), Vec::new());
+    let mut frame = vm.new_frame(code.clone(), f.globals.clone());
     bind_args(f, &mut frame.stack, args, kwargs)?;
     // Cells: new ones for cellvars (parameters copied in), then the closure's.
     if !code.cellvars.is_empty() || !code.freevars.is_empty() {
@@ -100,7 +100,8 @@ pub fn function_call(f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Va
             (false, true) => GenKind::Coroutine,
             _ => GenKind::Generator,
         };
-        let gen = Rc::new(Generator::new(kind, Frame { entry: Entry::Bottom, ..frame }));
+        frame.entry = Entry::Bottom;
+        let gen = Rc::new(Generator::new(kind, frame));
         *gen.name.borrow_mut() = f.name();
         *gen.qualname.borrow_mut() = f.qualname.borrow().clone();
         // The generator's own frame refers back to it (cleared when it finishes).
@@ -297,7 +298,7 @@ fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<V
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(obj.clone());
             full.extend(args);
-            match function_call(&f, full, kwargs)? {
+            match function_call(vm, &f, full, kwargs)? {
                 Prepared::Frame(mut frame) => {
                     frame.entry = Entry::Init(obj);
                     Ok(Prepared::Frame(frame))

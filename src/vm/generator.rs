@@ -34,13 +34,13 @@ pub struct Generator {
     pub name: RefCell<String>,
     pub qualname: RefCell<String>,
     pub state: Cell<GenState>,
-    pub frames: RefCell<Vec<Frame>>,
+    pub frames: RefCell<Vec<Box<Frame>>>,
     /// Set once a coroutine has been awaited or run (for the never-awaited warning).
     pub awaited: Cell<bool>,
 }
 
 impl Generator {
-    pub fn new(kind: GenKind, frame: Frame) -> Generator {
+    pub fn new(kind: GenKind, frame: Box<Frame>) -> Generator {
         let code = frame.code.clone();
         Generator {
             kind,

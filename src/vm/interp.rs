@@ -16,7 +16,7 @@ use std::rc::Rc;
 enum Flow {
     Next,
     /// Push a new frame (a script call).
-    Push(Frame),
+    Push(Box<Frame>),
     /// Return from the top frame.
     Return(Value),
     /// Yield from the top frame.
@@ -24,7 +24,7 @@ enum Flow {
     /// Re-raise keeping the traceback as it is.
     Reraise(Value),
     /// Push a resumed generator's frames (its own at the bottom).
-    PushSegment(Vec<Frame>),
+    PushSegment(Vec<Box<Frame>>),
 }
 
 /// How to resume a suspended fiber.
@@ -35,12 +35,12 @@ pub enum Resume {
 
 impl Vm {
     /// Runs the fiber until its bottom frame returns, raises or yields.
-    pub fn run(&mut self, fiber: &mut Vec<Frame>) -> Halt {
+    pub fn run(&mut self, fiber: &mut Vec<Box<Frame>>) -> Halt {
         self.run_resumed(fiber, None)
     }
 
     /// Runs the fiber, first raising `throw` in its top frame if given.
-    pub fn run_resumed(&mut self, fiber: &mut Vec<Frame>, throw: Option<Value>) -> Halt {
+    pub fn run_resumed(&mut self, fiber: &mut Vec<Box<Frame>>, throw: Option<Value>) -> Halt {
         let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
         loop {
             if let Some((exc, reraise)) = pending.take() {
@@ -92,13 +92,15 @@ impl Vm {
         }
     }
 
-    fn do_return(&mut self, fiber: &mut Vec<Frame>, v: Value) -> PyResult<Option<Halt>> {
-        let frame = fiber.pop().expect("frame");
+    fn do_return(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> PyResult<Option<Halt>> {
+        let mut frame = fiber.pop().expect("frame");
         self.depth -= 1;
         if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
             g.state.set(GenState::Finished);
         }
-        match frame.entry {
+        let entry = std::mem::replace(&mut frame.entry, Entry::Call);
+        self.recycle_frame(frame);
+        match entry {
             Entry::Call => {
                 fiber.last_mut().expect("caller").push(v);
             }
@@ -128,7 +130,7 @@ impl Vm {
         Ok(None)
     }
 
-    fn do_yield(&mut self, fiber: &mut Vec<Frame>, v: Value) -> Option<Halt> {
+    fn do_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> Option<Halt> {
         let mut b = fiber.len() - 1;
         while b > 0 && matches!(fiber[b].entry, Entry::Delegate) {
             b -= 1;
@@ -155,7 +157,7 @@ impl Vm {
 
     /// Finds a handler for `exc`, popping frames that have none. Returns a Halt when
     /// the exception leaves the bottom frame.
-    fn unwind(&mut self, fiber: &mut Vec<Frame>, mut exc: Value, reraise: bool) -> Option<Halt> {
+    fn unwind(&mut self, fiber: &mut Vec<Box<Frame>>, mut exc: Value, reraise: bool) -> Option<Halt> {
         let mut first = true;
         loop {
             let frame = fiber.last_mut()?;
@@ -195,9 +197,10 @@ impl Vm {
         }
     }
 
-    /// Executes one instruction of the top frame.
-    #[inline]
-    fn step(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+    /// Executes instructions of the top frame until one changes the frame stack
+    /// (a call, return, yield or raise).
+    fn step(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
+        loop {
         let frame = fiber.last_mut().expect("a frame to run");
         let op = frame.code.ops[frame.ip];
         frame.ip += 1;
@@ -358,6 +361,21 @@ impl Vm {
             Op::CallMethod(argc) => {
                 let argc = argc as usize;
                 let len = frame.stack.len();
+                if let (Value::Function(f), false) = (&frame.stack[len - argc - 2], matches!(frame.stack[len - argc - 1], Value::Undef)) {
+                    if is_simple_call(&f.code, argc + 1) {
+                        let f = f.clone();
+                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc - 1..)) {
+                            *slot = v;
+                        }
+                        frame.pop();
+                        if !f.closure.is_empty() {
+                            callee.cells.extend(f.closure.iter().cloned());
+                        }
+                        callee.function = Some(f);
+                        return Ok(Flow::Push(callee));
+                    }
+                }
                 let receiver = frame.stack[len - argc - 1].clone();
                 let args: Vec<Value> = if let Value::Undef = receiver {
                     frame.stack.drain(len - argc..).collect()
@@ -374,6 +392,21 @@ impl Vm {
             Op::Call(argc) => {
                 let argc = argc as usize;
                 let len = frame.stack.len();
+                if let Value::Function(f) = &frame.stack[len - argc - 1] {
+                    if is_simple_call(&f.code, argc) {
+                        let f = f.clone();
+                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc..)) {
+                            *slot = v;
+                        }
+                        frame.pop();
+                        if !f.closure.is_empty() {
+                            callee.cells.extend(f.closure.iter().cloned());
+                        }
+                        callee.function = Some(f);
+                        return Ok(Flow::Push(callee));
+                    }
+                }
                 let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
                 let func = frame.pop();
                 return self.call_flow(fiber, &func, args, Vec::new());
@@ -906,13 +939,13 @@ impl Vm {
             }
             Op::Unreachable => return Err(types::system_error("unreachable code was reached")),
         }
-        Ok(Flow::Next)
+        }
     }
 
     /// Calls from the dispatch loop: script functions become a pushed frame.
     fn call_flow(
         &mut self,
-        fiber: &mut [Frame],
+        fiber: &mut [Box<Frame>],
         func: &Value,
         args: Vec<Value>,
         kwargs: Vec<(Symbol, Value)>,
@@ -927,7 +960,7 @@ impl Vm {
     }
 
     /// `ForIter` over a generator: its frames go on top of this fiber.
-    fn resume_for_iter(&mut self, fiber: &mut [Frame], g: &Rc<Generator>) -> PyResult<Flow> {
+    fn resume_for_iter(&mut self, fiber: &mut [Box<Frame>], g: &Rc<Generator>) -> PyResult<Flow> {
         match g.state.get() {
             GenState::Finished => {
                 // An exhausted generator simply ends the loop.
@@ -947,7 +980,7 @@ impl Vm {
     }
 
     /// `YieldFrom`: delegate to a generator/coroutine, or drive a native iterator.
-    fn yield_from(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+    fn yield_from(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
         let frame = fiber.last_mut().expect("frame");
         if frame.awaiting {
             frame.awaiting = false;
@@ -1004,7 +1037,7 @@ impl Vm {
         self.yield_from_native(fiber, aw)
     }
 
-    fn yield_from_native(&mut self, fiber: &mut [Frame], aw: Value) -> PyResult<Flow> {
+    fn yield_from_native(&mut self, fiber: &mut [Box<Frame>], aw: Value) -> PyResult<Flow> {
         match ops::iter_next(self, &aw)? {
             Some(v) => {
                 let frame = fiber.last_mut().expect("frame");
@@ -1023,7 +1056,7 @@ impl Vm {
 }
 
 /// Takes a suspended generator's frames to run them, with the resume value pushed.
-pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Frame>> {
+pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Box<Frame>>> {
     let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
     if seg.is_empty() {
         return Err(types::system_error("generator without frames"));
@@ -1036,8 +1069,21 @@ pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Frame>> {
     Ok(seg)
 }
 
+/// A call that needs no argument binding: exactly the positional parameters, no cells
+/// of its own, not a generator.
+#[inline]
+fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
+    code.argcount as usize == argc
+        && code.kwonlyargcount == 0
+        && !code.flags.has_varargs
+        && !code.flags.has_varkw
+        && !code.flags.is_generator
+        && !code.flags.is_coroutine
+        && code.cellvars.is_empty()
+}
+
 /// The exception being handled by the innermost frame that handles one.
-pub fn frame_handled(fiber: &[Frame]) -> Option<Value> {
+pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
     fiber.iter().rev().find_map(|f| f.handled.clone())
 }
 

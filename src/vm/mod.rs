@@ -51,6 +51,8 @@ pub struct Vm {
     pub event_loop: Option<Box<crate::runtime::EventLoop>>,
     /// The clock every time read goes through.
     pub clock: crate::runtime::clock::Clock,
+    /// Frames kept for reuse, so a call does not allocate.
+    pub frame_pool: Vec<Box<Frame>>,
     /// Source files by name, for the source lines of tracebacks.
     pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
 }
@@ -70,6 +72,7 @@ impl Vm {
             stdout: crate::stdlib::io::Output::stdout(),
             stderr: crate::stdlib::io::Output::stderr(),
             repr_stack: Vec::new(),
+            frame_pool: Vec::new(),
             event_loop: None,
             clock: crate::runtime::clock::Clock::new(false),
             sources: std::collections::HashMap::new(),
@@ -84,7 +87,7 @@ impl Vm {
     }
 
     /// Runs one frame to completion on a fresh fiber (no suspension allowed).
-    pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
+    pub fn run_frame(&mut self, mut frame: Box<Frame>) -> PyResult<Value> {
         if !matches!(frame.entry, Entry::Init(_)) {
             frame.entry = Entry::Bottom;
         }
@@ -175,5 +178,23 @@ impl Vm {
             self.stderr.write_str(&format!("sys:1: {w}\n"));
         }
         self.stderr.write_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    }
+}
+
+impl Vm {
+    /// A frame for `code`, recycled when one is available.
+    pub fn new_frame(&mut self, code: Rc<Code>, globals: Rc<Module>) -> Box<Frame> {
+        match self.frame_pool.pop() {
+            Some(f) => f.reuse(code, globals),
+            None => Frame::new(code, globals, Vec::new()),
+        }
+    }
+
+    /// Returns a finished frame to the pool.
+    pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
+        if self.frame_pool.len() < 256 {
+            frame.clear();
+            self.frame_pool.push(frame);
+        }
     }
 }
