@@ -231,6 +231,11 @@ pub fn class_of(v: &Value) -> Rc<Class> {
     if let Value::Class(_) = v {
         return with_types(|t| t.type_.clone());
     }
+    if let Value::Native(n) = v {
+        if let Native::Object { class, .. } = &**n {
+            return class.clone();
+        }
+    }
     with_types(|t| {
         match v {
             Value::Undef | Value::None => &t.none_type,
@@ -276,6 +281,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                 }
                 Native::NotImplemented => &t.not_implemented_type,
                 Native::Ellipsis => &t.ellipsis,
+                Native::Object { .. } => unreachable!("handled above"),
             },
             Value::Instance(_) | Value::Class(_) => unreachable!("handled above"),
         }
@@ -289,6 +295,7 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
         class: class.clone(),
         dict: RefCell::new(AttrMap::default()),
         exc: Some(RefCell::new(ExcData { args, ..Default::default() })),
+        base: None,
     }))
 }
 

@@ -268,18 +268,41 @@ fn missing_message(name: &str, missing: &[Symbol], kind: &str) -> String {
     )
 }
 
-/// Calling a class: builtin constructors, or a new instance and its `__init__`.
+/// Calling a class: builtin constructors, or `__new__` (a script's own, or the native
+/// one of a builtin base) and then `__init__` on the new instance.
 fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
-    // Builtin types (and script subclasses of them) construct through their native `__new__`.
-    if class.layout != Layout::Exception && (!class.is_user || class.layout == Layout::Native) {
-        if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
+    if !class.is_user {
+        // Builtin types construct through their native `__new__`.
+        if class.layout != Layout::Exception {
+            if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
+                let mut full = Vec::with_capacity(args.len() + 1);
+                full.push(Value::Class(class.clone()));
+                full.extend(args);
+                return (b.func)(vm, &full, &kwargs).map(Prepared::Done);
+            }
+            if class.name != "object" {
+                return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
+            }
+        }
+    } else {
+        let new = match class.lookup(sym::NEW) {
+            Some(Value::Native(n)) => match &*n {
+                Native::StaticMethod(f) => Some(f.clone()),
+                _ => None,
+            },
+            other => other,
+        };
+        let scripted = matches!(new, Some(Value::Function(_)));
+        if let Some(new) = new.filter(|_| scripted || class.layout == Layout::Native) {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(Value::Class(class.clone()));
-            full.extend(args);
-            return (b.func)(vm, &full, &kwargs).map(Prepared::Done);
-        }
-        if !class.is_user && class.layout != Layout::Exception && class.name != "object" {
-            return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
+            full.extend(args.iter().cloned());
+            let obj = vm.call_kw(&new, &full, &kwargs)?;
+            if !types::is_instance_of(&obj, class) {
+                return Ok(Prepared::Done(obj));
+            }
+            let obj_class = obj.class();
+            return init_instance(vm, &obj_class, obj, args, kwargs);
         }
     }
     let class = &if class.layout == Layout::Exception && types::with_types(|t| class.is_subclass(&t.base_exception_group)) {
@@ -292,7 +315,23 @@ fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<V
     } else {
         None
     };
-    let obj = Value::Instance(Rc::new(Instance { class: class.clone(), dict: RefCell::new(AttrMap::default()), exc }));
+    let obj = Value::Instance(Rc::new(Instance {
+        class: class.clone(),
+        dict: RefCell::new(AttrMap::default()),
+        exc,
+        base: None,
+    }));
+    init_instance(vm, class, obj, args, kwargs)
+}
+
+/// Runs `__init__` on a new instance; the call's value is the instance.
+fn init_instance(
+    vm: &mut Vm,
+    class: &Rc<crate::value::object::Class>,
+    obj: Value,
+    args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<Prepared> {
     match class.lookup(sym::INIT) {
         Some(Value::Function(f)) => {
             let mut full = Vec::with_capacity(args.len() + 1);

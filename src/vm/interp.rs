@@ -164,7 +164,7 @@ impl Vm {
             frame.awaiting = false;
             if first {
                 if !reraise {
-                    exceptions::set_context(&exc, frame_handled(fiber));
+                    exceptions::set_context(&exc, frame_handled(fiber).or_else(|| self.handled_base.clone()));
                     let frame = fiber.last_mut()?;
                     exceptions::add_traceback(&exc, &frame.code, frame.line());
                 }
@@ -551,9 +551,11 @@ impl Vm {
                 frame.push(Value::list(items));
             }
             Op::BuildSet(n) => {
+                let folded = n & crate::bytecode::op::FOLDED_SET != 0;
+                let n = n & !crate::bytecode::op::FOLDED_SET;
                 let len = frame.stack.len();
                 let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                let set = ops::new_set(self, items, false)?;
+                let set = if folded { ops::new_folded_set(self, items)? } else { ops::new_set(self, items, false)? };
                 fiber.last_mut().expect("frame").push(set);
             }
             Op::BuildMap(n) => {
@@ -610,8 +612,8 @@ impl Vm {
             Op::SetUpdate(i) => {
                 let it = frame.pop();
                 let set = frame.peek(i as usize - 1).clone();
-                for v in ops::collect_iterable(self, &it)? {
-                    ops::set_add(self, &set, v)?;
+                if let Value::Set(s) = &set {
+                    ops::set_update(self, s, &it)?;
                 }
             }
             Op::DictUpdate(i) | Op::DictMerge(i) => {
@@ -822,7 +824,7 @@ impl Vm {
             }
             Op::Raise(n) => {
                 return match n {
-                    0 => match frame_handled(fiber) {
+                    0 => match frame_handled(fiber).or_else(|| self.handled_base.clone()) {
                         Some(e) => Ok(Flow::Reraise(e)),
                         None => Err(types::runtime_error("No active exception to reraise")),
                     },
@@ -871,9 +873,14 @@ impl Vm {
             }
             Op::ImportName(i) => {
                 let name = frame.code.names[i as usize];
-                let _fromlist = frame.pop();
+                let fromlist = frame.pop();
                 let _level = frame.pop();
-                let m = crate::stdlib::import_module(self, &name.text())?;
+                let text = name.text();
+                let mut m = crate::stdlib::import_module(self, &text)?;
+                // `import a.b` binds `a`: the statement gets the top-level package.
+                if let (Some((top, _)), true) = (text.split_once('.'), fromlist.is_none()) {
+                    m = crate::stdlib::import_module(self, top)?;
+                }
                 fiber.last_mut().expect("frame").push(m);
             }
             Op::ImportFrom(i) => {
@@ -950,6 +957,10 @@ impl Vm {
         args: Vec<Value>,
         kwargs: Vec<(Symbol, Value)>,
     ) -> PyResult<Flow> {
+        if !matches!(func, Value::Function(_)) {
+            // Natives cannot see the fiber: record what sys.exc_info() must report.
+            self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+        }
         match call::prepare_call(self, func, args, kwargs)? {
             Prepared::Done(v) => {
                 fiber.last_mut().expect("frame").push(v);

@@ -8,6 +8,8 @@ pub mod generator;
 pub mod interp;
 pub mod ops;
 
+pub use interp::Resume;
+
 use crate::bytecode::Code;
 use crate::value::object::Module;
 use crate::value::{types, PyResult, Value};
@@ -55,6 +57,12 @@ pub struct Vm {
     pub frame_pool: Vec<Box<Frame>>,
     /// Source files by name, for the source lines of tracebacks.
     pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
+    /// The exception being handled where the running native was called (sys.exc_info()):
+    /// recorded by the dispatch loop before it calls anything that is not a script function.
+    pub native_handled: Option<Value>,
+    /// The exception handled below the running fiber: a nested run started by a native
+    /// inherits its caller's, as CPython's exception state spans the whole call stack.
+    pub handled_base: Option<Value>,
 }
 
 impl Vm {
@@ -74,8 +82,10 @@ impl Vm {
             repr_stack: Vec::new(),
             frame_pool: Vec::new(),
             event_loop: None,
-            clock: crate::runtime::clock::Clock::new(false),
+            clock: crate::runtime::clock::Clock::default(),
             sources: std::collections::HashMap::new(),
+            native_handled: None,
+            handled_base: None,
         }
     }
 
@@ -91,13 +101,15 @@ impl Vm {
         if !matches!(frame.entry, Entry::Init(_)) {
             frame.entry = Entry::Bottom;
         }
-        if self.native_depth > 200 || self.depth >= self.recursion_limit {
+        if self.native_depth > self.recursion_limit || self.depth >= self.recursion_limit {
             return Err(types::recursion_error("maximum recursion depth exceeded"));
         }
         let mut fiber = vec![frame];
         self.depth += 1;
         self.native_depth += 1;
+        let saved = self.enter_nested();
         let halt = self.run(&mut fiber);
+        self.leave_nested(saved);
         self.native_depth -= 1;
         match halt {
             Halt::Return(v) => Ok(v),
@@ -142,6 +154,18 @@ impl Vm {
 }
 
 impl Vm {
+    /// Starts a nested run from native code: its fiber sees the native's handled exception.
+    pub fn enter_nested(&mut self) -> (Option<Value>, Option<Value>) {
+        let outer = self.native_handled.clone();
+        (std::mem::replace(&mut self.handled_base, outer.clone()), outer)
+    }
+
+    /// Ends a nested run, restoring what `enter_nested` saved.
+    pub fn leave_nested(&mut self, saved: (Option<Value>, Option<Value>)) {
+        self.handled_base = saved.0;
+        self.native_handled = saved.1;
+    }
+
     /// Marks a container as being repr'd; true if it already was (a cycle).
     pub fn repr_guard(&mut self, v: &Value) -> bool {
         let p = v.ptr().unwrap_or(0);
