@@ -397,9 +397,9 @@ pub(crate) fn while_stmt(l: usize, test: Expr, body: Block, orelse: Option<Block
 pub(crate) fn for_stmt(
     l: usize,
     is_async: bool,
-    rest: (Expr, Expr, Block, Option<Block>),
+    rest: Box<(Expr, Expr, Block, Option<Block>)>,
 ) -> PResult<Stmt> {
-    let (target, iter, body, orelse) = rest;
+    let (target, iter, body, orelse) = *rest;
     targets::check(&target, TargetCtx::For).map_err(user_error)?;
     let (orelse, end) = split(orelse);
     let r = end.unwrap_or(body.end);
@@ -482,9 +482,9 @@ pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Bl
 pub(crate) fn func_def(
     l: usize,
     is_async: bool,
-    rest: (String, Arguments, Option<Expr>, Block),
+    rest: Box<(String, Arguments, Option<Expr>, Block)>,
 ) -> Stmt {
-    let (name, args, returns, body) = rest;
+    let (name, args, returns, body) = *rest;
     let def = FunctionDef {
         is_async,
         name,
@@ -530,7 +530,7 @@ fn fail_span<T>(msg: &str, s: Span) -> PResult<T> {
 
 /// Sorts a flat parameter list into CPython's `arguments` layout, with
 /// CPython's messages for the orders it rejects.
-pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
+pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Box<Arguments>> {
     let mut args = Arguments::default();
     let mut seen_slash = false;
     let mut star: Option<Span> = None;
@@ -607,7 +607,7 @@ pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
             return fail_span("named arguments must follow bare *", s);
         }
     }
-    Ok(args)
+    Ok(Box::new(args))
 }
 
 // ---------------------------------------------------------------------------

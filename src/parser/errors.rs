@@ -60,10 +60,16 @@ pub(crate) fn convert(
         } => {
             let at = seen.saturating_sub(1);
             stopped_at = Some(l);
+            // The DEDENTs closing the last block sit at the very end.
+            let at_end = l == r && l == base + text.len();
             let f = Failure {
                 toks: &stream.history,
                 at,
-                span: Span::new(l, r),
+                span: if at_end {
+                    eof_span(text, base)
+                } else {
+                    Span::new(l, r)
+                },
                 expected: &expected,
                 text,
                 base,
@@ -82,7 +88,7 @@ pub(crate) fn convert(
             let f = Failure {
                 toks: &stream.history,
                 at: seen,
-                span: Span::new(location, location),
+                span: eof_span(text, base),
                 expected: &expected,
                 text,
                 base,
@@ -136,6 +142,16 @@ fn overrides(
     )
 }
 
+/// Where CPython reports an error at the end of the input: the end of the
+/// last line, not past its line end.
+fn eof_span(text: &str, base: usize) -> Span {
+    let trimmed = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    let at = base + trimmed.len();
+    Span::new(at, at)
+}
+
 /// 1-based line of a file offset within `text` (which starts at `base`).
 fn line_of(text: &str, base: usize, offset: usize) -> usize {
     let end = offset.saturating_sub(base).min(text.len());
@@ -149,6 +165,15 @@ fn classify(f: &Failure) -> SyntaxError {
     let tok = f.tok(f.at);
     if let Some(e) = match_statement(f) {
         return e;
+    }
+    if f.tok(0) == Some(&Tok::StartInteractive)
+        && f.expected.is_empty()
+        && f.prev() == Some(&Tok::Newline)
+    {
+        // A REPL input holds one statement (a line of simple ones counts as one).
+        let at = f.toks[f.at - 1].0;
+        let msg = "multiple statements found while compiling a single statement";
+        return SyntaxError::new(msg, Span::new(at, at));
     }
     if tok == Some(&Tok::Indent) {
         // CPython puts the caret on the last character of the indentation.
@@ -165,8 +190,7 @@ fn classify(f: &Failure) -> SyntaxError {
         return SyntaxError::indentation("unexpected unindent", f.span);
     }
     if f.expects("except") && f.expects("finally") && !f.expects("else") {
-        let at = f.prev_newline_start().unwrap_or(f.span.start as usize);
-        return SyntaxError::new("expected 'except' or 'finally' block", Span::new(at, at));
+        return SyntaxError::new("expected 'except' or 'finally' block", f.span);
     }
     if let Some(e) = expected_colon(f).or_else(|| expected_paren(f)) {
         return e;
@@ -203,15 +227,6 @@ impl Failure<'_> {
 
     fn prev(&self) -> Option<&Tok> {
         self.at.checked_sub(1).and_then(|i| self.tok(i))
-    }
-
-    /// Start of the last NEWLINE before the offending token.
-    fn prev_newline_start(&self) -> Option<usize> {
-        self.toks[..self.at.min(self.toks.len())]
-            .iter()
-            .rev()
-            .find(|t| t.1 == Tok::Newline)
-            .map(|t| t.0)
     }
 
     /// Bracket depth just before token `i` (expression mode counts as one
@@ -451,24 +466,21 @@ fn match_statement(f: &Failure) -> Option<SyntaxError> {
     let header_ends_with_colon = i > start + 1 && f.tok(i - 1) == Some(&Tok::Colon);
     let case_follows = f.tok(i + 1) == Some(&Tok::Indent)
         && matches!(f.tok(i + 2), Some(Tok::Name(n)) if n == "case");
-    if header_ends_with_colon && case_follows {
-        Some(SyntaxError::new(
-            "match statements are not supported by aio",
-            Span::new(*l, *r),
-        ))
-    } else {
-        None
+    if !header_ends_with_colon || f.tok(i + 1) != Some(&Tok::Indent) {
+        return None;
     }
+    if case_follows {
+        let msg = "match statements are not supported by aio";
+        return Some(SyntaxError::new(msg, Span::new(*l, *r)));
+    }
+    // A match block without `case`: CPython stops at its first token.
+    let (l, _, r) = f.toks.get(i + 2)?;
+    Some(SyntaxError::new("invalid syntax", Span::new(*l, *r)))
 }
 
 /// `if x:` then no indented line: CPython names the statement and its line.
 fn missing_block(f: &Failure) -> SyntaxError {
-    let span = if f.at >= f.toks.len() {
-        let at = f.prev_newline_start().unwrap_or(f.span.start as usize);
-        Span::new(at, at)
-    } else {
-        f.span
-    };
+    let span = f.span;
     // The header is the logical line ended by the NEWLINE before the token.
     let header_end = f.at.saturating_sub(1);
     let what = match f.line_keyword(header_end) {
@@ -633,7 +645,7 @@ fn assignment_in_condition(f: &Failure) -> Option<SyntaxError> {
 
 /// `{1: 2, 3}`: a key without its value in a dict display.
 fn dict_key_without_value(f: &Failure) -> Option<SyntaxError> {
-    if !matches!(f.tok(f.at), Some(Tok::Comma | Tok::Rbrace)) || !f.expects(":") {
+    if !f.expects(":") || !f.prev().is_some_and(ends_expression) {
         return None;
     }
     let open = f.open_bracket(f.at)?;
