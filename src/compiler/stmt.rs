@@ -230,7 +230,7 @@ impl<'a, 't> Compiler<'a, 't> {
             None => return Err(self.error("'break' outside loop", s.span)),
         };
         // Unwind everything inside the loop, then the loop itself.
-        self.unwind_to(depth, false)?;
+        self.unwind_to(depth + 1, false)?;
         let fb = self.unit_ref().fblocks[depth].clone();
         self.unwind_one(&fb, false)?;
         let j = self.emit(Op::Jump(0));

@@ -28,6 +28,8 @@ pub enum Callback {
     SetResultUnlessCancelled { future: Value, value: Value },
     /// run_until_complete's done callback: stop after this iteration.
     StopLoop,
+    /// The asyncgen finalizer: start a task that closes this async generator.
+    CloseAsyncGen(Value),
 }
 
 /// A scheduled callback that can be cancelled (asyncio.Handle / TimerHandle).
@@ -81,6 +83,9 @@ pub struct EventLoop {
     /// Every task created on this loop, in creation order (done ones pruned lazily).
     pub tasks: Vec<Value>,
     pub debug: bool,
+    /// Async generators first iterated under this loop (asyncio.run closes the ones
+    /// still suspended at shutdown).
+    pub asyncgens: Vec<std::rc::Weak<crate::vm::generator::Generator>>,
 }
 
 impl EventLoop {
@@ -95,6 +100,7 @@ impl EventLoop {
             current_task: None,
             tasks: Vec::new(),
             debug: false,
+            asyncgens: Vec::new(),
         }
     }
 
@@ -129,6 +135,9 @@ impl Vm {
 
     /// loop.call_soon.
     pub fn call_soon(&mut self, callback: Callback) -> Rc<Handle> {
+        // Async generators dropped since the last call were "finalized" first, as
+        // CPython's hook runs at the moment the generator is freed.
+        self.flush_finalizers();
         let handle = Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false });
         self.event_loop().ready.push_back(Ready { handle: Some(handle.clone()), callback });
         handle
@@ -191,6 +200,7 @@ impl Vm {
                 continue;
             }
             self.run_callback(item.callback)?;
+            self.flush_finalizers();
         }
         Ok(true)
     }
@@ -211,6 +221,11 @@ impl Vm {
                     Ok(())
                 }
             },
+            Callback::CloseAsyncGen(agen) => {
+                let coro = self.asyncio_helper("_aclose_agen", &[agen])?;
+                task::create_task(self, coro, None)?;
+                Ok(())
+            }
             Callback::StopLoop => {
                 if let Some(l) = self.event_loop.as_mut() {
                     l.stopping = true;
@@ -224,6 +239,24 @@ impl Vm {
                 Ok(())
             }
         }
+    }
+
+    /// Schedules `aclose()` for async generators dropped while suspended.
+    pub fn flush_finalizers(&mut self) {
+        for g in crate::vm::generator::take_finalizers() {
+            let handle =
+                Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false });
+            self.event_loop()
+                .ready
+                .push_back(Ready { handle: Some(handle), callback: Callback::CloseAsyncGen(Value::Generator(g)) });
+        }
+    }
+
+    /// Calls a helper function of the aio-written asyncio module.
+    pub fn asyncio_helper(&mut self, name: &str, args: &[Value]) -> PyResult<Value> {
+        let m = crate::stdlib::import_module(self, "asyncio")?;
+        let f = crate::vm::ops::getattr(self, &m, crate::value::Symbol::new(name))?;
+        self.call(&f, args)
     }
 
     /// loop.call_exception_handler's default: the message and the traceback on stderr.

@@ -89,6 +89,7 @@ pub fn make_module() -> Rc<Module> {
         def("quit", sys_exit);
         super::types::register(&mut g);
         super::exc_group::register();
+        super::async_gen::register();
         super::generators::register();
         super::aioutil::register();
     }

@@ -1,6 +1,7 @@
 //! The standard library: builtins and modules, one file per module.
 
 pub mod aioutil;
+pub mod async_gen;
 pub mod asyncio;
 pub mod builtins;
 pub mod exc_group;
@@ -120,10 +121,15 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
 
 /// Native awaitables: futures and tasks are awaited directly.
 pub fn awaitable_of(_vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
+    if let Value::Native(n) = v {
+        if let crate::value::object::Native::AsyncGenOp(_) = &**n {
+            return Ok(Some(v.clone()));
+        }
+    }
     Ok(crate::runtime::future::future_of(v).map(|_| v.clone()))
 }
 
 /// `__anext__` of an async generator: arrives with the async runtime.
-pub fn async_gen_anext(_vm: &mut Vm, _g: &Rc<Generator>) -> PyResult<Value> {
-    Err(vtypes::not_implemented_error("async generators need the event loop, which is not built yet"))
+pub fn async_gen_anext(_vm: &mut Vm, g: &Rc<Generator>) -> PyResult<Value> {
+    Ok(async_gen::anext(g))
 }

@@ -220,6 +220,9 @@ pub enum Native {
     Future(crate::runtime::future::FutureObj),
     /// The event loop object (its state lives in the Vm).
     Loop,
+    /// An awaitable that drives an async generator one step: `__anext__()`/`asend(v)`,
+    /// `athrow(exc)` or `aclose()`.
+    AsyncGenOp(RefCell<crate::vm::generator::AsyncGenOp>),
     /// A callback handle (call_soon / call_later), cancellable.
     Handle(Rc<crate::runtime::Handle>),
     NotImplemented,

@@ -155,6 +155,8 @@ pub struct AsyncTypes {
     pub timer_handle: Rc<Class>,
     pub cancelled_error: Rc<Class>,
     pub invalid_state_error: Rc<Class>,
+    pub agen_asend: Rc<Class>,
+    pub agen_athrow: Rc<Class>,
 }
 
 impl AsyncTypes {
@@ -175,6 +177,8 @@ impl AsyncTypes {
                 false,
                 "asyncio.exceptions",
             ),
+            agen_asend: new_class_in("async_generator_asend", Some(&t.object), Layout::Native, false, "builtins"),
+            agen_athrow: new_class_in("async_generator_athrow", Some(&t.object), Layout::Native, false, "builtins"),
             invalid_state_error: new_class_in(
                 "InvalidStateError",
                 Some(&t.exception),
@@ -276,6 +280,9 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                     return with_async_types(|a| if f.task.is_some() { a.task.clone() } else { a.future.clone() })
                 }
                 Native::Loop => return with_async_types(|a| a.event_loop.clone()),
+                Native::AsyncGenOp(op) => {
+                    return with_async_types(|a| if op.borrow().is_throw() { a.agen_athrow.clone() } else { a.agen_asend.clone() })
+                }
                 Native::Handle(h) => {
                     return with_async_types(|a| if h.timer { a.timer_handle.clone() } else { a.handle.clone() })
                 }

@@ -37,6 +37,9 @@ pub struct Generator {
     pub frames: RefCell<Vec<Box<Frame>>>,
     /// Set once a coroutine has been awaited or run (for the never-awaited warning).
     pub awaited: Cell<bool>,
+    /// An async generator first iterated under a running loop: the loop finalizes it
+    /// (aclose) if it is dropped or left suspended at shutdown.
+    pub hooked: Cell<bool>,
 }
 
 impl Generator {
@@ -50,8 +53,19 @@ impl Generator {
             state: Cell::new(GenState::Created),
             frames: RefCell::new(vec![frame]),
             awaited: Cell::new(false),
+            hooked: Cell::new(false),
         }
     }
+}
+
+thread_local! {
+    /// Async generators dropped while suspended, waiting for the loop to close them.
+    static TO_FINALIZE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the async generators that need an `aclose()` from the loop.
+pub fn take_finalizers() -> Vec<Rc<Generator>> {
+    TO_FINALIZE.with(|f| std::mem::take(&mut *f.borrow_mut()))
 }
 
 thread_local! {
@@ -67,11 +81,59 @@ pub fn take_warnings() -> Vec<String> {
 
 impl Drop for Generator {
     fn drop(&mut self) {
+        if self.kind == GenKind::AsyncGenerator && self.hooked.get() && self.state.get() == GenState::Suspended {
+            // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
+            // generator object that the loop closes (running its finally blocks).
+            let frames = std::mem::take(&mut *self.frames.borrow_mut());
+            if !frames.is_empty() {
+                let revived = Rc::new(Generator {
+                    kind: self.kind,
+                    code: self.code.clone(),
+                    name: RefCell::new(self.name.borrow().clone()),
+                    qualname: RefCell::new(self.qualname.borrow().clone()),
+                    state: Cell::new(GenState::Suspended),
+                    frames: RefCell::new(frames),
+                    awaited: Cell::new(true),
+                    hooked: Cell::new(false),
+                });
+                if let Some(f) = revived.frames.borrow_mut().first_mut() {
+                    f.generator = Some(Rc::downgrade(&revived));
+                }
+                TO_FINALIZE.with(|f| f.borrow_mut().push(revived));
+            }
+            return;
+        }
         if self.kind == GenKind::Coroutine && self.state.get() == GenState::Created && !self.awaited.get() {
             let name = self.qualname.borrow().clone();
             PENDING_WARNINGS.with(|w| {
                 w.borrow_mut().push(format!("RuntimeWarning: coroutine '{name}' was never awaited"));
             });
         }
+    }
+}
+
+/// What an async generator awaitable does when awaited.
+#[derive(Clone)]
+pub enum AsyncGenOpKind {
+    /// `__anext__()` / `asend(value)`.
+    Send(crate::value::Value),
+    /// `athrow(exc)`.
+    Throw(crate::value::Value),
+    /// `aclose()`: throws GeneratorExit; a clean exit returns None.
+    Close,
+}
+
+/// The state of one `asend`/`athrow`/`aclose` awaitable.
+pub struct AsyncGenOp {
+    pub gen: Rc<Generator>,
+    pub kind: AsyncGenOpKind,
+    /// Awaited once already (these awaitables are single-use).
+    pub used: bool,
+}
+
+impl AsyncGenOp {
+    /// athrow and aclose are `async_generator_athrow` objects in CPython.
+    pub fn is_throw(&self) -> bool {
+        !matches!(self.kind, AsyncGenOpKind::Send(_))
     }
 }

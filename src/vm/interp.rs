@@ -3,7 +3,7 @@
 use super::call::{self, Prepared};
 use super::exceptions;
 use super::frame::{Block, Entry, Frame};
-use super::generator::{GenKind, GenState, Generator};
+use super::generator::{AsyncGenOpKind, GenKind, GenState, Generator};
 use super::ops;
 use super::{Halt, Vm};
 use crate::bytecode::Op;
@@ -25,6 +25,10 @@ enum Flow {
     Reraise(Value),
     /// Push a resumed generator's frames (its own at the bottom).
     PushSegment(Vec<Box<Frame>>),
+    /// Push a generator's frames and raise an exception in the top one (athrow, aclose).
+    PushSegmentThrow(Vec<Box<Frame>>, Value),
+    /// `yield` in an async generator: hands the value to the `asend` being awaited.
+    AsyncYield(Value),
 }
 
 /// How to resume a suspended fiber.
@@ -78,6 +82,16 @@ impl Vm {
                     self.depth += seg.len();
                     fiber.extend(seg);
                 }
+                Flow::PushSegmentThrow(seg, exc) => {
+                    self.depth += seg.len();
+                    fiber.extend(seg);
+                    pending = Some((exc, false));
+                }
+                Flow::AsyncYield(v) => {
+                    if let Err(e) = self.async_yield(fiber, v) {
+                        pending = Some((e, false));
+                    }
+                }
                 Flow::Return(v) => match self.do_return(fiber, v) {
                     Ok(Some(halt)) => return halt,
                     Ok(None) => {}
@@ -123,11 +137,51 @@ impl Vm {
             }
             Entry::Delegate => {
                 let caller = fiber.last_mut().expect("caller");
-                caller.pop();
-                caller.push(v);
+                let op = caller.pop();
+                if let Some(kind) = asyncgen_op_kind(&op) {
+                    // The async generator finished: asend/athrow raise StopAsyncIteration,
+                    // aclose completes.
+                    if matches!(kind, AsyncGenOpKind::Close) {
+                        caller.push(Value::None);
+                    } else {
+                        caller.push(op);
+                        return Err(stop_async_iteration());
+                    }
+                } else {
+                    caller.push(v);
+                }
             }
         }
         Ok(None)
+    }
+
+    /// `yield` inside an async generator driven by an asend/athrow/aclose awaitable: the
+    /// generator suspends and the awaiting frame receives the value.
+    fn async_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> PyResult<()> {
+        let n = fiber.len();
+        let driven = n >= 2
+            && matches!(fiber[n - 1].entry, Entry::Delegate)
+            && asyncgen_op_kind(fiber[n - 2].top()).is_some();
+        if !driven {
+            if let Some(halt) = self.do_yield(fiber, v) {
+                // A natively driven async generator: the caller reads the yielded value.
+                let _ = halt;
+            }
+            return Ok(());
+        }
+        let frame = fiber.pop().expect("frame");
+        self.depth -= 1;
+        if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
+            g.state.set(GenState::Suspended);
+            *g.frames.borrow_mut() = vec![frame];
+        }
+        let caller = fiber.last_mut().expect("caller");
+        let op = caller.pop();
+        if matches!(asyncgen_op_kind(&op), Some(AsyncGenOpKind::Close)) {
+            return Err(types::runtime_error("async generator ignored GeneratorExit"));
+        }
+        caller.push(v);
+        Ok(())
     }
 
     fn do_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> Option<Halt> {
@@ -184,6 +238,19 @@ impl Vm {
             self.depth -= 1;
             if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
                 g.state.set(GenState::Finished);
+                // aclose() succeeds when the generator exits with GeneratorExit (or stops).
+                if g.kind == GenKind::AsyncGenerator && matches!(frame.entry, Entry::Delegate) {
+                    if let Some(caller) = fiber.last_mut() {
+                        let closing = matches!(asyncgen_op_kind(caller.top()), Some(AsyncGenOpKind::Close));
+                        let clean = types::exc_is(&exc, |t| &t.generator_exit)
+                            || types::exc_is(&exc, |t| &t.stop_async_iteration);
+                        if closing && clean {
+                            caller.pop();
+                            caller.push(Value::None);
+                            return None;
+                        }
+                    }
+                }
                 exc = exceptions::convert_stop_iteration(&g, exc);
             }
             match frame.entry {
@@ -754,6 +821,9 @@ impl Vm {
             }
             Op::Yield => {
                 let v = frame.pop();
+                if frame.code.flags.is_coroutine {
+                    return Ok(Flow::AsyncYield(v));
+                }
                 return Ok(Flow::Yield(v));
             }
             Op::AsyncGenWrap => {}
@@ -1010,6 +1080,10 @@ impl Vm {
             return self.yield_from_native(fiber, aw);
         }
         let aw = frame.top().clone();
+        if let Some(flow) = self.drive_async_gen(fiber, &aw)? {
+            return Ok(flow);
+        }
+        let frame = fiber.last_mut().expect("frame");
         if let Some(f) = crate::runtime::future::future_of(&aw) {
             if f.done() {
                 let r = crate::runtime::future::result(f)?;
@@ -1064,6 +1138,112 @@ impl Vm {
             }
         }
     }
+}
+
+/// The kind of an asend/athrow/aclose awaitable.
+fn asyncgen_op_kind(v: &Value) -> Option<AsyncGenOpKind> {
+    match v {
+        Value::Native(n) => match &**n {
+            Native::AsyncGenOp(op) => Some(op.borrow().kind.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Vm {
+    /// `await` on an asend/athrow/aclose awaitable: resume the async generator on this fiber.
+    fn drive_async_gen(&mut self, fiber: &mut [Box<Frame>], aw: &Value) -> PyResult<Option<Flow>> {
+        let Value::Native(n) = aw else { return Ok(None) };
+        let Native::AsyncGenOp(cell) = &**n else { return Ok(None) };
+        let (g, kind) = {
+            let mut op = cell.borrow_mut();
+            if op.used {
+                return Err(types::runtime_error(if op.is_throw() {
+                    "cannot reuse already awaited aclose()/athrow()"
+                } else {
+                    "cannot reuse already awaited __anext__()/asend()"
+                }));
+            }
+            op.used = true;
+            (op.gen.clone(), op.kind.clone())
+        };
+        let frame = fiber.last_mut().expect("frame");
+        let finish = |frame: &mut Box<Frame>, v: Value| {
+            frame.pop();
+            frame.push(v);
+        };
+        match g.state.get() {
+            GenState::Running => {
+                let what = match kind {
+                    AsyncGenOpKind::Send(_) => "anext(): asynchronous generator is already running",
+                    AsyncGenOpKind::Throw(_) => "athrow(): asynchronous generator is already running",
+                    AsyncGenOpKind::Close => "aclose(): asynchronous generator is already running",
+                };
+                Err(types::runtime_error(what))
+            }
+            GenState::Finished => match kind {
+                AsyncGenOpKind::Close => {
+                    finish(frame, Value::None);
+                    Ok(Some(Flow::Next))
+                }
+                _ => Err(stop_async_iteration()),
+            },
+            GenState::Created => match kind {
+                AsyncGenOpKind::Close => {
+                    g.state.set(GenState::Finished);
+                    g.frames.borrow_mut().clear();
+                    finish(frame, Value::None);
+                    Ok(Some(Flow::Next))
+                }
+                AsyncGenOpKind::Throw(e) => {
+                    g.state.set(GenState::Finished);
+                    g.frames.borrow_mut().clear();
+                    Err(e)
+                }
+                AsyncGenOpKind::Send(v) => {
+                    if !v.is_none() {
+                        return Err(types::type_error(
+                            "can't send non-None value to a just-started async generator",
+                        ));
+                    }
+                    // The loop's firstiter hook: it will finalize this generator.
+                    if let Some(l) = self.event_loop.as_mut() {
+                        if l.running && !g.hooked.get() {
+                            g.hooked.set(true);
+                            l.asyncgens.push(Rc::downgrade(&g));
+                        }
+                    }
+                    Ok(Some(Flow::PushSegment(take_segment(&g, Entry::Delegate)?)))
+                }
+            },
+            GenState::Suspended => {
+                let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
+                if seg.is_empty() {
+                    return Err(types::system_error("generator without frames"));
+                }
+                g.state.set(GenState::Running);
+                seg[0].entry = Entry::Delegate;
+                match kind {
+                    AsyncGenOpKind::Send(v) => {
+                        seg.last_mut().expect("frame").push(v);
+                        Ok(Some(Flow::PushSegment(seg)))
+                    }
+                    AsyncGenOpKind::Throw(e) => Ok(Some(Flow::PushSegmentThrow(seg, e))),
+                    AsyncGenOpKind::Close => {
+                        let exit = types::with_types(|t| t.generator_exit.clone());
+                        Ok(Some(Flow::PushSegmentThrow(seg, types::new_exception(&exit, vec![]))))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `StopAsyncIteration()` with no arguments.
+fn stop_async_iteration() -> Value {
+    let class = types::with_types(|t| t.stop_async_iteration.clone());
+    types::new_exception(&class, vec![])
 }
 
 /// Takes a suspended generator's frames to run them, with the resume value pushed.

@@ -133,7 +133,7 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
     let result = vm.run_until_complete(&main);
-    let shutdown = cancel_all_tasks(vm);
+    let shutdown = cancel_all_tasks(vm).and_then(|_| shutdown_asyncgens(vm));
     if let Some(l) = vm.event_loop.as_mut() {
         l.closed = true;
     }
@@ -177,6 +177,29 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
     Ok(())
 }
 
+/// asyncio.run's shutdown_asyncgens: close async generators still suspended.
+fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
+    let gens: Vec<Value> = vm
+        .event_loop
+        .as_mut()
+        .map(|l| std::mem::take(&mut l.asyncgens))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|w| w.upgrade())
+        .filter(|g| g.state.get() == crate::vm::generator::GenState::Suspended)
+        .map(Value::Generator)
+        .collect();
+    // Always run both shutdown steps as coroutines: each costs loop iterations in which
+    // pending callbacks (finalizers of dropped generators) still run, as in CPython.
+    let coro = vm.asyncio_helper("_shutdown_asyncgens", &[Value::list(gens)])?;
+    let t = task::create_task(vm, coro, None)?;
+    vm.run_until_complete(&t)?;
+    let coro = vm.asyncio_helper("_shutdown_default_executor", &[])?;
+    let t = task::create_task(vm, coro, None)?;
+    vm.run_until_complete(&t)?;
+    Ok(())
+}
+
 /// "Task exception was never retrieved" for failed tasks nobody looked at.
 fn report_unretrieved(vm: &mut Vm) {
     let tasks = vm.event_loop.as_ref().map(|l| l.tasks.clone()).unwrap_or_default();
@@ -208,18 +231,11 @@ fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     if is_coroutine(&args[0]) {
         return task::create_task(vm, args[0].clone(), None);
     }
-    let aw = ops::get_awaitable(vm, &args[0]).map_err(|_| {
+    ops::get_awaitable(vm, &args[0]).map_err(|_| {
         types::type_error("An asyncio.Future, a coroutine or an awaitable is required")
     })?;
-    if let Value::Instance(_) = &args[0] {
-        let wrap = vm.modules.borrow().get("asyncio").cloned();
-        if let Some(m) = wrap {
-            let w = ops::getattr(vm, &m, Symbol::new("_wrap_awaitable"))?;
-            let coro = vm.call(&w, &[args[0].clone()])?;
-            return task::create_task(vm, coro, None);
-        }
-    }
-    Ok(aw)
+    let coro = vm.asyncio_helper("_wrap_awaitable", &[args[0].clone()])?;
+    task::create_task(vm, coro, None)
 }
 
 fn get_running_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
