@@ -87,18 +87,22 @@ pub(crate) fn fail_at<T>(msg: &str, e: &Expr) -> PResult<T> {
     Err(user_error(SyntaxError::new(msg, e.span)))
 }
 
+/// An expression spanning `l..r`.
 pub(crate) fn expr(l: usize, kind: ExprKind, r: usize) -> Expr {
     Expr::new(span(l, r), kind)
 }
 
+/// A statement spanning `l..r`.
 pub(crate) fn stmt(l: usize, kind: StmtKind, r: usize) -> Stmt {
     Stmt::new(span(l, r), kind)
 }
 
+/// A literal.
 pub(crate) fn constant(l: usize, c: Constant, r: usize) -> Expr {
     expr(l, ExprKind::Constant(c), r)
 }
 
+/// `left op right`.
 pub(crate) fn binop(l: usize, left: Expr, op: BinOp, right: Expr, r: usize) -> Expr {
     expr(
         l,
@@ -111,6 +115,7 @@ pub(crate) fn binop(l: usize, left: Expr, op: BinOp, right: Expr, r: usize) -> E
     )
 }
 
+/// `op operand`.
 pub(crate) fn unary(l: usize, op: UnaryOp, operand: Expr, r: usize) -> Expr {
     expr(
         l,
@@ -122,6 +127,7 @@ pub(crate) fn unary(l: usize, op: UnaryOp, operand: Expr, r: usize) -> Expr {
     )
 }
 
+/// `first and rest...` as one flat BoolOp.
 pub(crate) fn bool_op(l: usize, op: BoolOp, first: Expr, rest: Vec<Expr>, r: usize) -> Expr {
     expr(
         l,
@@ -133,6 +139,7 @@ pub(crate) fn bool_op(l: usize, op: BoolOp, first: Expr, rest: Vec<Expr>, r: usi
     )
 }
 
+/// A comparison chain.
 pub(crate) fn compare(l: usize, left: Expr, rest: Vec<(CmpOp, Expr)>, r: usize) -> Expr {
     let (ops, comparators) = rest.into_iter().unzip();
     expr(
@@ -207,6 +214,7 @@ fn split(b: Option<Block>) -> (Vec<Stmt>, Option<usize>) {
 // ---------------------------------------------------------------------------
 // Simple statements.
 
+/// `del targets`, each target checked.
 pub(crate) fn delete(l: usize, targets: Vec<Expr>, r: usize) -> PResult<Stmt> {
     for t in &targets {
         targets::check(t, TargetCtx::Del).map_err(user_error)?;
@@ -237,6 +245,7 @@ pub(crate) fn assign(l: usize, first: AssignRhs, rest: Vec<AssignRhs>, r: usize)
     Ok(stmt(l, StmtKind::Assign { targets, value }, r))
 }
 
+/// `target op= value`, the target checked.
 pub(crate) fn aug_assign(
     l: usize,
     target: Expr,
@@ -256,6 +265,7 @@ pub(crate) fn aug_assign(
     ))
 }
 
+/// `target: annotation [= value]`, the target checked.
 pub(crate) fn ann_assign(
     l: usize,
     target: Expr,
@@ -279,6 +289,7 @@ pub(crate) fn ann_assign(
     ))
 }
 
+/// `name [as asname]`.
 pub(crate) fn alias(l: usize, name: String, asname: Option<String>, r: usize) -> Alias {
     Alias {
         span: span(l, r),
@@ -287,6 +298,7 @@ pub(crate) fn alias(l: usize, name: String, asname: Option<String>, r: usize) ->
     }
 }
 
+/// The names of a from-import; `last` is None after a trailing comma.
 pub(crate) fn import_names(
     mut v: Vec<Alias>,
     last: Option<Alias>,
@@ -340,6 +352,7 @@ pub(crate) fn import_from(
 // ---------------------------------------------------------------------------
 // Compound statements.
 
+/// Attaches decorators to a def or class.
 pub(crate) fn decorate(decorators: Vec<Expr>, mut s: Stmt) -> Stmt {
     match &mut s.kind {
         StmtKind::FunctionDef(f) => f.decorators = decorators,
@@ -380,6 +393,7 @@ pub(crate) fn if_stmt(
     )
 }
 
+/// `while test: body [else: orelse]`.
 pub(crate) fn while_stmt(l: usize, test: Expr, body: Block, orelse: Option<Block>) -> Stmt {
     let (orelse, end) = split(orelse);
     let r = end.unwrap_or(body.end);
@@ -394,6 +408,7 @@ pub(crate) fn while_stmt(l: usize, test: Expr, body: Block, orelse: Option<Block
     )
 }
 
+/// `[async] for target in iter: body [else: orelse]`, the target checked.
 pub(crate) fn for_stmt(
     l: usize,
     is_async: bool,
@@ -413,6 +428,7 @@ pub(crate) fn for_stmt(
     Ok(stmt(l, kind, r))
 }
 
+/// One `except` clause; the flag says `except*`.
 pub(crate) fn handler(
     l: usize,
     is_star: bool,
@@ -429,6 +445,7 @@ pub(crate) fn handler(
     (is_star, handler)
 }
 
+/// `try` with its clauses; `except` and `except*` cannot mix.
 pub(crate) fn try_stmt(
     l: usize,
     body: Block,
@@ -459,6 +476,7 @@ pub(crate) fn try_stmt(
     Ok(stmt(l, kind, end))
 }
 
+/// `context as target`, the target checked.
 pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
     targets::check(&target, TargetCtx::With).map_err(user_error)?;
     Ok(WithItem {
@@ -467,6 +485,7 @@ pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
     })
 }
 
+/// `[async] with items: body`.
 pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Block) -> Stmt {
     stmt(
         l,
@@ -479,6 +498,7 @@ pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Bl
     )
 }
 
+/// `[async] def name(args) -> returns: body`.
 pub(crate) fn func_def(
     l: usize,
     is_async: bool,
@@ -496,6 +516,7 @@ pub(crate) fn func_def(
     stmt(l, StmtKind::FunctionDef(Box::new(def)), body.end)
 }
 
+/// `class name(bases, keywords): body`.
 pub(crate) fn class_def(
     l: usize,
     name: String,
@@ -516,6 +537,7 @@ pub(crate) fn class_def(
 // ---------------------------------------------------------------------------
 // Parameters.
 
+/// One parameter.
 pub(crate) fn arg(l: usize, name: String, annotation: Option<Expr>, r: usize) -> Arg {
     Arg {
         span: span(l, r),
@@ -613,6 +635,7 @@ pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Box<Arguments>> {
 // ---------------------------------------------------------------------------
 // Calls.
 
+/// `arg=value`, or `**value` when `arg` is None.
 pub(crate) fn keyword(l: usize, arg: Option<String>, value: Expr, r: usize) -> Keyword {
     Keyword {
         span: span(l, r),
@@ -697,6 +720,7 @@ pub(crate) fn call_args(
     Ok((args, keywords))
 }
 
+/// `func(args)`.
 pub(crate) fn call(l: usize, func: Expr, args: (Vec<Expr>, Vec<Keyword>), r: usize) -> Expr {
     let (args, keywords) = args;
     expr(
@@ -746,6 +770,7 @@ pub(crate) fn slice(
 // ---------------------------------------------------------------------------
 // Displays.
 
+/// `{k: v, **m}`; a None key is a `**` entry.
 pub(crate) fn dict(
     l: usize,
     first: (Option<Expr>, Expr),

@@ -84,7 +84,7 @@ pub(crate) fn convert(
             }
             e
         }
-        ParseError::UnrecognizedEof { location, expected } => {
+        ParseError::UnrecognizedEof { expected, .. } => {
             let f = Failure {
                 toks: &stream.history,
                 at: seen,

@@ -78,10 +78,8 @@ impl<'a> TokenStream<'a> {
                 self.bump();
                 self.levels.push(0);
             }
-            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => {
-                if self.levels.len() > 1 {
-                    self.nesting -= self.levels.pop().unwrap_or(0);
-                }
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace if self.levels.len() > 1 => {
+                self.nesting -= self.levels.pop().unwrap_or(0);
             }
             Tok::Comma | Tok::Semi | Tok::Newline | Tok::Equal => {
                 if let Some(level) = self.levels.last_mut() {
