@@ -87,18 +87,22 @@ pub(crate) fn fail_at<T>(msg: &str, e: &Expr) -> PResult<T> {
     Err(user_error(SyntaxError::new(msg, e.span)))
 }
 
+/// An expression spanning `l..r`.
 pub(crate) fn expr(l: usize, kind: ExprKind, r: usize) -> Expr {
     Expr::new(span(l, r), kind)
 }
 
+/// A statement spanning `l..r`.
 pub(crate) fn stmt(l: usize, kind: StmtKind, r: usize) -> Stmt {
     Stmt::new(span(l, r), kind)
 }
 
+/// A literal.
 pub(crate) fn constant(l: usize, c: Constant, r: usize) -> Expr {
     expr(l, ExprKind::Constant(c), r)
 }
 
+/// `left op right`.
 pub(crate) fn binop(l: usize, left: Expr, op: BinOp, right: Expr, r: usize) -> Expr {
     expr(
         l,
@@ -111,6 +115,7 @@ pub(crate) fn binop(l: usize, left: Expr, op: BinOp, right: Expr, r: usize) -> E
     )
 }
 
+/// `op operand`.
 pub(crate) fn unary(l: usize, op: UnaryOp, operand: Expr, r: usize) -> Expr {
     expr(
         l,
@@ -122,6 +127,7 @@ pub(crate) fn unary(l: usize, op: UnaryOp, operand: Expr, r: usize) -> Expr {
     )
 }
 
+/// `first and rest...` as one flat BoolOp.
 pub(crate) fn bool_op(l: usize, op: BoolOp, first: Expr, rest: Vec<Expr>, r: usize) -> Expr {
     expr(
         l,
@@ -133,6 +139,7 @@ pub(crate) fn bool_op(l: usize, op: BoolOp, first: Expr, rest: Vec<Expr>, r: usi
     )
 }
 
+/// A comparison chain.
 pub(crate) fn compare(l: usize, left: Expr, rest: Vec<(CmpOp, Expr)>, r: usize) -> Expr {
     let (ops, comparators) = rest.into_iter().unzip();
     expr(
@@ -170,17 +177,44 @@ pub(crate) fn tuple_or_single(
     }
 }
 
-/// The end of a compound statement: the end of its last nested statement.
-pub(crate) fn body_end(body: &[Stmt], orelse: &[Stmt]) -> usize {
-    orelse
-        .last()
-        .or(body.last())
-        .map_or(0, |s| s.span.end as usize)
+/// The statements of a block and the end of its last token.
+pub(crate) struct Block {
+    pub stmts: Vec<Stmt>,
+    pub end: usize,
+}
+
+impl Block {
+    pub fn from_compound(s: Stmt) -> Block {
+        let end = s.span.end as usize;
+        Block {
+            stmts: vec![s],
+            end,
+        }
+    }
+
+    pub fn push(&mut self, s: Stmt) {
+        self.end = s.span.end as usize;
+        self.stmts.push(s);
+    }
+
+    pub fn extend(&mut self, other: Block) {
+        self.end = other.end;
+        self.stmts.extend(other.stmts);
+    }
+}
+
+/// The statements of an optional block, and where it ends.
+fn split(b: Option<Block>) -> (Vec<Stmt>, Option<usize>) {
+    match b {
+        Some(b) => (b.stmts, Some(b.end)),
+        None => (Vec::new(), None),
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Simple statements.
 
+/// `del targets`, each target checked.
 pub(crate) fn delete(l: usize, targets: Vec<Expr>, r: usize) -> PResult<Stmt> {
     for t in &targets {
         targets::check(t, TargetCtx::Del).map_err(user_error)?;
@@ -211,6 +245,7 @@ pub(crate) fn assign(l: usize, first: AssignRhs, rest: Vec<AssignRhs>, r: usize)
     Ok(stmt(l, StmtKind::Assign { targets, value }, r))
 }
 
+/// `target op= value`, the target checked.
 pub(crate) fn aug_assign(
     l: usize,
     target: Expr,
@@ -230,6 +265,7 @@ pub(crate) fn aug_assign(
     ))
 }
 
+/// `target: annotation [= value]`, the target checked.
 pub(crate) fn ann_assign(
     l: usize,
     target: Expr,
@@ -253,6 +289,7 @@ pub(crate) fn ann_assign(
     ))
 }
 
+/// `name [as asname]`.
 pub(crate) fn alias(l: usize, name: String, asname: Option<String>, r: usize) -> Alias {
     Alias {
         span: span(l, r),
@@ -261,6 +298,7 @@ pub(crate) fn alias(l: usize, name: String, asname: Option<String>, r: usize) ->
     }
 }
 
+/// The names of a from-import; `last` is None after a trailing comma.
 pub(crate) fn import_names(
     mut v: Vec<Alias>,
     last: Option<Alias>,
@@ -314,6 +352,7 @@ pub(crate) fn import_from(
 // ---------------------------------------------------------------------------
 // Compound statements.
 
+/// Attaches decorators to a def or class.
 pub(crate) fn decorate(decorators: Vec<Expr>, mut s: Stmt) -> Stmt {
     match &mut s.kind {
         StmtKind::FunctionDef(f) => f.decorators = decorators,
@@ -327,93 +366,117 @@ pub(crate) fn decorate(decorators: Vec<Expr>, mut s: Stmt) -> Stmt {
 pub(crate) fn if_stmt(
     l: usize,
     test: Expr,
-    body: Vec<Stmt>,
-    elifs: Vec<(usize, Expr, Vec<Stmt>)>,
-    orelse: Option<Vec<Stmt>>,
+    body: Block,
+    elifs: Vec<(usize, Expr, Block)>,
+    orelse: Option<Block>,
 ) -> Stmt {
-    let mut orelse = orelse.unwrap_or_default();
+    let (mut orelse, mut end) = split(orelse);
     for (el, test, body) in elifs.into_iter().rev() {
-        let end = body_end(&body, &orelse);
-        orelse = vec![stmt(el, StmtKind::If { test, body, orelse }, end)];
+        let r = end.unwrap_or(body.end);
+        let kind = StmtKind::If {
+            test,
+            body: body.stmts,
+            orelse,
+        };
+        orelse = vec![stmt(el, kind, r)];
+        end = Some(r);
     }
-    let end = body_end(&body, &orelse);
-    stmt(l, StmtKind::If { test, body, orelse }, end)
+    let r = end.unwrap_or(body.end);
+    stmt(
+        l,
+        StmtKind::If {
+            test,
+            body: body.stmts,
+            orelse,
+        },
+        r,
+    )
 }
 
+/// `while test: body [else: orelse]`.
+pub(crate) fn while_stmt(l: usize, test: Expr, body: Block, orelse: Option<Block>) -> Stmt {
+    let (orelse, end) = split(orelse);
+    let r = end.unwrap_or(body.end);
+    stmt(
+        l,
+        StmtKind::While {
+            test,
+            body: body.stmts,
+            orelse,
+        },
+        r,
+    )
+}
+
+/// `[async] for target in iter: body [else: orelse]`, the target checked.
 pub(crate) fn for_stmt(
     l: usize,
     is_async: bool,
-    rest: (Expr, Expr, Vec<Stmt>, Vec<Stmt>),
+    rest: Box<(Expr, Expr, Block, Option<Block>)>,
 ) -> PResult<Stmt> {
-    let (target, iter, body, orelse) = rest;
+    let (target, iter, body, orelse) = *rest;
     targets::check(&target, TargetCtx::For).map_err(user_error)?;
-    let end = body_end(&body, &orelse);
-    Ok(stmt(
-        l,
-        StmtKind::For {
-            is_async,
-            target,
-            iter,
-            body,
-            orelse,
-        },
-        end,
-    ))
+    let (orelse, end) = split(orelse);
+    let r = end.unwrap_or(body.end);
+    let kind = StmtKind::For {
+        is_async,
+        target,
+        iter,
+        body: body.stmts,
+        orelse,
+    };
+    Ok(stmt(l, kind, r))
 }
 
+/// One `except` clause; the flag says `except*`.
 pub(crate) fn handler(
     l: usize,
     is_star: bool,
     typ: Option<Expr>,
     name: Option<String>,
-    body: Vec<Stmt>,
+    body: Block,
 ) -> (bool, ExceptHandler) {
-    let end = body_end(&body, &[]);
-    (
-        is_star,
-        ExceptHandler {
-            span: span(l, end),
-            typ,
-            name,
-            body,
-        },
-    )
+    let handler = ExceptHandler {
+        span: span(l, body.end),
+        typ,
+        name,
+        body: body.stmts,
+    };
+    (is_star, handler)
 }
 
+/// `try` with its clauses; `except` and `except*` cannot mix.
 pub(crate) fn try_stmt(
     l: usize,
-    body: Vec<Stmt>,
+    body: Block,
     handlers: Vec<(bool, ExceptHandler)>,
-    orelse: Vec<Stmt>,
-    finalbody: Vec<Stmt>,
+    orelse: Option<Block>,
+    finalbody: Option<Block>,
 ) -> PResult<Stmt> {
     let is_star = handlers.first().is_some_and(|h| h.0);
     if let Some((_, h)) = handlers.iter().find(|h| h.0 != is_star) {
         let at = h.span.start as usize;
-        return fail(
-            "cannot have both 'except' and 'except*' on the same 'try'",
-            at,
-            at + "except".len(),
-        );
+        let msg = "cannot have both 'except' and 'except*' on the same 'try'";
+        return fail(msg, at, at + "except".len());
     }
     let handlers: Vec<ExceptHandler> = handlers.into_iter().map(|h| h.1).collect();
-    let end = [finalbody.last(), orelse.last()]
-        .into_iter()
-        .flatten()
-        .map(|s| s.span.end)
-        .next()
-        .or(handlers.last().map(|h| h.span.end))
-        .unwrap_or(body_end(&body, &[]) as u32);
+    let (orelse, else_end) = split(orelse);
+    let (finalbody, finally_end) = split(finalbody);
+    let end = finally_end
+        .or(else_end)
+        .or(handlers.last().map(|h| h.span.end as usize))
+        .unwrap_or(body.end);
     let kind = StmtKind::Try {
-        body,
+        body: body.stmts,
         handlers,
         orelse,
         finalbody,
         is_star,
     };
-    Ok(stmt(l, kind, end as usize))
+    Ok(stmt(l, kind, end))
 }
 
+/// `context as target`, the target checked.
 pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
     targets::check(&target, TargetCtx::With).map_err(user_error)?;
     Ok(WithItem {
@@ -422,58 +485,59 @@ pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
     })
 }
 
-pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Vec<Stmt>) -> Stmt {
-    let end = body_end(&body, &[]);
+/// `[async] with items: body`.
+pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Block) -> Stmt {
     stmt(
         l,
         StmtKind::With {
             is_async,
             items,
-            body,
+            body: body.stmts,
         },
-        end,
+        body.end,
     )
 }
 
+/// `[async] def name(args) -> returns: body`.
 pub(crate) fn func_def(
     l: usize,
     is_async: bool,
-    rest: (String, Arguments, Option<Expr>, Vec<Stmt>),
+    rest: Box<(String, Arguments, Option<Expr>, Block)>,
 ) -> Stmt {
-    let (name, args, returns, body) = rest;
-    let end = body_end(&body, &[]);
+    let (name, args, returns, body) = *rest;
     let def = FunctionDef {
         is_async,
         name,
         args,
-        body,
+        body: body.stmts,
         decorators: Vec::new(),
         returns,
     };
-    stmt(l, StmtKind::FunctionDef(Box::new(def)), end)
+    stmt(l, StmtKind::FunctionDef(Box::new(def)), body.end)
 }
 
+/// `class name(bases, keywords): body`.
 pub(crate) fn class_def(
     l: usize,
     name: String,
     args: Option<(Vec<Expr>, Vec<Keyword>)>,
-    body: Vec<Stmt>,
+    body: Block,
 ) -> Stmt {
     let (bases, keywords) = args.unwrap_or_default();
-    let end = body_end(&body, &[]);
     let class = ClassDef {
         name,
         bases,
         keywords,
-        body,
+        body: body.stmts,
         decorators: Vec::new(),
     };
-    stmt(l, StmtKind::ClassDef(Box::new(class)), end)
+    stmt(l, StmtKind::ClassDef(Box::new(class)), body.end)
 }
 
 // ---------------------------------------------------------------------------
 // Parameters.
 
+/// One parameter.
 pub(crate) fn arg(l: usize, name: String, annotation: Option<Expr>, r: usize) -> Arg {
     Arg {
         span: span(l, r),
@@ -488,7 +552,7 @@ fn fail_span<T>(msg: &str, s: Span) -> PResult<T> {
 
 /// Sorts a flat parameter list into CPython's `arguments` layout, with
 /// CPython's messages for the orders it rejects.
-pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
+pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Box<Arguments>> {
     let mut args = Arguments::default();
     let mut seen_slash = false;
     let mut star: Option<Span> = None;
@@ -565,12 +629,13 @@ pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
             return fail_span("named arguments must follow bare *", s);
         }
     }
-    Ok(args)
+    Ok(Box::new(args))
 }
 
 // ---------------------------------------------------------------------------
 // Calls.
 
+/// `arg=value`, or `**value` when `arg` is None.
 pub(crate) fn keyword(l: usize, arg: Option<String>, value: Expr, r: usize) -> Keyword {
     Keyword {
         span: span(l, r),
@@ -606,9 +671,10 @@ pub(crate) fn keyword_arg(l: usize, key: Expr, value: Expr, r: usize) -> PResult
 /// lone generator argument takes that span, as in CPython).
 pub(crate) fn call_args(
     l: usize,
-    items: Vec<ArgItem>,
+    items: (Vec<ArgItem>, bool),
     r: usize,
 ) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
+    let (items, trailing_comma) = items;
     let count = items.len();
     let mut args = Vec::new();
     let mut keywords: Vec<Keyword> = Vec::new();
@@ -616,7 +682,7 @@ pub(crate) fn call_args(
     for item in items {
         match item {
             ArgItem::Generator(mut g) => {
-                if count > 1 {
+                if count > 1 || trailing_comma {
                     return fail_at("Generator expression must be parenthesized", &g);
                 }
                 g.span = span(l, r);
@@ -630,10 +696,17 @@ pub(crate) fn call_args(
                     } else {
                         "positional argument follows keyword argument unpacking"
                     };
-                    return fail_at(msg, &e);
+                    if starred {
+                        return fail_at(msg, &e);
+                    }
+                    // CPython points just past the argument.
+                    let end = e.span.end as usize;
+                    return fail(msg, end, end + 1);
                 }
                 if !starred && !keywords.is_empty() {
-                    return fail_at("positional argument follows keyword argument", &e);
+                    // CPython points just past the argument.
+                    let end = e.span.end as usize;
+                    return fail("positional argument follows keyword argument", end, end + 1);
                 }
                 args.push(e);
             }
@@ -647,6 +720,7 @@ pub(crate) fn call_args(
     Ok((args, keywords))
 }
 
+/// `func(args)`.
 pub(crate) fn call(l: usize, func: Expr, args: (Vec<Expr>, Vec<Keyword>), r: usize) -> Expr {
     let (args, keywords) = args;
     expr(
@@ -677,16 +751,14 @@ pub(crate) fn subscript_list(
     }
 }
 
-/// `lower:upper:step`; `colon` is the offset of the first `:`, where the
-/// slice starts when `lower` is missing.
+/// `lower:upper:step`, starting at `l` (the first token, or the `:`).
 pub(crate) fn slice(
-    colon: usize,
+    l: usize,
     lower: Option<Expr>,
     upper: Option<Expr>,
     step: Option<Expr>,
     r: usize,
 ) -> Expr {
-    let l = lower.as_ref().map_or(colon, |e| e.span.start as usize);
     let kind = ExprKind::Slice {
         lower: lower.map(Box::new),
         upper: upper.map(Box::new),
@@ -698,6 +770,7 @@ pub(crate) fn slice(
 // ---------------------------------------------------------------------------
 // Displays.
 
+/// `{k: v, **m}`; a None key is a `**` entry.
 pub(crate) fn dict(
     l: usize,
     first: (Option<Expr>, Expr),

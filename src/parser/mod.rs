@@ -7,6 +7,7 @@
 
 mod actions;
 mod depth;
+/// `aio --dump ast`.
 pub mod dump;
 mod errors;
 mod fstring;
