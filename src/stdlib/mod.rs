@@ -10,6 +10,7 @@ pub mod pylib;
 pub mod suggest;
 pub mod sys;
 pub mod math;
+pub mod itertools;
 pub mod json;
 pub mod operator;
 pub mod os;
@@ -50,6 +51,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "json" => Some(json::module(vm)),
         "os" => Some(os::module(vm)),
         "operator" => Some(operator::module(vm)),
+        "itertools" => Some(itertools::module(vm)),
         "traceback" => Some(traceback::module(vm)),
         _ => None,
     };

@@ -5,7 +5,6 @@
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
         "functools" => include_str!("functools.aio"),
-        "itertools" => include_str!("itertools.aio"),
         "typing" => include_str!("typing.aio"),
         _ => return None,
     })
