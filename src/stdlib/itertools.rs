@@ -13,8 +13,6 @@ use std::rc::Rc;
 type Kw<'a> = &'a [(Symbol, Value)];
 type State = Rc<RefCell<Vec<Value>>>;
 
-const MAXSIZE: i64 = i64::MAX;
-
 /// The iterator classes, by name (made once per thread).
 struct Classes {
     by_name: Vec<(&'static str, Rc<Class>)>,
@@ -779,7 +777,7 @@ fn islice_next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     if stop_n != -1 && new_next > stop_n {
         new_next = stop_n;
     }
-    set_slot(&st, 1, Value::Int(new_next.min(MAXSIZE)));
+    set_slot(&st, 1, Value::Int(new_next));
     set_slot(&st, 4, Value::Int(cnt));
     Ok(item)
 }

@@ -6,6 +6,7 @@ pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
         "functools" => include_str!("functools.aio"),
         "typing" => include_str!("typing.aio"),
+        "_sysinfo" => include_str!("_sysinfo.aio"),
         _ => return None,
     })
 }
