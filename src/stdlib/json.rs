@@ -395,7 +395,7 @@ impl Encoder {
             _ => {
                 let id = self.enter(vm, v)?;
                 let converted = match self.default.clone() {
-                    Some(f) => vm.call(&f, &[v.clone()])?,
+                    Some(f) => vm.call(&f, std::slice::from_ref(v))?,
                     None => return Err(not_serializable(v)),
                 };
                 self.encode(vm, &converted, level, out)?;
@@ -471,7 +471,7 @@ fn encode_with_kwargs(vm: &mut Vm, obj: &Value, kwargs: Kw) -> PyResult<String> 
     if let Some(cls) = cls {
         let enc = vm.call_kw(&cls, &[], &rest)?;
         let encode = ops::getattr(vm, &enc, Symbol::new("encode"))?;
-        let r = vm.call(&encode, &[obj.clone()])?;
+        let r = vm.call(&encode, std::slice::from_ref(obj))?;
         return match r {
             Value::Str(s) => Ok(s.text.clone()),
             other => Ok(ops::str_of(vm, &other)?),

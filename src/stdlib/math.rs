@@ -36,7 +36,7 @@ pub fn float_arg(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         Value::BigInt(b) => bigint_to_f64(b),
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::FLOAT) {
-                let r = vm.call(&f, &[v.clone()])?;
+                let r = vm.call(&f, std::slice::from_ref(v))?;
                 return match r {
                     Value::Float(x) => Ok(x),
                     other => Err(types::type_error(format!(
@@ -69,7 +69,7 @@ pub fn int_arg(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
     }
     if let Value::Instance(i) = v {
         if let Some(f) = i.class.lookup(sym::INDEX) {
-            let r = vm.call(&f, &[v.clone()])?;
+            let r = vm.call(&f, std::slice::from_ref(v))?;
             return match r.as_bigint() {
                 Some(b) => Ok(b),
                 None => Err(types::type_error(format!(
@@ -343,7 +343,7 @@ fn rounding(
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Instance(i) => {
             if let Some(m) = i.class.lookup(Symbol::new(dunder)) {
-                return vm.call(&m, &[x.clone()]);
+                return vm.call(&m, std::slice::from_ref(x));
             }
             let v = float_arg(vm, x)?;
             float_to_int(f(v))
@@ -372,7 +372,7 @@ fn trunc(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Instance(i) => match i.class.lookup(Symbol::new("__trunc__")) {
-            Some(m) => vm.call(&m, &[x.clone()]),
+            Some(m) => vm.call(&m, std::slice::from_ref(x)),
             None => Err(types::type_error(format!(
                 "type {} doesn't define __trunc__ method",
                 x.type_name()

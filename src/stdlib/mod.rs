@@ -14,6 +14,7 @@ mod random;
 pub mod random_core;
 mod time;
 pub mod suggest;
+pub mod itertools;
 pub mod json;
 pub mod math;
 pub mod operator;
@@ -59,6 +60,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "json" => Some(json::module(vm)),
         "os" => Some(os::module(vm)),
         "operator" => Some(operator::module(vm)),
+        "itertools" => Some(itertools::module(vm)),
         "traceback" => Some(traceback::module(vm)),
         "random" => Some(random::module(vm)),
         "time" => Some(time::module(vm)),

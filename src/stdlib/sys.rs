@@ -158,6 +158,22 @@ fn stream_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     )))
 }
 
+/// `sys.version_info`: a record that is also a tuple, made by library code written in
+/// aio (comparisons need script dunders).
+fn version_info(vm: &mut Vm) -> Value {
+    let made = super::import_module(vm, "_sysinfo")
+        .and_then(|m| ops::getattr(vm, &m, Symbol::new("version_info")));
+    made.unwrap_or_else(|_| {
+        Value::tuple(vec![
+            Value::Int(3),
+            Value::Int(11),
+            Value::Int(7),
+            Value::str("final"),
+            Value::Int(0),
+        ])
+    })
+}
+
 /// The exception being handled where the running native was called from.
 pub fn handled_exception(vm: &Vm) -> Option<Value> {
     vm.native_handled.clone()
@@ -224,6 +240,7 @@ pub fn module(vm: &mut Vm) -> Value {
         modules.push_new(hash, key, v.clone());
     }
     let modules = Value::dict(modules);
+    let version_info = version_info(vm);
     {
         let mut g = m.globals.borrow_mut();
         let mut set = |name: &str, v: Value| {
@@ -246,16 +263,7 @@ pub fn module(vm: &mut Vm) -> Value {
         set("platform", Value::str("linux"));
         set("version", Value::str(VERSION));
         set("hexversion", Value::Int(0x030b07f0));
-        set(
-            "version_info",
-            Value::tuple(vec![
-                Value::Int(3),
-                Value::Int(11),
-                Value::Int(7),
-                Value::str("final"),
-                Value::Int(0),
-            ]),
-        );
+        set("version_info", version_info);
         set("stdout", stdout.clone());
         set("stderr", stderr.clone());
         set("__stdout__", stdout);

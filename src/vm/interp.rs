@@ -1027,11 +1027,17 @@ impl Vm {
         args: Vec<Value>,
         kwargs: Vec<(Symbol, Value)>,
     ) -> PyResult<Flow> {
-        if !matches!(func, Value::Function(_)) {
-            // Natives cannot see the fiber: record what sys.exc_info() must report.
+        let prepared = if matches!(func, Value::Function(_)) {
+            call::prepare_call(self, func, args, kwargs)
+        } else {
+            // Natives cannot see the fiber: record what sys.exc_info() must report, and
+            // drop it afterwards so a later nested run never inherits a stale one.
             self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
-        }
-        match call::prepare_call(self, func, args, kwargs)? {
+            let r = call::prepare_call(self, func, args, kwargs);
+            self.native_handled = self.handled_base.clone();
+            r
+        };
+        match prepared? {
             Prepared::Done(v) => {
                 fiber.last_mut().expect("frame").push(v);
                 Ok(Flow::Next)

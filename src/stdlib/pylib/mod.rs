@@ -5,11 +5,11 @@
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
         "functools" => include_str!("functools.aio"),
-        "itertools" => include_str!("itertools.aio"),
         "typing" => include_str!("typing.aio"),
         "collections" => include_str!("collections.aio"),
         "dataclasses" => include_str!("dataclasses.aio"),
         "contextlib" => include_str!("contextlib.aio"),
+        "_sysinfo" => include_str!("_sysinfo.aio"),
         _ => return None,
     })
 }
