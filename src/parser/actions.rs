@@ -18,7 +18,7 @@ pub(crate) enum ParamItem {
     Plain(Arg, Option<Expr>),
     /// `/`
     Slash(Span),
-    /// `*[name]`, with the offset of a (wrong) `=` after it.
+    /// `*[name]` (the span is the `*`), with the offset of a (wrong) `=` after it.
     Star(Span, Option<Arg>, Option<usize>),
     /// `**name`, with the offset of a (wrong) `=` after it.
     DoubleStar(Span, Arg, Option<usize>),
@@ -646,7 +646,8 @@ pub(crate) fn keyword(l: usize, arg: Option<String>, value: Expr, r: usize) -> K
 
 /// `key=value` in a call: `key` must be a bare name.
 pub(crate) fn keyword_arg(l: usize, key: Expr, value: Expr, r: usize) -> PResult<ArgItem> {
-    let bad = (key.span.start as usize, value.span.end as usize);
+    // CPython underlines from the key to the `=`.
+    let bad = (key.span.start as usize, value.span.start as usize);
     match key.kind {
         ExprKind::Name(name) if key.span.start as usize == l => {
             Ok(ArgItem::Keyword(keyword(l, Some(name), value, r)))
@@ -697,7 +698,8 @@ pub(crate) fn call_args(
                         "positional argument follows keyword argument unpacking"
                     };
                     if starred {
-                        return fail_at(msg, &e);
+                        let star = e.span.start as usize;
+                        return fail(msg, star, star + 1);
                     }
                     // CPython points just past the argument.
                     let end = e.span.end as usize;

@@ -480,7 +480,9 @@ fn match_statement(f: &Failure) -> Option<SyntaxError> {
 
 /// `if x:` then no indented line: CPython names the statement and its line.
 fn missing_block(f: &Failure) -> SyntaxError {
-    let span = f.span;
+    // CPython shows one caret, at the start of the offending token.
+    let at = f.span.start as usize;
+    let span = Span::new(at, at + usize::from(f.span.end > f.span.start));
     // The header is the logical line ended by the NEWLINE before the token.
     let header_end = f.at.saturating_sub(1);
     let what = match f.line_keyword(header_end) {
@@ -666,10 +668,11 @@ fn dict_key_without_value(f: &Failure) -> Option<SyntaxError> {
     if !is_dict {
         return None;
     }
-    let start = f.expression_start(f.at - 1);
+    // CPython points at the last character of the key.
+    let key_end = f.toks[f.at - 1].2;
     Some(SyntaxError::new(
         "':' expected after dictionary key",
-        f.span_of(start, f.at),
+        Span::new(key_end.saturating_sub(1), key_end),
     ))
 }
 

@@ -222,7 +222,15 @@ impl FString<'_> {
                 _ => self.error("f-string: empty expression not allowed"),
             });
         }
-        let value = super::parse_field(text, self.base + expr_start)?;
+        let mut value = super::parse_field(text, self.base + expr_start)?;
+        // CPython 3.11 parses a field as `(field)`, its parentheses standing on
+        // the braces: a bare tuple's span takes them in.
+        let trimmed = text.trim();
+        let lead = text.len() - text.trim_start().len();
+        let bare_tuple = matches!(value.kind, ExprKind::Tuple(_))
+            && value.span.start as usize == self.base + expr_start + lead
+            && value.span.end as usize == self.base + expr_start + lead + trimmed.len()
+            && !(trimmed.starts_with('(') && trimmed.ends_with(')'));
 
         let mut debug_text = None;
         if self.byte(self.pos) == Some(b'=') {
@@ -283,6 +291,9 @@ impl FString<'_> {
             out.push_text(&self.body[l..r], self.base + l, self.base + r);
         }
         let span = Span::new(self.base + open, self.base + self.pos);
+        if bare_tuple {
+            value.span = span;
+        }
         out.push_expr(Expr::new(
             span,
             ExprKind::FormattedValue {
