@@ -20,6 +20,7 @@
 use aio::source::SourceFile;
 use aio::{Captured, ClockMode, RunOptions};
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -70,6 +71,16 @@ fn is_aio_only(text: &str) -> bool {
     text.lines().next().is_some_and(|l| l.starts_with("# aio-only"))
 }
 
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".into()
+    }
+}
+
 /// Runs one program in-process on its own thread, giving up after `LIMIT`.
 fn run_aio(rel: &str) -> Outcome {
     let text = read(rel);
@@ -81,20 +92,20 @@ fn run_aio(rel: &str) -> Outcome {
         .spawn(move || {
             let src = SourceFile::new(name.clone(), text);
             let opts = RunOptions { clock: ClockMode::Virtual, argv: vec![name] };
-            let _ = tx.send(aio::run_captured(&src, &opts));
+            let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
+            let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));
         });
     if let Err(e) = spawned {
         return Outcome::Broken(format!("cannot start a thread: {e}"));
     }
     match rx.recv_timeout(LIMIT) {
-        Ok(captured) => Outcome::Done(captured),
+        Ok(Ok(captured)) => Outcome::Done(captured),
+        Ok(Err(message)) => Outcome::Broken(format!("aio panicked: {message}")),
         // The thread is left running; the test process ends without it.
         Err(RecvTimeoutError::Timeout) => {
-            Outcome::Broken(format!("did not finish within {} s", LIMIT.as_secs()))
+            Outcome::Broken(format!("aio did not finish within {} s", LIMIT.as_secs()))
         }
-        Err(RecvTimeoutError::Disconnected) => {
-            Outcome::Broken("aio panicked (the panic message is printed above)".into())
-        }
+        Err(RecvTimeoutError::Disconnected) => Outcome::Broken("aio's thread died".into()),
     }
 }
 
@@ -285,7 +296,7 @@ fn digest(stderr: &str, status: i32) -> Vec<String> {
 fn disagreement(rel: &str, want: &Reference, got: &Outcome) -> Option<String> {
     let got = match got {
         Outcome::Done(c) => c,
-        Outcome::Broken(why) => return Some(format!("{rel}: aio {why}")),
+        Outcome::Broken(why) => return Some(format!("{rel}: {why}")),
     };
     let (dw, dg) = (digest(&want.stderr, want.status), digest(&got.stderr, got.status));
     let mut why = Vec::new();
