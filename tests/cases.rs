@@ -179,6 +179,12 @@ fn snapshot_text(c: &Captured) -> String {
 fn cases() {
     let outcomes = outcomes();
     let mut broken = Vec::new();
+    // Said now as well: a snapshot mismatch below ends the test before the final assert.
+    for (rel, outcome) in outcomes {
+        if let Outcome::Broken(why) = outcome {
+            eprintln!("{rel}: {why}");
+        }
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(root.join("tests/snapshots/cases"));
