@@ -49,9 +49,26 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
-    let mut vm = vm::Vm::new(opts.argv.clone());
-    vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
-    run_in(&mut vm, src)
+    let (src, opts) = (src.clone(), opts.clone());
+    on_big_stack(move || {
+        let mut vm = vm::Vm::new(opts.argv.clone());
+        vm.clock = runtime::clock::Clock::new(opts.clock);
+        run_in(&mut vm, &src)
+    })
+}
+
+/// The interpreter's own thread: native code that calls back into scripts (a sort key,
+/// `__repr__`) nests on the Rust stack, so give it room; the VM's own limits raise
+/// RecursionError long before this stack could overflow.
+fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    const STACK: usize = 256 << 20;
+    match std::thread::Builder::new().name("aio".into()).stack_size(STACK).spawn(f) {
+        Ok(handle) => match handle.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(e) => panic!("cannot start the interpreter thread: {e}"),
+    }
 }
 
 /// What a captured run printed.
@@ -64,12 +81,15 @@ pub struct Captured {
 
 /// Runs a program with stdout and stderr kept in memory (the test harness's entry point).
 pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
-    let mut vm = vm::Vm::new(opts.argv.clone());
-    vm.clock = runtime::clock::Clock::new(opts.clock == ClockMode::Virtual);
-    vm.stdout = stdlib::io::Output::capture();
-    vm.stderr = stdlib::io::Output::capture();
-    let status = run_in(&mut vm, src);
-    Captured { stdout: vm.stdout.take_captured(), stderr: vm.stderr.take_captured(), status }
+    let (src, opts) = (src.clone(), opts.clone());
+    on_big_stack(move || {
+        let mut vm = vm::Vm::new(opts.argv.clone());
+        vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.stdout = stdlib::io::Output::capture();
+        vm.stderr = stdlib::io::Output::capture();
+        let status = run_in(&mut vm, &src);
+        Captured { stdout: vm.stdout.take_captured(), stderr: vm.stderr.take_captured(), status }
+    })
 }
 
 fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
@@ -90,7 +110,12 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
         g.insert(value::Symbol::new("__doc__"), value::Value::None);
     }
     vm.main_module = Some(main.clone());
-    let result = vm.run_module(code, main);
+    let result = vm.run_module(code, main.clone());
+    // Drop the module's namespace first: objects it held may still warn (a coroutine
+    // never awaited) and CPython reports those before the traceback.
+    main.globals.borrow_mut().clear();
+    vm.main_module = None;
+    vm.flush_warnings();
     let status = match result {
         Ok(_) => 0,
         Err(exc) => exit_status_for(vm, &exc),

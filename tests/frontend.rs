@@ -336,7 +336,11 @@ fn cli_dump_tokens_and_ast() {
 
     let code = aio(&["--dump", "code", &file], b"", &[]);
     assert_eq!(code.status.code(), Some(0), "{}", stderr(&code));
-    assert!(stdout(&code).starts_with("Disassembly of <code <module>"), "{}", stdout(&code));
+    assert!(
+        stdout(&code).starts_with("Disassembly of <code <module>"),
+        "{}",
+        stdout(&code)
+    );
 
     let bad = aio(&["--dump", "bytecode", &file], b"", &[]);
     assert_eq!(bad.status.code(), Some(2));

@@ -90,7 +90,8 @@ pub enum Op {
     BuildTuple(u32),
     /// `a1..an -> [a1..an]`
     BuildList(u32),
-    /// `a1..an -> {a1..an}`
+    /// `a1..an -> {a1..an}`; with `FOLDED_SET` or'ed in, the items are constants
+    /// and the set is laid out as CPython's folded-frozenset display.
     BuildSet(u32),
     /// `k1 v1..kn vn -> {k1: v1..}`
     BuildMap(u32),
@@ -198,3 +199,6 @@ pub enum Op {
     /// constructs that only fail when run)
     Unreachable,
 }
+
+/// Flag in `BuildSet`'s count: the display's items were all constants.
+pub const FOLDED_SET: u32 = 1 << 31;

@@ -240,6 +240,16 @@ impl<'a, 't> Compiler<'a, 't> {
 
     fn sequence(&mut self, items: &[Expr], kind: SeqKind) -> CResult {
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
+        if kind == SeqKind::Set && !has_star && items.len() > 2 && items.iter().all(is_folded_constant) {
+            // CPython folds these into a constant frozenset (rebuilt once more when the
+            // compiler merges constants) and merges it into a new set: that decides the
+            // table layout, so the iteration order. The flag asks the VM to do the same.
+            for i in items {
+                self.expr(i)?;
+            }
+            self.emit(Op::BuildSet(items.len() as u32 | crate::bytecode::op::FOLDED_SET));
+            return Ok(());
+        }
         if !has_star {
             for i in items {
                 self.expr(i)?;
@@ -580,6 +590,19 @@ impl<'a, 't> Compiler<'a, 't> {
             _ => return Err(self.error("cannot delete expression", t.span)),
         }
         Ok(())
+    }
+}
+
+/// True for expressions CPython's AST optimizer folds to a constant (literals,
+/// signed numbers, tuples of them).
+fn is_folded_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Constant(_) => true,
+        ExprKind::UnaryOp { operand, .. } => {
+            matches!(&operand.kind, ExprKind::Constant(Constant::Int(_) | Constant::Float(_)))
+        }
+        ExprKind::Tuple(items) => items.iter().all(is_folded_constant),
+        _ => false,
     }
 }
 

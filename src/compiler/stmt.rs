@@ -41,11 +41,20 @@ impl<'a, 't> Compiler<'a, 't> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, value, simple, .. } => {
+            StmtKind::AnnAssign { target, annotation, value, simple } => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.assign(target)?;
-                } else if !*simple {
+                }
+                // In a class body, `name: ann` records the evaluated annotation in
+                // `__annotations__` (as CPython does; dataclasses read it).
+                if let (true, CodeKind::Class, ExprKind::Name(n)) = (*simple, self.unit_ref().kind, &target.kind) {
+                    self.expr(annotation)?;
+                    let ann = self.name_idx("__annotations__");
+                    self.emit(Op::LoadName(ann));
+                    self.emit_const(Value::str(n.to_string()));
+                    self.emit(Op::StoreSubscript);
+                } else if value.is_none() && !*simple {
                     // `obj.attr: int` evaluates the object but stores nothing.
                     match &target.kind {
                         ExprKind::Attribute { value, .. } => {
@@ -663,6 +672,11 @@ impl<'a, 't> Compiler<'a, 't> {
             let d = self.name_idx("__doc__");
             self.emit(Op::StoreName(d));
         }
+        if has_annotations(&c.body) {
+            self.emit(Op::BuildMap(0));
+            let a = self.name_idx("__annotations__");
+            self.emit(Op::StoreName(a));
+        }
         self.stmts(&c.body)?;
         if scope.needs_class_cell {
             let i = self.unit_ref().deref_index["__class__"];
@@ -727,4 +741,23 @@ impl<'a, 't> Compiler<'a, 't> {
         }
         Ok(())
     }
+}
+
+/// True if a body holds an annotated assignment outside nested functions and classes
+/// (CPython's SETUP_ANNOTATIONS condition).
+fn has_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::AnnAssign { .. } => true,
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
+        StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            has_annotations(body)
+                || handlers.iter().any(|h| has_annotations(&h.body))
+                || has_annotations(orelse)
+                || has_annotations(finalbody)
+        }
+        StmtKind::With { body, .. } => has_annotations(body),
+        _ => false,
+    })
 }

@@ -40,8 +40,9 @@ pub struct Lexer<'a> {
     line_has_tokens: bool,
     started: bool,
     finished: bool,
-    /// A stray character's `invalid syntax`, held back while the rest of
-    /// the input is scanned for an error CPython would report instead.
+    /// An error CPython's parser (not its tokenizer) raises, held back while
+    /// the rest of the input is scanned for an error CPython would report
+    /// instead.
     deferred: Option<SyntaxError>,
     /// The first NUL character and the start of its line: CPython refuses
     /// the line as soon as it reads it, whatever token it is in.

@@ -36,17 +36,25 @@
 //!
 //! The iterator yields one `Err` and then ends. Lexing is lazy, so a parser
 //! pulling tokens reports a syntax error before any later lexer error, as
-//! CPython does. Two kinds of lexer error are really parser errors in
-//! CPython: a stray `$`, `?`, `!` or backquote gives `invalid syntax`, and
-//! `'(' was never closed` at end of input; CPython only prefers the latter
-//! to an earlier parse error when the parse error is on a later line than
-//! the bracket.
+//! CPython does. After a parse error CPython tokenizes the rest of the file
+//! and reports a tokenizer error found there instead; `lexer_error_wins`
+//! says which lexer errors do that (drain the same `Lexer` to its `Err`,
+//! then ask it). Some lexer errors are parser errors in CPython: a stray
+//! `$`, `?`, `!` or backquote (`invalid syntax`), a bad escape (`(unicode
+//! error) ...`, `(value error) ...`), non-ASCII bytes, an imaginary literal.
+//! For those the lexer itself keeps lexing to the end and yields a later
+//! tokenizer error instead if CPython would (so such an `Err` can arrive
+//! after lexing the rest of the input). Line numbers in messages count `\n`
+//! only, like `SourceFile`.
 //!
 //! # Not done like CPython
 //!
 //! Identifiers are not NFKC-normalised; `\N{...}` knows a small table of
 //! names (see `unicode_names.rs`); `\uD800`-style lone surrogates decode to
-//! U+FFFD, as Rust strings cannot hold them; imaginary literals are an error.
+//! U+FFFD, as Rust strings cannot hold them; imaginary literals are an error;
+//! a byte order mark at the start of a file is skipped, as when CPython runs
+//! a file; after non-ASCII text on the same line, the leading-zeros error's
+//! column is in characters where CPython's is (wrongly) in bytes.
 
 mod errors;
 mod indent;

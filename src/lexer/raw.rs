@@ -59,9 +59,9 @@ pub enum Raw {
     /// An identifier or keyword.
     #[regex(r"[\p{XID_Start}_]\p{XID_Continue}*")]
     Name,
-    /// A number literal, fully scanned by the callback.
+    /// A number, string, bytes or f-string literal: the regex matches its
+    /// start, the callback scans the rest.
     #[regex(r"[0-9]|\.[0-9]", number)]
-    /// A string, bytes or f-string literal, fully scanned by the callback.
     #[regex(r#"([rRuUbBfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])?['"]"#, string)]
     Literal(Tok),
     /// An operator or delimiter.

@@ -170,12 +170,38 @@ pub(crate) fn tuple_or_single(
     }
 }
 
-/// The end of a compound statement: the end of its last nested statement.
-pub(crate) fn body_end(body: &[Stmt], orelse: &[Stmt]) -> usize {
-    orelse
-        .last()
-        .or(body.last())
-        .map_or(0, |s| s.span.end as usize)
+/// The statements of a block and the end of its last token.
+pub(crate) struct Block {
+    pub stmts: Vec<Stmt>,
+    pub end: usize,
+}
+
+impl Block {
+    pub fn from_compound(s: Stmt) -> Block {
+        let end = s.span.end as usize;
+        Block {
+            stmts: vec![s],
+            end,
+        }
+    }
+
+    pub fn push(&mut self, s: Stmt) {
+        self.end = s.span.end as usize;
+        self.stmts.push(s);
+    }
+
+    pub fn extend(&mut self, other: Block) {
+        self.end = other.end;
+        self.stmts.extend(other.stmts);
+    }
+}
+
+/// The statements of an optional block, and where it ends.
+fn split(b: Option<Block>) -> (Vec<Stmt>, Option<usize>) {
+    match b {
+        Some(b) => (b.stmts, Some(b.end)),
+        None => (Vec::new(), None),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -327,38 +353,64 @@ pub(crate) fn decorate(decorators: Vec<Expr>, mut s: Stmt) -> Stmt {
 pub(crate) fn if_stmt(
     l: usize,
     test: Expr,
-    body: Vec<Stmt>,
-    elifs: Vec<(usize, Expr, Vec<Stmt>)>,
-    orelse: Option<Vec<Stmt>>,
+    body: Block,
+    elifs: Vec<(usize, Expr, Block)>,
+    orelse: Option<Block>,
 ) -> Stmt {
-    let mut orelse = orelse.unwrap_or_default();
+    let (mut orelse, mut end) = split(orelse);
     for (el, test, body) in elifs.into_iter().rev() {
-        let end = body_end(&body, &orelse);
-        orelse = vec![stmt(el, StmtKind::If { test, body, orelse }, end)];
+        let r = end.unwrap_or(body.end);
+        let kind = StmtKind::If {
+            test,
+            body: body.stmts,
+            orelse,
+        };
+        orelse = vec![stmt(el, kind, r)];
+        end = Some(r);
     }
-    let end = body_end(&body, &orelse);
-    stmt(l, StmtKind::If { test, body, orelse }, end)
+    let r = end.unwrap_or(body.end);
+    stmt(
+        l,
+        StmtKind::If {
+            test,
+            body: body.stmts,
+            orelse,
+        },
+        r,
+    )
+}
+
+pub(crate) fn while_stmt(l: usize, test: Expr, body: Block, orelse: Option<Block>) -> Stmt {
+    let (orelse, end) = split(orelse);
+    let r = end.unwrap_or(body.end);
+    stmt(
+        l,
+        StmtKind::While {
+            test,
+            body: body.stmts,
+            orelse,
+        },
+        r,
+    )
 }
 
 pub(crate) fn for_stmt(
     l: usize,
     is_async: bool,
-    rest: (Expr, Expr, Vec<Stmt>, Vec<Stmt>),
+    rest: Box<(Expr, Expr, Block, Option<Block>)>,
 ) -> PResult<Stmt> {
-    let (target, iter, body, orelse) = rest;
+    let (target, iter, body, orelse) = *rest;
     targets::check(&target, TargetCtx::For).map_err(user_error)?;
-    let end = body_end(&body, &orelse);
-    Ok(stmt(
-        l,
-        StmtKind::For {
-            is_async,
-            target,
-            iter,
-            body,
-            orelse,
-        },
-        end,
-    ))
+    let (orelse, end) = split(orelse);
+    let r = end.unwrap_or(body.end);
+    let kind = StmtKind::For {
+        is_async,
+        target,
+        iter,
+        body: body.stmts,
+        orelse,
+    };
+    Ok(stmt(l, kind, r))
 }
 
 pub(crate) fn handler(
@@ -366,52 +418,45 @@ pub(crate) fn handler(
     is_star: bool,
     typ: Option<Expr>,
     name: Option<String>,
-    body: Vec<Stmt>,
+    body: Block,
 ) -> (bool, ExceptHandler) {
-    let end = body_end(&body, &[]);
-    (
-        is_star,
-        ExceptHandler {
-            span: span(l, end),
-            typ,
-            name,
-            body,
-        },
-    )
+    let handler = ExceptHandler {
+        span: span(l, body.end),
+        typ,
+        name,
+        body: body.stmts,
+    };
+    (is_star, handler)
 }
 
 pub(crate) fn try_stmt(
     l: usize,
-    body: Vec<Stmt>,
+    body: Block,
     handlers: Vec<(bool, ExceptHandler)>,
-    orelse: Vec<Stmt>,
-    finalbody: Vec<Stmt>,
+    orelse: Option<Block>,
+    finalbody: Option<Block>,
 ) -> PResult<Stmt> {
     let is_star = handlers.first().is_some_and(|h| h.0);
     if let Some((_, h)) = handlers.iter().find(|h| h.0 != is_star) {
         let at = h.span.start as usize;
-        return fail(
-            "cannot have both 'except' and 'except*' on the same 'try'",
-            at,
-            at + "except".len(),
-        );
+        let msg = "cannot have both 'except' and 'except*' on the same 'try'";
+        return fail(msg, at, at + "except".len());
     }
     let handlers: Vec<ExceptHandler> = handlers.into_iter().map(|h| h.1).collect();
-    let end = [finalbody.last(), orelse.last()]
-        .into_iter()
-        .flatten()
-        .map(|s| s.span.end)
-        .next()
-        .or(handlers.last().map(|h| h.span.end))
-        .unwrap_or(body_end(&body, &[]) as u32);
+    let (orelse, else_end) = split(orelse);
+    let (finalbody, finally_end) = split(finalbody);
+    let end = finally_end
+        .or(else_end)
+        .or(handlers.last().map(|h| h.span.end as usize))
+        .unwrap_or(body.end);
     let kind = StmtKind::Try {
-        body,
+        body: body.stmts,
         handlers,
         orelse,
         finalbody,
         is_star,
     };
-    Ok(stmt(l, kind, end as usize))
+    Ok(stmt(l, kind, end))
 }
 
 pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
@@ -422,53 +467,50 @@ pub(crate) fn with_item(context_expr: Expr, target: Expr) -> PResult<WithItem> {
     })
 }
 
-pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Vec<Stmt>) -> Stmt {
-    let end = body_end(&body, &[]);
+pub(crate) fn with_stmt(l: usize, is_async: bool, items: Vec<WithItem>, body: Block) -> Stmt {
     stmt(
         l,
         StmtKind::With {
             is_async,
             items,
-            body,
+            body: body.stmts,
         },
-        end,
+        body.end,
     )
 }
 
 pub(crate) fn func_def(
     l: usize,
     is_async: bool,
-    rest: (String, Arguments, Option<Expr>, Vec<Stmt>),
+    rest: Box<(String, Arguments, Option<Expr>, Block)>,
 ) -> Stmt {
-    let (name, args, returns, body) = rest;
-    let end = body_end(&body, &[]);
+    let (name, args, returns, body) = *rest;
     let def = FunctionDef {
         is_async,
         name,
         args,
-        body,
+        body: body.stmts,
         decorators: Vec::new(),
         returns,
     };
-    stmt(l, StmtKind::FunctionDef(Box::new(def)), end)
+    stmt(l, StmtKind::FunctionDef(Box::new(def)), body.end)
 }
 
 pub(crate) fn class_def(
     l: usize,
     name: String,
     args: Option<(Vec<Expr>, Vec<Keyword>)>,
-    body: Vec<Stmt>,
+    body: Block,
 ) -> Stmt {
     let (bases, keywords) = args.unwrap_or_default();
-    let end = body_end(&body, &[]);
     let class = ClassDef {
         name,
         bases,
         keywords,
-        body,
+        body: body.stmts,
         decorators: Vec::new(),
     };
-    stmt(l, StmtKind::ClassDef(Box::new(class)), end)
+    stmt(l, StmtKind::ClassDef(Box::new(class)), body.end)
 }
 
 // ---------------------------------------------------------------------------
@@ -488,7 +530,7 @@ fn fail_span<T>(msg: &str, s: Span) -> PResult<T> {
 
 /// Sorts a flat parameter list into CPython's `arguments` layout, with
 /// CPython's messages for the orders it rejects.
-pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
+pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Box<Arguments>> {
     let mut args = Arguments::default();
     let mut seen_slash = false;
     let mut star: Option<Span> = None;
@@ -565,7 +607,7 @@ pub(crate) fn arguments(items: Vec<ParamItem>) -> PResult<Arguments> {
             return fail_span("named arguments must follow bare *", s);
         }
     }
-    Ok(args)
+    Ok(Box::new(args))
 }
 
 // ---------------------------------------------------------------------------
@@ -606,9 +648,10 @@ pub(crate) fn keyword_arg(l: usize, key: Expr, value: Expr, r: usize) -> PResult
 /// lone generator argument takes that span, as in CPython).
 pub(crate) fn call_args(
     l: usize,
-    items: Vec<ArgItem>,
+    items: (Vec<ArgItem>, bool),
     r: usize,
 ) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
+    let (items, trailing_comma) = items;
     let count = items.len();
     let mut args = Vec::new();
     let mut keywords: Vec<Keyword> = Vec::new();
@@ -616,7 +659,7 @@ pub(crate) fn call_args(
     for item in items {
         match item {
             ArgItem::Generator(mut g) => {
-                if count > 1 {
+                if count > 1 || trailing_comma {
                     return fail_at("Generator expression must be parenthesized", &g);
                 }
                 g.span = span(l, r);
@@ -630,10 +673,17 @@ pub(crate) fn call_args(
                     } else {
                         "positional argument follows keyword argument unpacking"
                     };
-                    return fail_at(msg, &e);
+                    if starred {
+                        return fail_at(msg, &e);
+                    }
+                    // CPython points just past the argument.
+                    let end = e.span.end as usize;
+                    return fail(msg, end, end + 1);
                 }
                 if !starred && !keywords.is_empty() {
-                    return fail_at("positional argument follows keyword argument", &e);
+                    // CPython points just past the argument.
+                    let end = e.span.end as usize;
+                    return fail("positional argument follows keyword argument", end, end + 1);
                 }
                 args.push(e);
             }
@@ -677,16 +727,14 @@ pub(crate) fn subscript_list(
     }
 }
 
-/// `lower:upper:step`; `colon` is the offset of the first `:`, where the
-/// slice starts when `lower` is missing.
+/// `lower:upper:step`, starting at `l` (the first token, or the `:`).
 pub(crate) fn slice(
-    colon: usize,
+    l: usize,
     lower: Option<Expr>,
     upper: Option<Expr>,
     step: Option<Expr>,
     r: usize,
 ) -> Expr {
-    let l = lower.as_ref().map_or(colon, |e| e.span.start as usize);
     let kind = ExprKind::Slice {
         lower: lower.map(Box::new),
         upper: upper.map(Box::new),

@@ -46,6 +46,12 @@ pub(crate) fn convert(
     }
     let seen = stream.seen;
     let later = stream.drain();
+    // Whether CPython's parser, looking for a better message, would have read
+    // on to the end of the input (which makes an unclosed bracket win).
+    let mut reads_to_end = false;
+    // Where the parser stopped reading: CPython compares its line with an
+    // unclosed bracket's.
+    let mut stopped_at = None;
     let error = match err {
         ParseError::User { error } => error,
         ParseError::UnrecognizedToken {
@@ -53,21 +59,36 @@ pub(crate) fn convert(
             expected,
         } => {
             let at = seen.saturating_sub(1);
+            stopped_at = Some(l);
+            // The DEDENTs closing the last block sit at the very end.
+            let at_end = l == r && l == base + text.len();
             let f = Failure {
                 toks: &stream.history,
                 at,
-                span: Span::new(l, r),
+                span: if at_end {
+                    eof_span(text, base)
+                } else {
+                    Span::new(l, r)
+                },
                 expected: &expected,
                 text,
                 base,
             };
-            classify(&f)
+            let e = classify(&f);
+            // The comma rule reads the second expression and one more token.
+            if e.msg.ends_with("Perhaps you forgot a comma?") {
+                match f.toks.get(f.expression_end(at)) {
+                    Some(t) => stopped_at = Some(t.0),
+                    None => reads_to_end = true,
+                }
+            }
+            e
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let f = Failure {
                 toks: &stream.history,
                 at: seen,
-                span: Span::new(location, location),
+                span: eof_span(text, base),
                 expected: &expected,
                 text,
                 base,
@@ -82,23 +103,36 @@ pub(crate) fn convert(
         }
     };
     match later {
-        Some(lex) if overrides(&lex, &error, text, base) => lex,
-        _ => error,
+        Some(lex) => {
+            let stopped_at = stopped_at.unwrap_or(error.span.start as usize);
+            if overrides(&lex, stopped_at, reads_to_end, text, base) {
+                lex
+            } else {
+                error
+            }
+        }
+        None => error,
     }
 }
 
 /// Whether a tokenizer error found after a parse error wins. In CPython only
 /// the tokenizer errors that raise at once do (bad literals, unterminated
 /// strings, bad characters); indentation and continuation errors and stray
-/// characters do not; an unclosed bracket wins only over an error on a
-/// later line than the bracket.
-fn overrides(lex: &SyntaxError, parse: &SyntaxError, text: &str, base: usize) -> bool {
+/// characters do not; an unclosed bracket wins over an error on a later
+/// line than the bracket, or when CPython's parser read up to the end.
+fn overrides(
+    lex: &SyntaxError,
+    stopped_at: usize,
+    reads_to_end: bool,
+    text: &str,
+    base: usize,
+) -> bool {
     if lex.kind != SyntaxErrorKind::Syntax {
         return false;
     }
     if lex.msg.ends_with("was never closed") {
-        return line_of(text, base, parse.span.start as usize)
-            > line_of(text, base, lex.span.start as usize);
+        let bracket_at = lex.span.start as usize;
+        return reads_to_end || line_of(text, base, stopped_at) > line_of(text, base, bracket_at);
     }
     !matches!(
         lex.msg.as_str(),
@@ -106,6 +140,16 @@ fn overrides(lex: &SyntaxError, parse: &SyntaxError, text: &str, base: usize) ->
             | "unexpected EOF while parsing"
             | "unexpected character after line continuation character"
     )
+}
+
+/// Where CPython reports an error at the end of the input: the end of the
+/// last line, not past its line end.
+fn eof_span(text: &str, base: usize) -> Span {
+    let trimmed = text
+        .strip_suffix('\n')
+        .map_or(text, |t| t.strip_suffix('\r').unwrap_or(t));
+    let at = base + trimmed.len();
+    Span::new(at, at)
 }
 
 /// 1-based line of a file offset within `text` (which starts at `base`).
@@ -122,6 +166,15 @@ fn classify(f: &Failure) -> SyntaxError {
     if let Some(e) = match_statement(f) {
         return e;
     }
+    if f.tok(0) == Some(&Tok::StartInteractive)
+        && f.expected.is_empty()
+        && f.prev() == Some(&Tok::Newline)
+    {
+        // A REPL input holds one statement (a line of simple ones counts as one).
+        let at = f.toks[f.at - 1].0;
+        let msg = "multiple statements found while compiling a single statement";
+        return SyntaxError::new(msg, Span::new(at, at));
+    }
     if tok == Some(&Tok::Indent) {
         // CPython puts the caret on the last character of the indentation.
         let end = f.span.end as usize;
@@ -137,8 +190,7 @@ fn classify(f: &Failure) -> SyntaxError {
         return SyntaxError::indentation("unexpected unindent", f.span);
     }
     if f.expects("except") && f.expects("finally") && !f.expects("else") {
-        let at = f.prev_newline_start().unwrap_or(f.span.start as usize);
-        return SyntaxError::new("expected 'except' or 'finally' block", Span::new(at, at));
+        return SyntaxError::new("expected 'except' or 'finally' block", f.span);
     }
     if let Some(e) = expected_colon(f).or_else(|| expected_paren(f)) {
         return e;
@@ -147,6 +199,9 @@ fn classify(f: &Failure) -> SyntaxError {
         return e;
     }
     if let Some(e) = assignment_in_condition(f) {
+        return e;
+    }
+    if let Some(e) = dict_value_missing(f) {
         return e;
     }
     if let Some(e) = dict_key_without_value(f) {
@@ -174,18 +229,10 @@ impl Failure<'_> {
         self.at.checked_sub(1).and_then(|i| self.tok(i))
     }
 
-    /// Start of the last NEWLINE before the offending token.
-    fn prev_newline_start(&self) -> Option<usize> {
-        self.toks[..self.at.min(self.toks.len())]
-            .iter()
-            .rev()
-            .find(|t| t.1 == Tok::Newline)
-            .map(|t| t.0)
-    }
-
-    /// Bracket depth just before token `i`.
+    /// Bracket depth just before token `i` (expression mode counts as one
+    /// level: CPython parses f-string fields as `(field)`).
     fn depth_at(&self, i: usize) -> usize {
-        let mut depth = 0usize;
+        let mut depth = usize::from(self.tok(0) == Some(&Tok::StartExpr));
         for t in &self.toks[..i.min(self.toks.len())] {
             match t.1 {
                 Tok::Lpar | Tok::Lsqb | Tok::Lbrace => depth += 1,
@@ -419,24 +466,21 @@ fn match_statement(f: &Failure) -> Option<SyntaxError> {
     let header_ends_with_colon = i > start + 1 && f.tok(i - 1) == Some(&Tok::Colon);
     let case_follows = f.tok(i + 1) == Some(&Tok::Indent)
         && matches!(f.tok(i + 2), Some(Tok::Name(n)) if n == "case");
-    if header_ends_with_colon && case_follows {
-        Some(SyntaxError::new(
-            "match statements are not supported by aio",
-            Span::new(*l, *r),
-        ))
-    } else {
-        None
+    if !header_ends_with_colon || f.tok(i + 1) != Some(&Tok::Indent) {
+        return None;
     }
+    if case_follows {
+        let msg = "match statements are not supported by aio";
+        return Some(SyntaxError::new(msg, Span::new(*l, *r)));
+    }
+    // A match block without `case`: CPython stops at its first token.
+    let (l, _, r) = f.toks.get(i + 2)?;
+    Some(SyntaxError::new("invalid syntax", Span::new(*l, *r)))
 }
 
 /// `if x:` then no indented line: CPython names the statement and its line.
 fn missing_block(f: &Failure) -> SyntaxError {
-    let span = if f.at >= f.toks.len() {
-        let at = f.prev_newline_start().unwrap_or(f.span.start as usize);
-        Span::new(at, at)
-    } else {
-        f.span
-    };
+    let span = f.span;
     // The header is the logical line ended by the NEWLINE before the token.
     let header_end = f.at.saturating_sub(1);
     let what = match f.line_keyword(header_end) {
@@ -601,7 +645,7 @@ fn assignment_in_condition(f: &Failure) -> Option<SyntaxError> {
 
 /// `{1: 2, 3}`: a key without its value in a dict display.
 fn dict_key_without_value(f: &Failure) -> Option<SyntaxError> {
-    if !matches!(f.tok(f.at), Some(Tok::Comma | Tok::Rbrace)) || !f.expects(":") {
+    if !f.expects(":") || !f.prev().is_some_and(ends_expression) {
         return None;
     }
     let open = f.open_bracket(f.at)?;
@@ -626,6 +670,22 @@ fn dict_key_without_value(f: &Failure) -> Option<SyntaxError> {
     Some(SyntaxError::new(
         "':' expected after dictionary key",
         f.span_of(start, f.at),
+    ))
+}
+
+/// `{1: }`: a key and its colon, then no value.
+fn dict_value_missing(f: &Failure) -> Option<SyntaxError> {
+    if !matches!(f.tok(f.at), Some(Tok::Comma | Tok::Rbrace)) || f.prev() != Some(&Tok::Colon) {
+        return None;
+    }
+    let open = f.open_bracket(f.at)?;
+    if f.tok(open) != Some(&Tok::Lbrace) {
+        return None;
+    }
+    let colon = &f.toks[f.at - 1];
+    Some(SyntaxError::new(
+        "expression expected after dictionary key and ':'",
+        Span::new(colon.0, colon.2),
     ))
 }
 

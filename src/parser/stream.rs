@@ -6,9 +6,16 @@
 //! c:` (Python's PEG parser backtracks there; an LR parser cannot), and after
 //! a parse error it lexes the rest of the input, since CPython lets some
 //! later tokenizer errors take precedence over a parse error.
+//!
+//! It also refuses input whose expressions would nest too deeply without
+//! brackets (`1+1+...+1` a hundred thousand times): such a tree could not
+//! even be dropped without overflowing the stack, so it must not be built.
+//! The bound is a cheap over-estimate of the nesting, counted per bracket
+//! level between commas; `depth.rs` checks the real depth afterwards.
 
 use crate::diag::SyntaxError;
 use crate::lexer::{Lexer, Spanned, Tok};
+use crate::source::Span;
 use std::collections::VecDeque;
 
 /// What the lexer yields.
@@ -25,7 +32,15 @@ pub(crate) struct TokenStream<'a> {
     pub seen: usize,
     /// The parser's last item was a lexer error.
     pub lexer_failed: bool,
+    /// Per open bracket (and the line), the nesting-making tokens seen since
+    /// its last comma; `nesting` is their sum.
+    levels: Vec<usize>,
+    nesting: usize,
 }
+
+/// The estimated nesting beyond which input is refused before parsing; the
+/// estimate overcounts, so this sits well above `depth::MAX_DEPTH`.
+const MAX_ESTIMATED_NESTING: usize = 3 * super::depth::MAX_DEPTH;
 
 impl<'a> TokenStream<'a> {
     pub fn new(lexer: Lexer<'a>) -> TokenStream<'a> {
@@ -35,6 +50,8 @@ impl<'a> TokenStream<'a> {
             history: Vec::new(),
             seen: 0,
             lexer_failed: false,
+            levels: vec![0],
+            nesting: 0,
         }
     }
 
@@ -52,6 +69,58 @@ impl<'a> TokenStream<'a> {
             }
         }
         None
+    }
+
+    /// Updates the nesting estimate with `tok`; false if it is too deep.
+    fn track_nesting(&mut self, tok: &Tok) -> bool {
+        match tok {
+            Tok::Lpar | Tok::Lsqb | Tok::Lbrace => {
+                self.bump();
+                self.levels.push(0);
+            }
+            Tok::Rpar | Tok::Rsqb | Tok::Rbrace => {
+                if self.levels.len() > 1 {
+                    self.nesting -= self.levels.pop().unwrap_or(0);
+                }
+            }
+            Tok::Comma | Tok::Semi | Tok::Newline | Tok::Equal => {
+                if let Some(level) = self.levels.last_mut() {
+                    self.nesting -= std::mem::take(level);
+                }
+            }
+            // Tokens that can open one more level of the tree. `and`, `or`
+            // and comparisons chain flat, so they do not count.
+            Tok::Plus
+            | Tok::Minus
+            | Tok::Star
+            | Tok::DoubleStar
+            | Tok::Slash
+            | Tok::DoubleSlash
+            | Tok::Percent
+            | Tok::At
+            | Tok::LeftShift
+            | Tok::RightShift
+            | Tok::Amper
+            | Tok::Vbar
+            | Tok::Circumflex
+            | Tok::Tilde
+            | Tok::Dot
+            | Tok::Not
+            | Tok::Await
+            | Tok::Lambda
+            | Tok::If
+            | Tok::Yield
+            | Tok::ColonEqual => self.bump(),
+            _ => {}
+        }
+        self.nesting <= MAX_ESTIMATED_NESTING
+    }
+
+    fn bump(&mut self) {
+        if let Some(level) = self.levels.last_mut() {
+            *level += 1;
+            self.nesting += 1;
+        }
     }
 
     /// After `with`: if a parenthesized group follows and then `:`, and the
@@ -134,9 +203,15 @@ fn is_item_list(inner: &[Item]) -> bool {
     true
 }
 
-/// A token without its (possibly long) literal payload.
+/// A token without its payload (allocation-free): the error rules only need
+/// the kinds, and the names of a few words.
 fn light(tok: &Tok) -> Tok {
     match tok {
+        Tok::Name(n) if matches!(n.as_str(), "print" | "exec" | "match" | "case" | "_") => {
+            Tok::Name(n.clone())
+        }
+        Tok::Name(_) => Tok::Name(String::new()),
+        Tok::Int(_) => Tok::Int(Default::default()),
         Tok::Str(_) => Tok::Str(String::new()),
         Tok::Bytes(_) => Tok::Bytes(Vec::new()),
         Tok::FStr {
@@ -155,6 +230,13 @@ impl Iterator for TokenStream<'_> {
 
     fn next(&mut self) -> Option<Item> {
         let item = self.pull()?;
+        if let Ok((l, tok, r)) = &item {
+            if !self.track_nesting(tok) {
+                self.lexer_failed = true;
+                let e = SyntaxError::new("too many nested expressions", Span::new(*l, *r));
+                return Some(Err(e));
+            }
+        }
         match &item {
             Ok((l, tok, r)) => {
                 self.history.push((*l, light(tok), *r));

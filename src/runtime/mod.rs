@@ -148,6 +148,7 @@ impl Vm {
     /// One iteration of the loop (CPython's `_run_once`). Returns false when nothing
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
+        self.flush_warnings();
         let l = self.event_loop.as_mut().expect("loop");
         while l.timers.peek().is_some_and(|t| t.handle.cancelled.get()) {
             l.timers.pop();

@@ -1,8 +1,8 @@
 //! The builtins module: functions, the builtin classes, and class creation.
 
 use crate::value::intern::sym;
-use crate::value::object::{AttrMap, Class, Layout, Module, Native};
-use crate::value::types::{self, new_class};
+use crate::value::object::{AttrMap, Class, Module, Native};
+use crate::value::types;
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::frame::Frame;
 use crate::vm::ops;
@@ -87,7 +87,10 @@ pub fn make_module() -> Rc<Module> {
         def("__build_class__", build_class);
         def("exit", sys_exit);
         def("quit", sys_exit);
-        super::builtins_types::register(&mut g);
+        super::types::register(&mut g);
+        super::exc_group::register();
+        super::generators::register();
+        super::aioutil::register();
     }
     types::with_types(|t| {
         let mut g = m.globals.borrow_mut();
@@ -138,24 +141,37 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Some(Value::Str(s)) => s.text.clone(),
         Some(other) => return Err(types::type_error(format!("end must be None or a string, not {}", other.type_name()))),
     };
-    let mut out = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push_str(&sep);
+    let file = match kwarg(kwargs, "file") {
+        Some(Value::None) | None => super::sys::current_stdout(vm),
+        Some(f) => f.clone(),
+    };
+    let flush = match kwarg(kwargs, "flush") {
+        Some(v) => ops::truthy(vm, v)?,
+        None => false,
+    };
+    if super::sys::std_streams().0.is(&file) || super::sys::std_streams().1.is(&file) {
+        let mut out = String::new();
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&sep);
+            }
+            out.push_str(&ops::str_of(vm, a)?);
         }
-        out.push_str(&ops::str_of(vm, a)?);
-    }
-    out.push_str(&end);
-    let to_stderr = matches!(kwarg(kwargs, "file"), Some(Value::Str(s)) if s.text == "<stderr>")
-        || matches!(kwarg(kwargs, "file"), Some(Value::Native(_)));
-    if to_stderr {
-        vm.stdout.flush();
-        vm.stderr.write_str(&out);
+        out.push_str(&end);
+        super::sys::write_to(vm, &file, &out)?;
     } else {
-        vm.stdout.write_str(&out);
-        if matches!(kwarg(kwargs, "flush"), Some(Value::Bool(true))) {
-            vm.stdout.flush();
+        // Any object with a write method: one call per piece, as CPython makes them.
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                super::sys::write_to(vm, &file, &sep)?;
+            }
+            let s = ops::str_of(vm, a)?;
+            super::sys::write_to(vm, &file, &s)?;
         }
+        super::sys::write_to(vm, &file, &end)?;
+    }
+    if flush {
+        super::sys::flush(vm, &file)?;
     }
     Ok(Value::None)
 }
@@ -238,6 +254,18 @@ fn iter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("next", args, 1, 2)?;
+    // A generator's return value travels in the StopIteration.
+    if let Value::Generator(g) = &args[0] {
+        if g.kind == crate::vm::generator::GenKind::Generator {
+            return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
+                ops::GenOutcome::Yielded(v) => Ok(v),
+                ops::GenOutcome::Returned(v) => match args.get(1) {
+                    Some(d) => Ok(d.clone()),
+                    None => Err(types::stop_iteration(v)),
+                },
+            };
+        }
+    }
     match ops::iter_next(vm, &args[0]) {
         Ok(Some(v)) => Ok(v),
         Ok(None) => match args.get(1) {
@@ -389,54 +417,14 @@ fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 /// Sorts values in place (stable), with an optional key function.
 pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
-    let keys: Vec<Value> = match key {
-        Some(k) if !k.is_none() => {
-            let mut ks = Vec::with_capacity(items.len());
-            for v in items.iter() {
-                ks.push(vm.call(k, &[v.clone()])?);
-            }
-            ks
-        }
-        _ => items.clone(),
-    };
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    // Merge sort on indices so a comparison error can stop it.
-    let mut err = None;
-    let mut cmp = |a: &usize, b: &usize| -> std::cmp::Ordering {
-        if err.is_some() {
-            return std::cmp::Ordering::Equal;
-        }
-        let (x, y) = if reverse { (&keys[*b], &keys[*a]) } else { (&keys[*a], &keys[*b]) };
-        match ops::less_than(vm, x, y) {
-            Ok(true) => std::cmp::Ordering::Less,
-            Ok(false) => match ops::less_than(vm, y, x) {
-                Ok(true) => std::cmp::Ordering::Greater,
-                Ok(false) => std::cmp::Ordering::Equal,
-                Err(e) => {
-                    err = Some(e);
-                    std::cmp::Ordering::Equal
-                }
-            },
-            Err(e) => {
-                err = Some(e);
-                std::cmp::Ordering::Equal
-            }
-        }
-    };
-    idx.sort_by(&mut cmp);
-    if let Some(e) = err {
-        return Err(e);
-    }
-    let sorted: Vec<Value> = idx.into_iter().map(|i| items[i].clone()).collect();
-    *items = sorted;
-    Ok(())
+    super::types::list::sort_values(vm, items, key, reverse)
 }
 
 fn sorted(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("sorted", args, 1, 1)?;
     let mut items = ops::collect_iterable(vm, &args[0])?;
     let reverse = match kwarg(kwargs, "reverse") {
-        Some(v) => ops::truthy(vm, v)?,
+        Some(v) => super::types::list::reverse_flag(v)?,
         None => false,
     };
     sort_values(vm, &mut items, kwarg(kwargs, "key"), reverse)?;
@@ -551,24 +539,9 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     frame.cells = cells;
     frame.namespace = Some(namespace.clone());
     let class_cell = vm.run_frame(frame)?;
-    let layout = match base.layout {
-        Layout::Exception => Layout::Exception,
-        Layout::Native if base.name != "object" => Layout::Native,
-        _ => Layout::Object,
-    };
-    let class = new_class(&name.text, Some(&base), layout, true);
     let module_name = body.globals.globals.borrow().get(&sym::NAME).and_then(|v| v.as_str().map(|s| s.to_string()));
-    let mut class = Rc::try_unwrap(class).unwrap_or_else(|_| unreachable!("fresh class"));
-    class.module = module_name.unwrap_or_else(|| "__main__".to_string());
     let ns = std::mem::take(&mut *namespace.borrow_mut());
-    if let Some(q) = ns.get(&sym::QUALNAME).and_then(|v| v.as_str().map(|s| s.to_string())) {
-        *class.qualname.borrow_mut() = q;
-    }
-    let defines_eq = ns.contains_key(&sym::EQ);
-    let defines_hash = ns.contains_key(&sym::HASH);
-    *class.dict.borrow_mut() = ns;
-    class.unhashable.set(defines_eq && !defines_hash);
-    let class = Rc::new(class);
+    let class = super::types::object::make_class(&name.text, &base, ns, module_name.unwrap_or_else(|| "__main__".to_string()))?;
     if let Value::Native(n) = &class_cell {
         if let Native::Cell(cell) = &**n {
             *cell.borrow_mut() = Value::Class(class.clone());

@@ -24,15 +24,23 @@ fn derive(vm: &mut Vm, like: &Value, msg: &Value, items: Vec<Value>) -> PyResult
     vm.call(&class, &[msg.clone(), Value::list(items)])
 }
 
+/// except*'s split of the exception being handled: a naked exception that matches is
+/// wrapped in an ExceptionGroup first, as CPython does.
+pub fn split_top(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> {
+    if group_parts(exc).is_none() && exception_matches(exc, typ)? {
+        let eg = types::with_types(|t| t.exception_group.clone());
+        let g = vm.call(&Value::Class(eg), &[Value::str(""), Value::list(vec![exc.clone()])])?;
+        return Ok((Value::None, g));
+    }
+    split(vm, exc, typ)
+}
+
 /// Splits `exc` by `typ`: (rest, matched), each None when empty.
 pub fn split(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> {
     match group_parts(exc) {
         None => {
             if exception_matches(exc, typ)? {
-                // A naked exception matched by except* is wrapped in a group.
-                let eg = types::with_types(|t| t.exception_group.clone());
-                let g = vm.call(&Value::Class(eg), &[Value::str(""), Value::list(vec![exc.clone()])])?;
-                Ok((Value::None, g))
+                Ok((Value::None, exc.clone()))
             } else {
                 Ok((exc.clone(), Value::None))
             }
@@ -73,4 +81,114 @@ pub fn prep_reraise(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<Value
     }
     let msg = group_parts(orig).map(|(m, _)| m).unwrap_or(Value::str(""));
     derive(vm, orig, &msg, items)
+}
+
+/// BaseExceptionGroup(message, exceptions): validates the arguments and picks the class
+/// (BaseExceptionGroup becomes ExceptionGroup when every member is an Exception).
+pub fn check_new(vm: &mut Vm, class: &std::rc::Rc<crate::value::object::Class>, args: &[Value]) -> PyResult<std::rc::Rc<crate::value::object::Class>> {
+    let name = class.name.clone();
+    if args.len() != 2 {
+        return Err(types::type_error(format!("{name}.__new__() takes exactly 2 arguments ({} given)", args.len())));
+    }
+    if args[0].as_str().is_none() {
+        return Err(types::type_error(format!("argument 1 must be str, not {}", args[0].type_name())));
+    }
+    let items = match &args[1] {
+        Value::List(_) | Value::Tuple(_) => crate::vm::ops::collect_iterable(vm, &args[1])?,
+        _ => return Err(types::type_error("second argument (exceptions) must be a sequence")),
+    };
+    if items.is_empty() {
+        return Err(types::value_error("second argument (exceptions) must be a non-empty sequence"));
+    }
+    let mut all_exceptions = true;
+    for (i, e) in items.iter().enumerate() {
+        if e.exc_data().is_none() {
+            return Err(types::value_error(format!("Item {i} of second argument (exceptions) is not an exception")));
+        }
+        if !types::exc_is(e, |t| &t.exception) {
+            all_exceptions = false;
+        }
+    }
+    let (beg, eg) = types::with_types(|t| (t.base_exception_group.clone(), t.exception_group.clone()));
+    if std::rc::Rc::ptr_eq(class, &beg) {
+        return Ok(if all_exceptions { eg } else { beg });
+    }
+    if std::rc::Rc::ptr_eq(class, &eg) && !all_exceptions {
+        return Err(types::type_error("Cannot nest BaseExceptions in an ExceptionGroup"));
+    }
+    if !all_exceptions && types::with_types(|t| class.is_subclass(&t.exception)) {
+        return Err(types::type_error(format!("Cannot nest BaseExceptions in '{name}'")));
+    }
+    Ok(class.clone())
+}
+
+fn group_args(args: &[Value]) -> PyResult<(Value, Vec<Value>)> {
+    let exc = args.first().ok_or_else(|| types::type_error("descriptor needs an argument"))?;
+    let a = crate::vm::exceptions::exc_args(exc);
+    let msg = a.first().cloned().unwrap_or(Value::str(""));
+    let items = match a.get(1) {
+        Some(Value::List(l)) => l.borrow().clone(),
+        Some(Value::Tuple(t)) => (**t).clone(),
+        _ => Vec::new(),
+    };
+    Ok((msg, items))
+}
+
+fn eg_str(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    let (msg, items) = group_args(args)?;
+    let m = crate::vm::ops::str_of(vm, &msg)?;
+    let n = items.len();
+    Ok(Value::str(format!("{} ({} sub-exception{})", m, n, if n == 1 { "" } else { "s" })))
+}
+
+fn eg_repr(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    let (msg, items) = group_args(args)?;
+    let name = args[0].class().name.clone();
+    let a = crate::vm::exceptions::exc_args(&args[0]);
+    let list = a.get(1).cloned().unwrap_or_else(|| Value::list(items));
+    Ok(Value::str(format!("{}({}, {})", name, crate::vm::ops::repr(vm, &msg)?, crate::vm::ops::repr(vm, &list)?)))
+}
+
+fn eg_exceptions(_vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    Ok(Value::tuple(group_args(args)?.1))
+}
+
+fn eg_message(_vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    Ok(group_args(args)?.0)
+}
+
+fn eg_derive(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    let (msg, _) = group_args(args)?;
+    let items = args.get(1).cloned().unwrap_or(Value::list(vec![]));
+    let class = types::with_types(|t| t.base_exception_group.clone());
+    vm.call(&Value::Class(class), &[msg, items])
+}
+
+fn eg_split(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    let typ = args.get(1).cloned().unwrap_or(Value::None);
+    let (rest, matched) = split(vm, &args[0], &typ)?;
+    Ok(Value::tuple(vec![matched, rest]))
+}
+
+fn eg_subgroup(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    let typ = args.get(1).cloned().unwrap_or(Value::None);
+    Ok(split(vm, &args[0], &typ)?.1)
+}
+
+/// Installs the group methods and properties on BaseExceptionGroup.
+pub fn register() {
+    use crate::value::object::Native;
+    types::with_types(|t| {
+        let c = &t.base_exception_group;
+        types::set_class_attr(c, "__str__", Value::builtin("__str__", eg_str));
+        types::set_class_attr(c, "__repr__", Value::builtin("__repr__", eg_repr));
+        types::set_class_attr(c, "derive", Value::builtin("derive", eg_derive));
+        types::set_class_attr(c, "split", Value::builtin("split", eg_split));
+        types::set_class_attr(c, "subgroup", Value::builtin("subgroup", eg_subgroup));
+        let prop = |f: crate::value::object::NativeFn, name: &'static str| {
+            Value::native(Native::Property { fget: Value::builtin(name, f), fset: Value::None, fdel: Value::None, doc: Value::None })
+        };
+        types::set_class_attr(c, "exceptions", prop(eg_exceptions, "exceptions"));
+        types::set_class_attr(c, "message", prop(eg_message, "message"));
+    });
 }

@@ -1,17 +1,29 @@
 //! The standard library: builtins and modules, one file per module.
 
+pub mod aioutil;
 pub mod asyncio;
 pub mod builtins;
-mod builtins_types;
 pub mod exc_group;
 pub mod format;
+pub mod generators;
 pub mod io;
 pub mod percent;
 pub mod pylib;
+mod random;
+pub mod random_core;
+mod time;
 pub mod suggest;
+pub mod json;
+pub mod math;
+pub mod operator;
+pub mod os;
+pub mod sys;
+pub mod traceback;
+pub mod types;
 
 use crate::value::object::{AttrMap, Module};
-use crate::value::{types, PyResult, Symbol, Value};
+use crate::value::types as vtypes;
+use crate::value::{PyResult, Symbol, Value};
 use crate::vm::generator::Generator;
 use crate::vm::Vm;
 use std::cell::RefCell;
@@ -27,13 +39,33 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     if let Some(m) = vm.modules.borrow().get(name) {
         return Ok(m.clone());
     }
+    // A submodule needs its parent first (importing `os` also makes `os.path`).
+    if let Some((parent, _)) = name.rsplit_once('.') {
+        let loaded = import_module(vm, parent);
+        if let Some(m) = vm.modules.borrow().get(name) {
+            return Ok(m.clone());
+        }
+        if let Err(e) = loaded {
+            if !vtypes::exc_is(&e, |t| &t.module_not_found_error) {
+                return Err(e);
+            }
+        }
+    }
     let module = match name {
-        "sys" => Some(sys_module(vm)),
         "asyncio" => Some(asyncio::module(vm)?),
+        "sys" => Some(sys::module(vm)),
+        "math" => Some(math::module(vm)),
+        "json" => Some(json::module(vm)),
+        "os" => Some(os::module(vm)),
+        "operator" => Some(operator::module(vm)),
+        "traceback" => Some(traceback::module(vm)),
+        "random" => Some(random::module(vm)),
+        "time" => Some(time::module(vm)),
+        "_aio" => Some(aioutil::module(vm)),
         _ => None,
     };
     if let Some(m) = module {
-        vm.modules.borrow_mut().insert(name.to_string(), m.clone());
+        register_module(vm, name, m.clone());
         return Ok(m);
     }
     // Modules written in aio itself, compiled into the binary.
@@ -49,8 +81,14 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
             return load_source_module(vm, name, filename, text);
         }
     }
-    let e = types::module_not_found_error(format!("No module named '{name}'"));
+    let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     Err(e)
+}
+
+/// Records a loaded module (the import table and `sys.modules`).
+pub fn register_module(vm: &mut Vm, name: &str, m: Value) {
+    vm.modules.borrow_mut().insert(name.to_string(), m.clone());
+    sys::note_module(vm, name, Some(&m));
 }
 
 /// Compiles and runs a module's source in a fresh module object, registered before it runs
@@ -60,41 +98,24 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
         {
             let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
             let ast = crate::parser::parse_module(&src).map_err(|e| {
-                types::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
+                vtypes::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
             })?;
             let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
-                .map_err(|e| types::exc(|t| &t.syntax_error, e.msg))?;
+                .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
             m.globals.borrow_mut().insert(Symbol::new("__name__"), Value::str(name));
             m.globals.borrow_mut().insert(Symbol::new("__file__"), Value::str(filename));
             let mv = Value::Module(m.clone());
-            vm.modules.borrow_mut().insert(name.to_string(), mv.clone());
+            register_module(vm, name, mv.clone());
             if let Err(e) = vm.run_module(code, m) {
                 vm.modules.borrow_mut().shift_remove(name);
+                sys::note_module(vm, name, None);
                 return Err(e);
             }
             Ok(mv)
         }
     }
-}
-
-fn sys_module(vm: &mut Vm) -> Value {
-    let m = new_module("sys");
-    {
-        let mut g = m.globals.borrow_mut();
-        g.insert(Symbol::new("argv"), Value::list(vm.argv.iter().map(|a| Value::str(a.clone())).collect()));
-        g.insert(Symbol::new("maxsize"), Value::Int(i64::MAX));
-        g.insert(Symbol::new("exit"), Value::builtin("exit", builtins::sys_exit));
-        g.insert(Symbol::new("getrecursionlimit"), Value::builtin("getrecursionlimit", builtins::sys_getrecursionlimit));
-        g.insert(Symbol::new("setrecursionlimit"), Value::builtin("setrecursionlimit", builtins::sys_setrecursionlimit));
-        g.insert(Symbol::new("platform"), Value::str("linux"));
-        g.insert(
-            Symbol::new("version_info"),
-            Value::tuple(vec![Value::Int(3), Value::Int(11), Value::Int(0), Value::str("final"), Value::Int(0)]),
-        );
-    }
-    Value::Module(m)
 }
 
 /// Native awaitables: futures and tasks are awaited directly.
@@ -104,5 +125,5 @@ pub fn awaitable_of(_vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
 
 /// `__anext__` of an async generator: arrives with the async runtime.
 pub fn async_gen_anext(_vm: &mut Vm, _g: &Rc<Generator>) -> PyResult<Value> {
-    Err(types::not_implemented_error("async generators need the event loop, which is not built yet"))
+    Err(vtypes::not_implemented_error("async generators need the event loop, which is not built yet"))
 }

@@ -4,6 +4,7 @@ pub mod dict;
 pub mod intern;
 pub mod numfmt;
 pub mod object;
+pub mod set;
 pub mod types;
 
 use crate::vm::generator::Generator;
@@ -83,10 +84,17 @@ pub enum Value {
     Native(Rc<Native>),
 }
 
-/// A set or frozenset: a Dict whose values are unused.
+/// A set or frozenset: CPython's open-addressing table (iteration follows its slots).
 pub struct SetObj {
-    pub items: RefCell<Dict>,
+    pub items: RefCell<set::SetTable>,
     pub frozen: bool,
+}
+
+impl SetObj {
+    /// An empty set (or frozenset).
+    pub fn new(frozen: bool) -> SetObj {
+        SetObj { items: RefCell::new(set::SetTable::new()), frozen }
+    }
 }
 
 impl Value {

@@ -91,6 +91,9 @@ pub struct Instance {
     pub dict: RefCell<AttrMap>,
     /// Present for exceptions.
     pub exc: Option<RefCell<ExcData>>,
+    /// For instances of script subclasses of list, dict, str, int, ...: the builtin
+    /// value the instance behaves as (set by the base type's `__new__`).
+    pub base: Option<Value>,
 }
 
 /// A function defined in a script (def or lambda).
@@ -177,6 +180,8 @@ pub enum IterState {
     /// A snapshot of keys/values/items taken at creation; `size` detects mutation.
     DictKeys { dict: Rc<RefCell<super::dict::Dict>>, index: usize, size: usize, kind: DictIterKind },
     Seq { items: Vec<Value>, index: usize },
+    /// A set walked in table order; `used` detects a size change.
+    Set { set: Rc<super::SetObj>, pos: usize, used: usize },
     Enumerate { inner: Value, count: Value },
     Zip { inners: Vec<Value>, strict: bool },
     Map { func: Value, inners: Vec<Value> },
@@ -219,6 +224,9 @@ pub enum Native {
     Handle(Rc<crate::runtime::Handle>),
     NotImplemented,
     Ellipsis,
+    /// An instance of a library class implemented in Rust (`random.Random`): its class
+    /// (for methods, `type()` and reprs) and its Rust state, which the methods downcast.
+    Object { class: Rc<Class>, payload: Box<dyn std::any::Any> },
 }
 
 impl Function {

@@ -186,8 +186,25 @@ impl AsyncTypes {
     }
 }
 
+/// ExceptionGroup derives from both Exception and BaseExceptionGroup.
+fn fix_exception_group(mut t: Types) -> Types {
+    let mro = vec![t.exception.clone(), t.base_exception_group.clone(), t.base_exception.clone(), t.object.clone()];
+    t.exception_group = Rc::new(Class {
+        name: "ExceptionGroup".to_string(),
+        qualname: RefCell::new("ExceptionGroup".to_string()),
+        module: "builtins".to_string(),
+        base: Some(t.exception.clone()),
+        mro,
+        dict: RefCell::new(AttrMap::default()),
+        layout: Layout::Exception,
+        is_user: false,
+        unhashable: Cell::new(false),
+    });
+    t
+}
+
 thread_local! {
-    static TYPES: Rc<Types> = Rc::new(Types::create());
+    static TYPES: Rc<Types> = Rc::new(fix_exception_group(Types::create()));
     static ASYNC_TYPES: Rc<AsyncTypes> = TYPES.with(|t| Rc::new(AsyncTypes::create(t)));
 }
 
@@ -213,6 +230,11 @@ pub fn class_of(v: &Value) -> Rc<Class> {
     }
     if let Value::Class(_) = v {
         return with_types(|t| t.type_.clone());
+    }
+    if let Value::Native(n) = v {
+        if let Native::Object { class, .. } = &**n {
+            return class.clone();
+        }
     }
     with_types(|t| {
         match v {
@@ -259,6 +281,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                 }
                 Native::NotImplemented => &t.not_implemented_type,
                 Native::Ellipsis => &t.ellipsis,
+                Native::Object { .. } => unreachable!("handled above"),
             },
             Value::Instance(_) | Value::Class(_) => unreachable!("handled above"),
         }
@@ -272,6 +295,7 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
         class: class.clone(),
         dict: RefCell::new(AttrMap::default()),
         exc: Some(RefCell::new(ExcData { args, ..Default::default() })),
+        base: None,
     }))
 }
 

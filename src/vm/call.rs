@@ -14,7 +14,7 @@ pub enum Prepared {
     /// A native call already produced its value (or a generator was created).
     Done(Value),
     /// A script frame to run; its entry says where the result goes.
-    Frame(Frame),
+    Frame(Box<Frame>),
 }
 
 /// A function object.
@@ -40,7 +40,7 @@ pub fn make_function(
 /// Prepares a call of any callable.
 pub fn prepare_call(vm: &mut Vm, callee: &Value, mut args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
     match callee {
-        Value::Function(f) => function_call(f, args, kwargs),
+        Value::Function(f) => function_call(vm, f, args, kwargs),
         Value::Builtin(b) => {
             if let Some(r) = &b.receiver {
                 args.insert(0, r.clone());
@@ -76,9 +76,9 @@ fn not_callable(v: &Value) -> Value {
 }
 
 /// Binds arguments to a script function's parameters and builds its frame.
-pub fn function_call(f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
+pub fn function_call(vm: &mut Vm, f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
     let code = &f.code;
-    let mut frame = Frame::new(code.clone(), f.globals.clone(), Vec::new());
+    let mut frame = vm.new_frame(code.clone(), f.globals.clone());
     bind_args(f, &mut frame.stack, args, kwargs)?;
     // Cells: new ones for cellvars (parameters copied in), then the closure's.
     if !code.cellvars.is_empty() || !code.freevars.is_empty() {
@@ -100,12 +100,13 @@ pub fn function_call(f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Va
             (false, true) => GenKind::Coroutine,
             _ => GenKind::Generator,
         };
-        let gen = Rc::new(Generator::new(kind, Frame { entry: Entry::Bottom, ..frame }));
+        frame.entry = Entry::Bottom;
+        let gen = Rc::new(Generator::new(kind, frame));
         *gen.name.borrow_mut() = f.name();
         *gen.qualname.borrow_mut() = f.qualname.borrow().clone();
         // The generator's own frame refers back to it (cleared when it finishes).
         if let Some(fr) = gen.frames.borrow_mut().first_mut() {
-            fr.generator = Some(gen.clone());
+            fr.generator = Some(Rc::downgrade(&gen));
         }
         return Ok(Prepared::Done(Value::Generator(gen)));
     }
@@ -267,32 +268,76 @@ fn missing_message(name: &str, missing: &[Symbol], kind: &str) -> String {
     )
 }
 
-/// Calling a class: builtin constructors, or a new instance and its `__init__`.
+/// Calling a class: builtin constructors, or `__new__` (a script's own, or the native
+/// one of a builtin base) and then `__init__` on the new instance.
 fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
-    // Builtin types (and script subclasses of them) construct through their native `__new__`.
-    if class.layout != Layout::Exception && (!class.is_user || class.layout == Layout::Native) {
-        if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
+    if !class.is_user {
+        // Builtin types construct through their native `__new__`.
+        if class.layout != Layout::Exception {
+            if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
+                let mut full = Vec::with_capacity(args.len() + 1);
+                full.push(Value::Class(class.clone()));
+                full.extend(args);
+                return (b.func)(vm, &full, &kwargs).map(Prepared::Done);
+            }
+            if class.name != "object" {
+                return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
+            }
+        }
+    } else {
+        let new = match class.lookup(sym::NEW) {
+            Some(Value::Native(n)) => match &*n {
+                Native::StaticMethod(f) => Some(f.clone()),
+                _ => None,
+            },
+            other => other,
+        };
+        let scripted = matches!(new, Some(Value::Function(_)));
+        if let Some(new) = new.filter(|_| scripted || class.layout == Layout::Native) {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(Value::Class(class.clone()));
-            full.extend(args);
-            return (b.func)(vm, &full, &kwargs).map(Prepared::Done);
-        }
-        if !class.is_user && class.layout != Layout::Exception && class.name != "object" {
-            return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
+            full.extend(args.iter().cloned());
+            let obj = vm.call_kw(&new, &full, &kwargs)?;
+            if !types::is_instance_of(&obj, class) {
+                return Ok(Prepared::Done(obj));
+            }
+            let obj_class = obj.class();
+            return init_instance(vm, &obj_class, obj, args, kwargs);
         }
     }
+    let class = &if class.layout == Layout::Exception && types::with_types(|t| class.is_subclass(&t.base_exception_group)) {
+        crate::stdlib::exc_group::check_new(vm, class, &args)?
+    } else {
+        class.clone()
+    };
     let exc = if class.layout == Layout::Exception {
         Some(RefCell::new(crate::value::object::ExcData { args: args.clone(), ..Default::default() }))
     } else {
         None
     };
-    let obj = Value::Instance(Rc::new(Instance { class: class.clone(), dict: RefCell::new(AttrMap::default()), exc }));
+    let obj = Value::Instance(Rc::new(Instance {
+        class: class.clone(),
+        dict: RefCell::new(AttrMap::default()),
+        exc,
+        base: None,
+    }));
+    init_instance(vm, class, obj, args, kwargs)
+}
+
+/// Runs `__init__` on a new instance; the call's value is the instance.
+fn init_instance(
+    vm: &mut Vm,
+    class: &Rc<crate::value::object::Class>,
+    obj: Value,
+    args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<Prepared> {
     match class.lookup(sym::INIT) {
         Some(Value::Function(f)) => {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(obj.clone());
             full.extend(args);
-            match function_call(&f, full, kwargs)? {
+            match function_call(vm, &f, full, kwargs)? {
                 Prepared::Frame(mut frame) => {
                     frame.entry = Entry::Init(obj);
                     Ok(Prepared::Frame(frame))

@@ -137,7 +137,7 @@ pub fn split_group(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Va
     if exc.is_none() {
         return Ok((Value::None, Value::None));
     }
-    crate::stdlib::exc_group::split(vm, exc, typ)
+    crate::stdlib::exc_group::split_top(vm, exc, typ)
 }
 
 /// Combines what the except* handlers raised with the unhandled rest.
@@ -169,52 +169,157 @@ pub fn exc_type_name(exc: &Value) -> String {
     }
 }
 
-/// Renders an uncaught exception with its chain, as CPython prints it.
+/// Renders an uncaught exception with its chain, as CPython prints it (exception
+/// groups as the boxed tree CPython draws).
 pub fn format_exception(vm: &mut Vm, exc: &Value) -> String {
-    let mut out = String::new();
-    let mut seen: Vec<Value> = Vec::new();
-    format_chain(vm, exc, &mut out, &mut seen);
-    out
+    let mut ctx = PrintContext { out: String::new(), depth: 0, need_close: false, seen: Vec::new() };
+    format_with_chain(vm, exc, &mut ctx);
+    ctx.out
 }
 
-fn format_chain(vm: &mut Vm, exc: &Value, out: &mut String, seen: &mut Vec<Value>) {
-    seen.push(exc.clone());
-    let (cause, context, suppress) = match exc.exc_data() {
-        Some(d) => {
-            let d = d.borrow();
-            (d.cause.clone(), d.context.clone(), d.suppress_context)
-        }
-        None => (None, None, false),
-    };
-    if let Some(c) = cause.filter(|c| !seen.iter().any(|s| s.is(c))) {
-        format_chain(vm, &c, out, seen);
-        out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-    } else if let Some(c) = context.filter(|c| !suppress && !seen.iter().any(|s| s.is(c))) {
-        format_chain(vm, &c, out, seen);
-        out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+/// Where the renderer is inside nested exception groups.
+struct PrintContext {
+    out: String,
+    depth: usize,
+    need_close: bool,
+    seen: Vec<Value>,
+}
+
+const MAX_GROUP_WIDTH: usize = 15;
+const MAX_GROUP_DEPTH: usize = 10;
+
+impl PrintContext {
+    fn indent(&self) -> String {
+        " ".repeat(2 * self.depth)
     }
-    format_one(vm, exc, out);
+
+    /// Writes `text` (one or more lines) with the current margin.
+    fn emit(&mut self, text: &str, margin: char) {
+        let mut prefix = self.indent();
+        if self.depth > 0 {
+            prefix.push(margin);
+            prefix.push(' ');
+        }
+        for line in text.split_inclusive('\n') {
+            self.out.push_str(&prefix);
+            self.out.push_str(line);
+        }
+    }
 }
 
-fn format_one(vm: &mut Vm, exc: &Value, out: &mut String) {
+/// The sub-exceptions of a group, if `exc` is one.
+fn group_members(exc: &Value) -> Option<Vec<Value>> {
+    if !types::exc_is(exc, |t| &t.base_exception_group) {
+        return None;
+    }
+    match exc_args(exc).get(1) {
+        Some(Value::List(l)) => Some(l.borrow().clone()),
+        Some(Value::Tuple(t)) => Some((**t).clone()),
+        _ => Some(Vec::new()),
+    }
+}
+
+fn stack_text(vm: &mut Vm, exc: &Value) -> String {
     let tb = exc.exc_data().map(|d| d.borrow().traceback.clone()).unwrap_or_default();
-    if !tb.is_empty() {
-        out.push_str("Traceback (most recent call last):\n");
-        for entry in tb.iter().rev() {
-            out.push_str(&format!(
-                "  File \"{}\", line {}, in {}\n",
-                entry.code.filename, entry.line, entry.code.name
-            ));
-            if let Some(line) = vm.source_line(&entry.code.filename, entry.line) {
-                let t = line.trim();
-                if !t.is_empty() {
-                    out.push_str(&format!("    {t}\n"));
-                }
+    let mut out = String::new();
+    for entry in tb.iter().rev() {
+        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.code.filename, entry.line, entry.code.name));
+        if let Some(line) = vm.source_line(&entry.code.filename, entry.line) {
+            let t = line.trim();
+            if !t.is_empty() {
+                out.push_str(&format!("    {t}\n"));
             }
         }
     }
-    out.push_str(&final_line(vm, exc));
-    out.push('\n');
+    out
+}
+
+fn format_with_chain(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
+    // The chain, innermost cause first.
+    let mut chain: Vec<(Option<&'static str>, Value)> = Vec::new();
+    let mut cur = Some(exc.clone());
+    while let Some(e) = cur {
+        if ctx.seen.iter().any(|s| s.is(&e)) {
+            break;
+        }
+        ctx.seen.push(e.clone());
+        let (cause, context, suppress) = match e.exc_data() {
+            Some(d) => {
+                let d = d.borrow();
+                (d.cause.clone(), d.context.clone(), d.suppress_context)
+            }
+            None => (None, None, false),
+        };
+        let (msg, next) = if let Some(c) = cause {
+            (Some("\nThe above exception was the direct cause of the following exception:\n\n"), Some(c))
+        } else if let Some(c) = context.filter(|_| !suppress) {
+            (Some("\nDuring handling of the above exception, another exception occurred:\n\n"), Some(c))
+        } else {
+            (None, None)
+        };
+        chain.push((msg, e));
+        cur = next.filter(|n| !ctx.seen.iter().any(|s| s.is(n)));
+    }
+    for (msg, e) in chain.into_iter().rev() {
+        if let Some(m) = msg {
+            ctx.emit(m, '|');
+        }
+        format_single(vm, &e, ctx);
+    }
+}
+
+fn format_single(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
+    let stack = stack_text(vm, exc);
+    let last = format!("{}\n", final_line(vm, exc));
+    let Some(members) = group_members(exc) else {
+        if !stack.is_empty() {
+            ctx.emit("Traceback (most recent call last):\n", '|');
+            ctx.emit(&stack, '|');
+        }
+        ctx.emit(&last, '|');
+        return;
+    };
+    if ctx.depth > MAX_GROUP_DEPTH {
+        ctx.emit(&format!("... (max_group_depth is {MAX_GROUP_DEPTH})\n"), '|');
+        return;
+    }
+    let toplevel = ctx.depth == 0;
+    if toplevel {
+        ctx.depth += 1;
+    }
+    if !stack.is_empty() {
+        ctx.emit("Exception Group Traceback (most recent call last):\n", if toplevel { '+' } else { '|' });
+        ctx.emit(&stack, '|');
+    }
+    ctx.emit(&last, '|');
+    let n = members.len().min(MAX_GROUP_WIDTH + 1);
+    ctx.need_close = false;
+    for (i, member) in members.iter().take(n).enumerate() {
+        let last_one = i == n - 1;
+        if last_one {
+            ctx.need_close = true;
+        }
+        let truncated = i >= MAX_GROUP_WIDTH;
+        let title = if truncated { "...".to_string() } else { (i + 1).to_string() };
+        let line = format!("{}{}+---------------- {} ----------------\n", ctx.indent(), if i == 0 { "+-" } else { "  " }, title);
+        ctx.out.push_str(&line);
+        ctx.depth += 1;
+        if truncated {
+            let remaining = members.len() - MAX_GROUP_WIDTH;
+            ctx.emit(&format!("and {} more exception{}\n", remaining, if remaining > 1 { "s" } else { "" }), '|');
+        } else {
+            format_with_chain(vm, member, ctx);
+        }
+        if last_one && ctx.need_close {
+            let close = format!("{}+------------------------------------\n", ctx.indent());
+            ctx.out.push_str(&close);
+            ctx.need_close = false;
+        }
+        ctx.depth -= 1;
+    }
+    if toplevel {
+        ctx.depth = 0;
+    }
 }
 
 /// `Type: message` (with the NameError/AttributeError suggestion when one exists).

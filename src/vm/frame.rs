@@ -46,8 +46,9 @@ pub struct Frame {
     pub namespace: Option<Rc<RefCell<AttrMap>>>,
     pub blocks: Vec<Block>,
     pub entry: Entry,
-    /// The generator or coroutine this frame belongs to, if any.
-    pub generator: Option<Rc<super::generator::Generator>>,
+    /// The generator or coroutine this frame belongs to, if any (weak: the generator
+    /// owns its frames while suspended).
+    pub generator: Option<std::rc::Weak<super::generator::Generator>>,
     /// The exception being handled in this frame (sys.exc_info()).
     pub handled: Option<Value>,
     /// Suspended in `YieldFrom` on a native awaitable or iterator: the resume value
@@ -58,11 +59,11 @@ pub struct Frame {
 
 impl Frame {
     /// A fresh frame for `code` with `nlocals` empty slots.
-    pub fn new(code: Rc<Code>, globals: Rc<Module>, cells: Vec<CellRef>) -> Frame {
+    pub fn new(code: Rc<Code>, globals: Rc<Module>, cells: Vec<CellRef>) -> Box<Frame> {
         let nlocals = code.varnames.len();
         let mut stack = Vec::with_capacity(nlocals + 8);
         stack.resize(nlocals, Value::Undef);
-        Frame {
+        Box::new(Frame {
             code,
             ip: 0,
             stack,
@@ -76,7 +77,33 @@ impl Frame {
             handled: None,
             awaiting: false,
             function: None,
-        }
+        })
+    }
+
+    /// Reuses a recycled frame for `code` (its stack keeps its capacity).
+    pub fn reuse(mut self: Box<Frame>, code: Rc<Code>, globals: Rc<Module>) -> Box<Frame> {
+        let nlocals = code.varnames.len();
+        self.stack.clear();
+        self.stack.resize(nlocals, Value::Undef);
+        self.nlocals = nlocals;
+        self.code = code;
+        self.globals = globals;
+        self.ip = 0;
+        self.entry = Entry::Call;
+        self
+    }
+
+    /// Drops what the frame holds so it can go back to the pool.
+    pub fn clear(&mut self) {
+        self.stack.clear();
+        self.cells.clear();
+        self.namespace = None;
+        self.blocks.clear();
+        self.generator = None;
+        self.handled = None;
+        self.awaiting = false;
+        self.function = None;
+        self.entry = Entry::Call;
     }
 
     /// The source line of the instruction being executed.

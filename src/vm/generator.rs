@@ -34,13 +34,13 @@ pub struct Generator {
     pub name: RefCell<String>,
     pub qualname: RefCell<String>,
     pub state: Cell<GenState>,
-    pub frames: RefCell<Vec<Frame>>,
+    pub frames: RefCell<Vec<Box<Frame>>>,
     /// Set once a coroutine has been awaited or run (for the never-awaited warning).
     pub awaited: Cell<bool>,
 }
 
 impl Generator {
-    pub fn new(kind: GenKind, frame: Frame) -> Generator {
+    pub fn new(kind: GenKind, frame: Box<Frame>) -> Generator {
         let code = frame.code.clone();
         Generator {
             kind,
@@ -50,6 +50,28 @@ impl Generator {
             state: Cell::new(GenState::Created),
             frames: RefCell::new(vec![frame]),
             awaited: Cell::new(false),
+        }
+    }
+}
+
+thread_local! {
+    /// Warnings raised where no output stream is at hand (a coroutine dropped unawaited),
+    /// written to stderr by the VM at its next safe point.
+    static PENDING_WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Takes the warnings queued since the last call.
+pub fn take_warnings() -> Vec<String> {
+    PENDING_WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.kind == GenKind::Coroutine && self.state.get() == GenState::Created && !self.awaited.get() {
+            let name = self.qualname.borrow().clone();
+            PENDING_WARNINGS.with(|w| {
+                w.borrow_mut().push(format!("RuntimeWarning: coroutine '{name}' was never awaited"));
+            });
         }
     }
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 enum Flow {
     Next,
     /// Push a new frame (a script call).
-    Push(Frame),
+    Push(Box<Frame>),
     /// Return from the top frame.
     Return(Value),
     /// Yield from the top frame.
@@ -24,7 +24,7 @@ enum Flow {
     /// Re-raise keeping the traceback as it is.
     Reraise(Value),
     /// Push a resumed generator's frames (its own at the bottom).
-    PushSegment(Vec<Frame>),
+    PushSegment(Vec<Box<Frame>>),
 }
 
 /// How to resume a suspended fiber.
@@ -35,12 +35,12 @@ pub enum Resume {
 
 impl Vm {
     /// Runs the fiber until its bottom frame returns, raises or yields.
-    pub fn run(&mut self, fiber: &mut Vec<Frame>) -> Halt {
+    pub fn run(&mut self, fiber: &mut Vec<Box<Frame>>) -> Halt {
         self.run_resumed(fiber, None)
     }
 
     /// Runs the fiber, first raising `throw` in its top frame if given.
-    pub fn run_resumed(&mut self, fiber: &mut Vec<Frame>, throw: Option<Value>) -> Halt {
+    pub fn run_resumed(&mut self, fiber: &mut Vec<Box<Frame>>, throw: Option<Value>) -> Halt {
         let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
         loop {
             if let Some((exc, reraise)) = pending.take() {
@@ -68,7 +68,7 @@ impl Vm {
                 Flow::Reraise(e) => pending = Some((e, true)),
                 Flow::PushSegment(seg) => {
                     if self.depth + seg.len() > self.recursion_limit {
-                        if let Some(g) = seg[0].generator.clone() {
+                        if let Some(g) = seg[0].generator.as_ref().and_then(|w| w.upgrade()) {
                             g.state.set(GenState::Suspended);
                             *g.frames.borrow_mut() = seg;
                         }
@@ -92,13 +92,15 @@ impl Vm {
         }
     }
 
-    fn do_return(&mut self, fiber: &mut Vec<Frame>, v: Value) -> PyResult<Option<Halt>> {
-        let frame = fiber.pop().expect("frame");
+    fn do_return(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> PyResult<Option<Halt>> {
+        let mut frame = fiber.pop().expect("frame");
         self.depth -= 1;
-        if let Some(g) = &frame.generator {
+        if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
             g.state.set(GenState::Finished);
         }
-        match frame.entry {
+        let entry = std::mem::replace(&mut frame.entry, Entry::Call);
+        self.recycle_frame(frame);
+        match entry {
             Entry::Call => {
                 fiber.last_mut().expect("caller").push(v);
             }
@@ -128,7 +130,7 @@ impl Vm {
         Ok(None)
     }
 
-    fn do_yield(&mut self, fiber: &mut Vec<Frame>, v: Value) -> Option<Halt> {
+    fn do_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> Option<Halt> {
         let mut b = fiber.len() - 1;
         while b > 0 && matches!(fiber[b].entry, Entry::Delegate) {
             b -= 1;
@@ -137,7 +139,7 @@ impl Vm {
             Entry::ForIter | Entry::Call | Entry::Init(_) if b > 0 => {
                 let seg = fiber.split_off(b);
                 self.depth -= seg.len();
-                if let Some(g) = seg[0].generator.clone() {
+                if let Some(g) = seg[0].generator.as_ref().and_then(|w| w.upgrade()) {
                     g.state.set(GenState::Suspended);
                     *g.frames.borrow_mut() = seg;
                 }
@@ -145,7 +147,7 @@ impl Vm {
                 None
             }
             _ => {
-                if let Some(g) = &fiber[b].generator {
+                if let Some(g) = fiber[b].generator.as_ref().and_then(|w| w.upgrade()) {
                     g.state.set(GenState::Suspended);
                 }
                 Some(Halt::Yield(v))
@@ -155,14 +157,14 @@ impl Vm {
 
     /// Finds a handler for `exc`, popping frames that have none. Returns a Halt when
     /// the exception leaves the bottom frame.
-    fn unwind(&mut self, fiber: &mut Vec<Frame>, mut exc: Value, reraise: bool) -> Option<Halt> {
+    fn unwind(&mut self, fiber: &mut Vec<Box<Frame>>, mut exc: Value, reraise: bool) -> Option<Halt> {
         let mut first = true;
         loop {
             let frame = fiber.last_mut()?;
             frame.awaiting = false;
             if first {
                 if !reraise {
-                    exceptions::set_context(&exc, frame_handled(fiber));
+                    exceptions::set_context(&exc, frame_handled(fiber).or_else(|| self.handled_base.clone()));
                     let frame = fiber.last_mut()?;
                     exceptions::add_traceback(&exc, &frame.code, frame.line());
                 }
@@ -180,9 +182,9 @@ impl Vm {
             }
             let frame = fiber.pop().expect("frame");
             self.depth -= 1;
-            if let Some(g) = &frame.generator {
+            if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
                 g.state.set(GenState::Finished);
-                exc = exceptions::convert_stop_iteration(g, exc);
+                exc = exceptions::convert_stop_iteration(&g, exc);
             }
             match frame.entry {
                 Entry::Bottom => return Some(Halt::Error(exc)),
@@ -195,9 +197,10 @@ impl Vm {
         }
     }
 
-    /// Executes one instruction of the top frame.
-    #[inline]
-    fn step(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+    /// Executes instructions of the top frame until one changes the frame stack
+    /// (a call, return, yield or raise).
+    fn step(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
+        loop {
         let frame = fiber.last_mut().expect("a frame to run");
         let op = frame.code.ops[frame.ip];
         frame.ip += 1;
@@ -358,6 +361,21 @@ impl Vm {
             Op::CallMethod(argc) => {
                 let argc = argc as usize;
                 let len = frame.stack.len();
+                if let (Value::Function(f), false) = (&frame.stack[len - argc - 2], matches!(frame.stack[len - argc - 1], Value::Undef)) {
+                    if is_simple_call(&f.code, argc + 1) {
+                        let f = f.clone();
+                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc - 1..)) {
+                            *slot = v;
+                        }
+                        frame.pop();
+                        if !f.closure.is_empty() {
+                            callee.cells.extend(f.closure.iter().cloned());
+                        }
+                        callee.function = Some(f);
+                        return Ok(Flow::Push(callee));
+                    }
+                }
                 let receiver = frame.stack[len - argc - 1].clone();
                 let args: Vec<Value> = if let Value::Undef = receiver {
                     frame.stack.drain(len - argc..).collect()
@@ -374,6 +392,21 @@ impl Vm {
             Op::Call(argc) => {
                 let argc = argc as usize;
                 let len = frame.stack.len();
+                if let Value::Function(f) = &frame.stack[len - argc - 1] {
+                    if is_simple_call(&f.code, argc) {
+                        let f = f.clone();
+                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc..)) {
+                            *slot = v;
+                        }
+                        frame.pop();
+                        if !f.closure.is_empty() {
+                            callee.cells.extend(f.closure.iter().cloned());
+                        }
+                        callee.function = Some(f);
+                        return Ok(Flow::Push(callee));
+                    }
+                }
                 let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
                 let func = frame.pop();
                 return self.call_flow(fiber, &func, args, Vec::new());
@@ -518,9 +551,11 @@ impl Vm {
                 frame.push(Value::list(items));
             }
             Op::BuildSet(n) => {
+                let folded = n & crate::bytecode::op::FOLDED_SET != 0;
+                let n = n & !crate::bytecode::op::FOLDED_SET;
                 let len = frame.stack.len();
                 let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                let set = ops::new_set(self, items, false)?;
+                let set = if folded { ops::new_folded_set(self, items)? } else { ops::new_set(self, items, false)? };
                 fiber.last_mut().expect("frame").push(set);
             }
             Op::BuildMap(n) => {
@@ -577,8 +612,8 @@ impl Vm {
             Op::SetUpdate(i) => {
                 let it = frame.pop();
                 let set = frame.peek(i as usize - 1).clone();
-                for v in ops::collect_iterable(self, &it)? {
-                    ops::set_add(self, &set, v)?;
+                if let Value::Set(s) = &set {
+                    ops::set_update(self, s, &it)?;
                 }
             }
             Op::DictUpdate(i) | Op::DictMerge(i) => {
@@ -789,7 +824,7 @@ impl Vm {
             }
             Op::Raise(n) => {
                 return match n {
-                    0 => match frame_handled(fiber) {
+                    0 => match frame_handled(fiber).or_else(|| self.handled_base.clone()) {
                         Some(e) => Ok(Flow::Reraise(e)),
                         None => Err(types::runtime_error("No active exception to reraise")),
                     },
@@ -838,9 +873,14 @@ impl Vm {
             }
             Op::ImportName(i) => {
                 let name = frame.code.names[i as usize];
-                let _fromlist = frame.pop();
+                let fromlist = frame.pop();
                 let _level = frame.pop();
-                let m = crate::stdlib::import_module(self, &name.text())?;
+                let text = name.text();
+                let mut m = crate::stdlib::import_module(self, &text)?;
+                // `import a.b` binds `a`: the statement gets the top-level package.
+                if let (Some((top, _)), true) = (text.split_once('.'), fromlist.is_none()) {
+                    m = crate::stdlib::import_module(self, top)?;
+                }
                 fiber.last_mut().expect("frame").push(m);
             }
             Op::ImportFrom(i) => {
@@ -906,17 +946,21 @@ impl Vm {
             }
             Op::Unreachable => return Err(types::system_error("unreachable code was reached")),
         }
-        Ok(Flow::Next)
+        }
     }
 
     /// Calls from the dispatch loop: script functions become a pushed frame.
     fn call_flow(
         &mut self,
-        fiber: &mut [Frame],
+        fiber: &mut [Box<Frame>],
         func: &Value,
         args: Vec<Value>,
         kwargs: Vec<(Symbol, Value)>,
     ) -> PyResult<Flow> {
+        if !matches!(func, Value::Function(_)) {
+            // Natives cannot see the fiber: record what sys.exc_info() must report.
+            self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+        }
         match call::prepare_call(self, func, args, kwargs)? {
             Prepared::Done(v) => {
                 fiber.last_mut().expect("frame").push(v);
@@ -927,7 +971,7 @@ impl Vm {
     }
 
     /// `ForIter` over a generator: its frames go on top of this fiber.
-    fn resume_for_iter(&mut self, fiber: &mut [Frame], g: &Rc<Generator>) -> PyResult<Flow> {
+    fn resume_for_iter(&mut self, fiber: &mut [Box<Frame>], g: &Rc<Generator>) -> PyResult<Flow> {
         match g.state.get() {
             GenState::Finished => {
                 // An exhausted generator simply ends the loop.
@@ -947,7 +991,7 @@ impl Vm {
     }
 
     /// `YieldFrom`: delegate to a generator/coroutine, or drive a native iterator.
-    fn yield_from(&mut self, fiber: &mut [Frame]) -> PyResult<Flow> {
+    fn yield_from(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
         let frame = fiber.last_mut().expect("frame");
         if frame.awaiting {
             frame.awaiting = false;
@@ -1004,7 +1048,7 @@ impl Vm {
         self.yield_from_native(fiber, aw)
     }
 
-    fn yield_from_native(&mut self, fiber: &mut [Frame], aw: Value) -> PyResult<Flow> {
+    fn yield_from_native(&mut self, fiber: &mut [Box<Frame>], aw: Value) -> PyResult<Flow> {
         match ops::iter_next(self, &aw)? {
             Some(v) => {
                 let frame = fiber.last_mut().expect("frame");
@@ -1023,7 +1067,7 @@ impl Vm {
 }
 
 /// Takes a suspended generator's frames to run them, with the resume value pushed.
-pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Frame>> {
+pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Box<Frame>>> {
     let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
     if seg.is_empty() {
         return Err(types::system_error("generator without frames"));
@@ -1036,8 +1080,21 @@ pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Frame>> {
     Ok(seg)
 }
 
+/// A call that needs no argument binding: exactly the positional parameters, no cells
+/// of its own, not a generator.
+#[inline]
+fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
+    code.argcount as usize == argc
+        && code.kwonlyargcount == 0
+        && !code.flags.has_varargs
+        && !code.flags.has_varkw
+        && !code.flags.is_generator
+        && !code.flags.is_coroutine
+        && code.cellvars.is_empty()
+}
+
 /// The exception being handled by the innermost frame that handles one.
-pub fn frame_handled(fiber: &[Frame]) -> Option<Value> {
+pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
     fiber.iter().rev().find_map(|f| f.handled.clone())
 }
 

@@ -8,6 +8,8 @@ pub mod generator;
 pub mod interp;
 pub mod ops;
 
+pub use interp::Resume;
+
 use crate::bytecode::Code;
 use crate::value::object::Module;
 use crate::value::{types, PyResult, Value};
@@ -51,8 +53,16 @@ pub struct Vm {
     pub event_loop: Option<Box<crate::runtime::EventLoop>>,
     /// The clock every time read goes through.
     pub clock: crate::runtime::clock::Clock,
+    /// Frames kept for reuse, so a call does not allocate.
+    pub frame_pool: Vec<Box<Frame>>,
     /// Source files by name, for the source lines of tracebacks.
     pub sources: std::collections::HashMap<String, Rc<crate::source::SourceFile>>,
+    /// The exception being handled where the running native was called (sys.exc_info()):
+    /// recorded by the dispatch loop before it calls anything that is not a script function.
+    pub native_handled: Option<Value>,
+    /// The exception handled below the running fiber: a nested run started by a native
+    /// inherits its caller's, as CPython's exception state spans the whole call stack.
+    pub handled_base: Option<Value>,
 }
 
 impl Vm {
@@ -70,9 +80,12 @@ impl Vm {
             stdout: crate::stdlib::io::Output::stdout(),
             stderr: crate::stdlib::io::Output::stderr(),
             repr_stack: Vec::new(),
+            frame_pool: Vec::new(),
             event_loop: None,
-            clock: crate::runtime::clock::Clock::new(false),
+            clock: crate::runtime::clock::Clock::default(),
             sources: std::collections::HashMap::new(),
+            native_handled: None,
+            handled_base: None,
         }
     }
 
@@ -84,17 +97,19 @@ impl Vm {
     }
 
     /// Runs one frame to completion on a fresh fiber (no suspension allowed).
-    pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
+    pub fn run_frame(&mut self, mut frame: Box<Frame>) -> PyResult<Value> {
         if !matches!(frame.entry, Entry::Init(_)) {
             frame.entry = Entry::Bottom;
         }
-        if self.native_depth > 200 || self.depth >= self.recursion_limit {
+        if self.native_depth > self.recursion_limit || self.depth >= self.recursion_limit {
             return Err(types::recursion_error("maximum recursion depth exceeded"));
         }
         let mut fiber = vec![frame];
         self.depth += 1;
         self.native_depth += 1;
+        let saved = self.enter_nested();
         let halt = self.run(&mut fiber);
+        self.leave_nested(saved);
         self.native_depth -= 1;
         match halt {
             Halt::Return(v) => Ok(v),
@@ -139,6 +154,18 @@ impl Vm {
 }
 
 impl Vm {
+    /// Starts a nested run from native code: its fiber sees the native's handled exception.
+    pub fn enter_nested(&mut self) -> (Option<Value>, Option<Value>) {
+        let outer = self.native_handled.clone();
+        (std::mem::replace(&mut self.handled_base, outer.clone()), outer)
+    }
+
+    /// Ends a nested run, restoring what `enter_nested` saved.
+    pub fn leave_nested(&mut self, saved: (Option<Value>, Option<Value>)) {
+        self.handled_base = saved.0;
+        self.native_handled = saved.1;
+    }
+
     /// Marks a container as being repr'd; true if it already was (a cycle).
     pub fn repr_guard(&mut self, v: &Value) -> bool {
         let p = v.ptr().unwrap_or(0);
@@ -160,5 +187,38 @@ impl Vm {
     /// A line of a known source file.
     pub fn source_line(&self, file: &str, line: u32) -> Option<String> {
         self.sources.get(file).map(|s| s.line_text(line as usize).to_string())
+    }
+}
+
+impl Vm {
+    /// Writes queued warnings (never-awaited coroutines) to stderr.
+    pub fn flush_warnings(&mut self) {
+        let warnings = generator::take_warnings();
+        if warnings.is_empty() {
+            return;
+        }
+        self.stdout.flush();
+        for w in warnings {
+            self.stderr.write_str(&format!("sys:1: {w}\n"));
+        }
+        self.stderr.write_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    }
+}
+
+impl Vm {
+    /// A frame for `code`, recycled when one is available.
+    pub fn new_frame(&mut self, code: Rc<Code>, globals: Rc<Module>) -> Box<Frame> {
+        match self.frame_pool.pop() {
+            Some(f) => f.reuse(code, globals),
+            None => Frame::new(code, globals, Vec::new()),
+        }
+    }
+
+    /// Returns a finished frame to the pool.
+    pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
+        if self.frame_pool.len() < 256 {
+            frame.clear();
+            self.frame_pool.push(frame);
+        }
     }
 }

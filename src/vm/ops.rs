@@ -8,6 +8,7 @@ use crate::bytecode::Op;
 use crate::value::dict::Dict;
 use crate::value::intern::sym;
 use crate::value::object::{BoundMethod, Class, DictIterKind, IterState, Native};
+use crate::value::set::Probe as SetProbe;
 use crate::value::{types, PyResult, SetObj, Symbol, Value};
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -72,6 +73,11 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
         Value::Range(r) => !r.is_empty(),
         Value::Instance(i) => {
             let class = i.class.clone();
+            if let Some(b) = &i.base {
+                if !overrides(&class, sym::BOOL) && !overrides(&class, sym::LEN) {
+                    return truthy(vm, b);
+                }
+            }
             if let Some(f) = class.lookup(sym::BOOL) {
                 let r = vm.call(&f, &[v.clone()])?;
                 match r {
@@ -118,6 +124,7 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
             _ => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
         },
         Value::Instance(i) => match i.class.lookup(sym::LEN) {
+            _ if inherited(v, sym::LEN).is_some() => return len(vm, base_value(v)),
             Some(f) => {
                 let r = vm.call(&f, &[v.clone()])?;
                 len_result(&r)?
@@ -161,13 +168,7 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
                 h
             }
         }
-        Value::Set(s) if s.frozen => {
-            let mut h: i64 = 0;
-            for e in s.items.borrow().iter() {
-                h ^= e.hash.wrapping_mul(0x5bd1e995);
-            }
-            h
-        }
+        Value::Set(s) if s.frozen => s.items.borrow().frozen_hash(),
         Value::List(_) | Value::Dict(_) | Value::Set(_) => {
             return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())))
         }
@@ -177,6 +178,9 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
         Value::Instance(i) => {
             if i.class.unhashable.get() {
                 return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())));
+            }
+            if let Some(b) = inherited(v, sym::HASH) {
+                return hash(vm, b);
             }
             match i.class.lookup(sym::HASH) {
                 Some(Value::None) => return Err(types::type_error(format!("unhashable type: '{}'", v.type_name()))),
@@ -249,11 +253,15 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             if a.is(b) {
                 return Some(true);
             }
-            let user_eq = |v: &Value| matches!(v, Instance(i) if i.class.lookup(sym::EQ).is_some());
+            let user_eq = |v: &Value| matches!(v, Instance(i) if overrides(&i.class, sym::EQ));
             if user_eq(a) || user_eq(b) {
                 return Option::None;
             }
-            false
+            let (x, y) = (base_value(a), base_value(b));
+            if matches!(x, Instance(_)) || matches!(y, Instance(_)) {
+                return Some(false);
+            }
+            return simple_eq(x, y);
         }
         (List(_), List(_)) | (Dict(_), Dict(_)) | (Set(_), Set(_)) => return Option::None,
         _ => a.is(b),
@@ -280,30 +288,160 @@ pub fn eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     truthy(vm, &r)
 }
 
-/// A new set (or frozenset) from items.
+/// A new set (or frozenset) from items, added in order.
 pub fn new_set(vm: &mut Vm, items: Vec<Value>, frozen: bool) -> PyResult<Value> {
-    let set = Value::Set(Rc::new(SetObj { items: RefCell::new(Dict::new()), frozen }));
+    let set = Rc::new(SetObj::new(frozen));
     for v in items {
-        set_add(vm, &set, v)?;
+        let h = hash(vm, &v)?;
+        set_add_hashed(vm, &set, v, h)?;
     }
-    Ok(set)
+    Ok(Value::Set(set))
 }
 
-/// Adds to a set.
+/// A set display of constants, as CPython builds it: a frozenset from the items, a
+/// second one from the first's order (the compiler's constant merging), merged
+/// into a new set.
+pub fn new_folded_set(vm: &mut Vm, items: Vec<Value>) -> PyResult<Value> {
+    let first = new_set(vm, items, true)?;
+    let Value::Set(f1) = &first else { return Ok(first) };
+    let order = f1.items.borrow().keys();
+    let second = new_set(vm, order, true)?;
+    let out = Rc::new(SetObj::new(false));
+    set_update(vm, &out, &second)?;
+    Ok(Value::Set(out))
+}
+
+/// Adds to a set (or a script subclass of set).
 pub fn set_add(vm: &mut Vm, set: &Value, v: Value) -> PyResult<()> {
-    if let Value::Set(s) = set {
+    if let Value::Set(s) = base_value(set) {
         let h = hash(vm, &v)?;
-        if dict_find(vm, &s.items, h, &v)?.is_none() {
-            s.items.borrow_mut().push_new(h, v, Value::None);
-        }
+        set_add_hashed(vm, s, v, h)?;
     }
     Ok(())
 }
 
 /// Membership in a set.
 pub fn set_contains(vm: &mut Vm, s: &SetObj, v: &Value) -> PyResult<bool> {
-    let h = hash(vm, v)?;
-    Ok(dict_find(vm, &s.items, h, v)?.is_some())
+    let h = match hash(vm, v) {
+        Ok(h) => h,
+        // `{1} in some_set` looks the set up as a frozenset, as CPython does.
+        Err(e) => match v {
+            Value::Set(inner) if !inner.frozen => inner.items.borrow().frozen_hash(),
+            _ => return Err(e),
+        },
+    };
+    Ok(set_find(vm, s, v, h)?.is_some())
+}
+
+/// The slot of `key` in a set, comparing with script `__eq__` outside the borrow if needed.
+pub fn set_find(vm: &mut Vm, s: &SetObj, key: &Value, h: i64) -> PyResult<Option<usize>> {
+    let probe = s.items.borrow().probe(h, |k| if k.is(key) { Some(true) } else { simple_eq(k, key) });
+    match probe {
+        SetProbe::Found(i) => Ok(Some(i)),
+        SetProbe::Absent { .. } => Ok(None),
+        SetProbe::NeedsVm => {
+            let candidates = s.items.borrow().candidates(h);
+            for (i, k) in candidates {
+                if k.is(key) || eq(vm, &k, key)? {
+                    return Ok(Some(i));
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// set_add_entry: adds a key with a known hash; false when it was already there.
+pub fn set_add_hashed(vm: &mut Vm, s: &SetObj, key: Value, h: i64) -> PyResult<bool> {
+    let probe = s.items.borrow().probe(h, |k| if k.is(&key) { Some(true) } else { simple_eq(k, &key) });
+    match probe {
+        SetProbe::Found(_) => Ok(false),
+        SetProbe::Absent { slot, reuses_dummy } => {
+            s.items.borrow_mut().insert_at(slot, reuses_dummy, h, key);
+            Ok(true)
+        }
+        SetProbe::NeedsVm => {
+            if set_find(vm, s, &key, h)?.is_some() {
+                return Ok(false);
+            }
+            s.items.borrow_mut().insert_new(h, key);
+            Ok(true)
+        }
+    }
+}
+
+/// Removes a key with a known hash; false when absent.
+pub fn set_discard_hashed(vm: &mut Vm, s: &SetObj, key: &Value, h: i64) -> PyResult<bool> {
+    match set_find(vm, s, key, h)? {
+        Some(i) => Ok(s.items.borrow_mut().remove_at(i).is_some()),
+        None => Ok(false),
+    }
+}
+
+/// set_update_internal: merges a set, a dict's keys, or any iterable into `s`.
+pub fn set_update(vm: &mut Vm, s: &SetObj, other: &Value) -> PyResult<()> {
+    match base_value(other) {
+        Value::Set(o) => {
+            if std::ptr::eq(&**o, s) || o.items.borrow().is_empty() {
+                return Ok(());
+            }
+            let pairs: Vec<(i64, Value)> = {
+                let ot = o.items.borrow();
+                let mut st = s.items.borrow_mut();
+                st.reserve_for(ot.len());
+                if st.merge_into_empty(&ot) {
+                    return Ok(());
+                }
+                ot.iter().map(|(h, k)| (h, k.clone())).collect()
+            };
+            for (h, k) in pairs {
+                set_add_hashed(vm, s, k, h)?;
+            }
+        }
+        Value::Dict(d) => {
+            let pairs: Vec<(i64, Value)> = d.borrow().iter().map(|e| (e.hash, e.key.clone())).collect();
+            s.items.borrow_mut().reserve_for(pairs.len());
+            for (h, k) in pairs {
+                set_add_hashed(vm, s, k, h)?;
+            }
+        }
+        _ => {
+            let it = get_iter(vm, other)?;
+            while let Some(k) = iter_next(vm, &it)? {
+                let h = hash(vm, &k)?;
+                set_add_hashed(vm, s, k, h)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// True when `class` defines `name` itself or in a script base (not just a builtin type's native).
+pub fn overrides(class: &Class, name: Symbol) -> bool {
+    matches!(class.lookup(name), Some(v) if !matches!(v, Value::Builtin(_)))
+}
+
+/// The builtin value behind an instance of a script subclass of a builtin type, when
+/// its class leaves the special method `name` to the builtin type.
+#[inline]
+pub fn inherited(v: &Value, name: Symbol) -> Option<&Value> {
+    match v {
+        Value::Instance(i) => match &i.base {
+            Some(b) if !overrides(&i.class, name) => Some(b),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The builtin value an instance of a script subclass of a builtin type stands for,
+/// else the value itself.
+#[inline]
+pub fn base_value(v: &Value) -> &Value {
+    match v {
+        Value::Instance(i) => i.base.as_ref().unwrap_or(v),
+        _ => v,
+    }
 }
 
 /// Finds a key's entry index, running script `__eq__` outside the borrow if needed.
@@ -440,6 +578,9 @@ pub fn unary_op(vm: &mut Vm, op: Op, a: &Value) -> PyResult<Value> {
                 Op::Pos => sym::POS,
                 _ => sym::INVERT,
             };
+            if let Some(b) = inherited(a, name) {
+                return unary_op(vm, op, b);
+            }
             match i.class.lookup(name) {
                 Some(f) => vm.call(&f, &[a.clone()]),
                 None => Err(bad_unary(op, a)),
@@ -498,7 +639,21 @@ pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResul
             }
             _ => Ok(attr.clone()),
         },
+        // A descriptor defined by a script (functools.cached_property, ...).
+        Value::Instance(i) => match i.class.lookup(sym::GET) {
+            Some(get) => vm.call(&get, &[attr.clone(), obj.clone(), Value::Class(class.clone())]),
+            None => Ok(attr.clone()),
+        },
         _ => Ok(attr.clone()),
+    }
+}
+
+/// True for a script object whose class defines `__set__` or `__delete__`: a data
+/// descriptor, which takes precedence over the instance `__dict__`.
+pub fn is_data_descriptor(v: &Value) -> bool {
+    match v {
+        Value::Instance(i) => i.class.lookup(sym::SET).is_some() || i.class.lookup(sym::DELETE).is_some(),
+        _ => false,
     }
 }
 

@@ -120,9 +120,6 @@ fn is_coroutine(v: &Value) -> bool {
 fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("run", args, 1, 1)?;
     if vm.event_loop.as_ref().is_some_and(|l| l.running) {
-        if let Value::Generator(g) = &args[0] {
-            g.awaited.set(true);
-        }
         return Err(types::runtime_error("asyncio.run() cannot be called from a running event loop"));
     }
     if !is_coroutine(&args[0]) {
@@ -198,9 +195,6 @@ fn report_unretrieved(vm: &mut Vm) {
 fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("create_task", args, 1, 1)?;
     if vm.running_loop().is_err() {
-        if let Value::Generator(g) = &args[0] {
-            g.awaited.set(true);
-        }
         return Err(types::runtime_error("no running event loop"));
     }
     task::create_task(vm, args[0].clone(), kwarg(kwargs, "name").cloned())

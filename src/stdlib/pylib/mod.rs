@@ -4,6 +4,12 @@
 /// The source of a library module written in aio, if there is one.
 pub fn source(name: &str) -> Option<&'static str> {
     Some(match name {
+        "functools" => include_str!("functools.aio"),
+        "itertools" => include_str!("itertools.aio"),
+        "typing" => include_str!("typing.aio"),
+        "collections" => include_str!("collections.aio"),
+        "dataclasses" => include_str!("dataclasses.aio"),
+        "contextlib" => include_str!("contextlib.aio"),
         _ => return None,
     })
 }

@@ -1,7 +1,7 @@
 //! Binary operators and comparisons, with the reflected-operand protocol.
 
 use super::super::Vm;
-use super::{eq, len, set_contains, truthy};
+use super::{base_value, eq, inherited, len, overrides, set_contains, truthy};
 use crate::ast::{BinOp, CmpOp};
 use crate::value::intern::sym;
 use crate::value::object::Native;
@@ -58,6 +58,18 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
             }
         }
     }
+    // Script subclasses of builtin types fall back to the builtin operator.
+    if a_user || b_user {
+        let (x, y) = (base_value(a), base_value(b));
+        if !matches!(x, Value::Instance(_)) && !matches!(y, Value::Instance(_)) {
+            if let Some(v) = builtin_binary(vm, op, x, y)? {
+                return Ok(v);
+            }
+        }
+    }
+    if let Some(msg) = sequence_error(op, base_value(a), base_value(b)) {
+        return Err(types::type_error(msg));
+    }
     Err(types::type_error(format!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
         op.symbol(),
@@ -66,16 +78,61 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
     )))
 }
 
+/// CPython's wording for `+` and `*` on sequences with the wrong other operand.
+fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
+    let is_seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_));
+    match op {
+        BinOp::Add => match a {
+            Value::Bytes(_) => Some(format!("can't concat {} to bytes", b.type_name())),
+            Value::Str(_) | Value::List(_) | Value::Tuple(_) => {
+                let t = a.type_name();
+                Some(format!("can only concatenate {t} (not \"{}\") to {t}", b.type_name()))
+            }
+            _ => None,
+        },
+        BinOp::Mult if is_seq(a) && !b.is_int() && !is_seq(b) || is_seq(a) && is_seq(b) => {
+            Some(format!("can't multiply sequence by non-int of type '{}'", b.type_name()))
+        }
+        BinOp::Mult if is_seq(b) && !a.is_int() && !matches!(a, Value::Instance(_)) => {
+            Some(format!("can't multiply sequence by non-int of type '{}'", a.type_name()))
+        }
+        _ => None,
+    }
+}
+
 /// `a op= b`: `__iop__` first, then the binary operator. Lists extend in place.
 pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
-    match (op, a) {
+    let target = match a {
+        Value::Instance(i) if i.base.is_some() && !overrides(&i.class, Symbol::new(dunder(op).2)) => base_value(a),
+        _ => a,
+    };
+    match (op, target) {
         (BinOp::Add, Value::List(l)) => {
             let items = super::collect_iterable(vm, b)?;
             l.borrow_mut().extend(items);
             return Ok(a.clone());
         }
-        (BinOp::BitOr, Value::Dict(d)) if matches!(b, Value::Dict(_)) => {
-            super::dict_update(vm, d, b, false)?;
+        (BinOp::Mult, Value::List(l)) if b.as_i64().is_some() || matches!(b, Value::BigInt(_)) => {
+            let n = b.as_i64().unwrap_or(i64::MAX).max(0) as usize;
+            let items = l.borrow().clone();
+            if items.len().saturating_mul(n) > (1 << 28) {
+                return Err(types::memory_error(""));
+            }
+            let mut out = Vec::with_capacity(items.len() * n);
+            for _ in 0..n {
+                out.extend(items.iter().cloned());
+            }
+            *l.borrow_mut() = out;
+            return Ok(a.clone());
+        }
+        (BinOp::BitOr, Value::Dict(d)) => {
+            crate::stdlib::types::dict::update_from(vm, d, b)?;
+            return Ok(a.clone());
+        }
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s))
+            if !s.frozen && matches!(base_value(b), Value::Set(_)) =>
+        {
+            crate::stdlib::types::set::inplace(vm, op, s, b)?;
             return Ok(a.clone());
         }
         (_, Value::Instance(_)) => {
@@ -177,42 +234,19 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             Value::tuple(v)
         }
         (Set(x), Set(y)) if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
-            let xs = x.items.borrow().keys();
-            let ys = y.items.borrow().keys();
-            let mut out = Vec::new();
-            match op {
-                BinOp::BitOr => {
-                    out.extend(xs);
-                    out.extend(ys);
-                }
-                BinOp::BitAnd => {
-                    for k in xs {
-                        if set_contains(vm, y, &k)? {
-                            out.push(k);
-                        }
-                    }
-                }
-                BinOp::Sub => {
-                    for k in xs {
-                        if !set_contains(vm, y, &k)? {
-                            out.push(k);
-                        }
-                    }
-                }
-                _ => {
-                    for k in xs {
-                        if !set_contains(vm, y, &k)? {
-                            out.push(k);
-                        }
-                    }
-                    for k in ys {
-                        if !set_contains(vm, x, &k)? {
-                            out.push(k);
-                        }
-                    }
-                }
+            crate::stdlib::types::set::binary(vm, op, x, y)?
+        }
+        (Bytes(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), Bytes(x)) if op == BinOp::Mult => {
+            let n = if let Bytes(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0).max(0) as usize;
+            if x.len().saturating_mul(n) > (1 << 32) {
+                return Err(types::memory_error(""));
             }
-            super::new_set(vm, out, x.frozen)?
+            Value::Bytes(Rc::new(x.repeat(n)))
+        }
+        _ if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+            && (crate::stdlib::types::dict::is_set_view(a) || crate::stdlib::types::dict::is_set_view(b)) =>
+        {
+            crate::stdlib::types::dict::view_binary(vm, op, a, b)?
         }
         (Dict(x), Dict(y)) if op == BinOp::BitOr => {
             let d = Rc::new(std::cell::RefCell::new(x.borrow().clone()));
@@ -388,6 +422,24 @@ pub fn compare(vm: &mut Vm, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> 
                     }
                 }
             }
+        }
+        let (x, y) = (base_value(a), base_value(b));
+        if !matches!(x, Value::Instance(_)) && !matches!(y, Value::Instance(_)) {
+            let (x, y) = (x.clone(), y.clone());
+            return compare(vm, op, &x, &y).map_err(|e| {
+                let msg = super::super::exceptions::exc_args(&e).first().and_then(|m| m.as_str().map(String::from));
+                let ours = format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    x.type_name(),
+                    y.type_name()
+                );
+                if types::exc_is(&e, |t| &t.type_error) && msg.is_some_and(|m| m == ours) {
+                    order_error(op, a, b)
+                } else {
+                    e
+                }
+            });
         }
         return match op {
             CmpOp::Eq => Ok(Value::Bool(a.is(b))),
@@ -624,6 +676,9 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
             } else {
                 Ok(false)
             }
+        }
+        Value::Instance(_) if inherited(container, sym::CONTAINS).is_some() => {
+            contains(vm, base_value(container), item)
         }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::CONTAINS) {

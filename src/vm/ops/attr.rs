@@ -1,7 +1,7 @@
 //! Attributes and items: `obj.name`, `obj[key]`, and their store/delete forms.
 
 use super::super::Vm;
-use super::{bind, dict_get, dict_remove, dict_set, new_iter};
+use super::{base_value, bind, dict_get, dict_remove, dict_set, inherited, new_iter};
 use crate::value::intern::sym;
 use crate::value::object::{Class, IterState, Native, Slice};
 use crate::value::{types, PyResult, Symbol, Value};
@@ -19,12 +19,19 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                     return bind(vm, class_attr.clone().unwrap_or(Value::None), obj, &class);
                 }
             }
+            if let Some(d) = class_attr.as_ref().filter(|d| super::is_data_descriptor(d)) {
+                return bind(vm, d.clone(), obj, &class);
+            }
             if let Some(v) = inst.dict.borrow().get(&name) {
                 return Ok(v.clone());
             }
             if let Some(exc) = &inst.exc {
                 if let Some(v) = exception_attr(exc, name) {
                     return Ok(v);
+                }
+                // StopIteration.value: the generator's return value (its first argument).
+                if &*name.text() == "value" && types::exc_is(obj, |t| &t.stop_iteration) {
+                    return Ok(exc.borrow().args.first().cloned().unwrap_or(Value::None));
                 }
             }
             if name == sym::DICT {
@@ -158,6 +165,10 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
                 }))),
                 _ => Ok(v.clone()),
             },
+            Value::Instance(i) => match i.class.lookup(sym::GET) {
+                Some(get) => vm.call(&get, &[v.clone(), Value::None, Value::Class(c.clone())]),
+                None => Ok(v.clone()),
+            },
             _ => Ok(v),
         };
     }
@@ -175,6 +186,12 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
+        // A class without annotations gets an empty dict on first access, as in CPython.
+        "__annotations__" if c.is_user => {
+            let d = Value::dict(crate::value::Dict::new());
+            c.dict.borrow_mut().insert(name, d.clone());
+            Ok(d)
+        }
         _ => {
             let _ = vm;
             Err(types::attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)))
@@ -215,6 +232,14 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
     match obj {
         Value::Instance(inst) => {
             let class = inst.class.clone();
+            // A script `__setattr__` sees every store, properties included (as in CPython,
+            // where only object.__setattr__ consults data descriptors).
+            if let Some(sa) = class.lookup(sym::SETATTR) {
+                if !matches!(sa, Value::Builtin(_)) {
+                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = class.lookup(name) {
                 if let Native::Property { fset, .. } = &*n {
                     if fset.is_none() {
@@ -227,10 +252,12 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     return Ok(());
                 }
             }
-            if let Some(sa) = class.lookup(sym::SETATTR) {
-                if !matches!(sa, Value::Builtin(_)) {
-                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
-                    return Ok(());
+            if let Some(d) = class.lookup(name).filter(super::is_data_descriptor) {
+                if let Value::Instance(di) = &d {
+                    if let Some(set) = di.class.lookup(sym::SET) {
+                        vm.call(&set, &[d.clone(), obj.clone(), value])?;
+                        return Ok(());
+                    }
                 }
             }
             if let Some(exc) = &inst.exc {
@@ -255,6 +282,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     }
                     _ => {}
                 }
+            }
+            if !class.is_user && inst.exc.is_none() {
+                // Plain `object()` instances have no __dict__.
+                return Err(no_attribute(obj, name));
             }
             inst.dict.borrow_mut().insert(name, value);
             Ok(())
@@ -299,6 +330,12 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
 pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
+            if let Some(da) = inst.class.lookup(sym::DELATTR) {
+                if !matches!(da, Value::Builtin(_)) {
+                    vm.call(&da, &[obj.clone(), Value::str(name.text().to_string())])?;
+                    return Ok(());
+                }
+            }
             if let Some(Value::Native(n)) = inst.class.lookup(name) {
                 if let Native::Property { fdel, .. } = &*n {
                     if !fdel.is_none() {
@@ -338,6 +375,8 @@ pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, V
             }
         }
         Value::Module(_) | Value::Class(_) => {}
+        // `super()` resolves through the MRO, never through the `super` type's own methods.
+        Value::Native(n) if matches!(&**n, Native::Super { .. }) => {}
         _ => {
             let class = obj.class();
             if let Some(f @ Value::Builtin(_)) = class.lookup(name) {
@@ -364,6 +403,7 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(types::index_error(format!("cannot fit 'int' into an index-sized integer"))),
+        Value::Instance(_) if inherited(v, sym::INDEX).is_some() => index_of(vm, base_value(v), what),
         Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
             let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
             let r = vm.call(&f, &[v.clone()])?;
@@ -462,6 +502,15 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
             None => Err(types::key_error(key.clone())),
         },
         Value::Instance(i) => {
+            if let Some(b) = inherited(obj, sym::GETITEM) {
+                if let Value::Dict(d) = b {
+                    return match dict_get(vm, d, key)? {
+                        Some(v) => Ok(v),
+                        None => dict_missing(vm, obj, key),
+                    };
+                }
+                return getitem(vm, b, key);
+            }
             if let Some(f) = i.class.lookup(sym::GETITEM) {
                 return vm.call(&f, &[obj.clone(), key.clone()]);
             }
@@ -479,6 +528,16 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
         }
         _ => Err(not_subscriptable(obj)),
     }
+}
+
+/// A key missing from a dict subclass: its `__missing__`, else KeyError.
+pub fn dict_missing(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
+    if let Value::Instance(i) = obj {
+        if let Some(f) = i.class.lookup(sym::MISSING) {
+            return vm.call(&f, &[obj.clone(), key.clone()]);
+        }
+    }
+    Err(types::key_error(key.clone()))
 }
 
 fn not_subscriptable(obj: &Value) -> Value {
@@ -522,6 +581,7 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
                 step: r.step * c,
             })))
         }
+        Value::Instance(_) if inherited(obj, sym::GETITEM).is_some() => get_slice(vm, base_value(obj), s),
         Value::Instance(i) => match i.class.lookup(sym::GETITEM) {
             Some(f) => vm.call(&f, &[obj.clone(), Value::native(Native::Slice(Slice {
                 start: s.start.clone(),
@@ -575,6 +635,7 @@ pub fn setitem(vm: &mut Vm, obj: &Value, key: Value, value: Value) -> PyResult<(
             }
         }
         Value::Dict(d) => dict_set(vm, d, key, value),
+        Value::Instance(_) if inherited(obj, sym::SETITEM).is_some() => setitem(vm, base_value(obj), key, value),
         Value::Instance(i) => match i.class.lookup(sym::SETITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key, value])?;
@@ -621,6 +682,7 @@ pub fn delitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<()> {
             Some(_) => Ok(()),
             None => Err(types::key_error(key.clone())),
         },
+        Value::Instance(_) if inherited(obj, sym::DELITEM).is_some() => delitem(vm, base_value(obj), key),
         Value::Instance(i) => match i.class.lookup(sym::DELITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key.clone()])?;

@@ -22,7 +22,10 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
             let size = d.borrow().len();
             new_iter(IterState::DictKeys { dict: d.clone(), index: 0, size, kind: DictIterKind::Keys }, "dict_keyiterator")
         }
-        Value::Set(s) => new_iter(IterState::Seq { items: s.items.borrow().keys(), index: 0 }, "set_iterator"),
+        Value::Set(s) => {
+            let used = s.items.borrow().len();
+            new_iter(IterState::Set { set: s.clone(), pos: 0, used }, "set_iterator")
+        }
         Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
         Value::Native(n) => match &**n {
             Native::Iter(..) => v.clone(),
@@ -37,6 +40,7 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
             }
             _ => return Err(not_iterable(v)),
         },
+        Value::Instance(_) if super::inherited(v, sym::ITER).is_some() => get_iter(vm, super::base_value(v))?,
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::ITER) {
                 let it = vm.call(&f, &[v.clone()])?;
@@ -150,14 +154,16 @@ pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::inte
         Resume::Throw(e) => Some(e),
     };
     g.state.set(GenState::Running);
-    if vm.depth + seg.len() > vm.recursion_limit || vm.native_depth > 200 {
+    if vm.depth + seg.len() > vm.recursion_limit || vm.native_depth > vm.recursion_limit {
         *g.frames.borrow_mut() = seg;
         g.state.set(if was_created { GenState::Created } else { GenState::Suspended });
         return Err(types::recursion_error("maximum recursion depth exceeded"));
     }
     vm.depth += seg.len();
     vm.native_depth += 1;
+    let saved = vm.enter_nested();
     let halt = vm.run_resumed(&mut seg, throw);
+    vm.leave_nested(saved);
     vm.native_depth -= 1;
     match halt {
         super::super::Halt::Yield(v) => {
@@ -230,6 +236,26 @@ fn native_next(vm: &mut Vm, state: &std::cell::RefCell<IterState>) -> PyResult<O
                         })
                     }
                     None => None,
+                });
+            }
+            IterState::Set { set, pos, used } => {
+                let next = {
+                    let t = set.items.borrow();
+                    if t.len() != *used {
+                        *used = usize::MAX;
+                        return Err(types::runtime_error("Set changed size during iteration"));
+                    }
+                    t.next_from(*pos)
+                };
+                return Ok(match next {
+                    Some((i, k)) => {
+                        *pos = i + 1;
+                        Some(k)
+                    }
+                    None => {
+                        *st = IterState::Exhausted;
+                        None
+                    }
                 });
             }
             IterState::Seq { items, index } | IterState::Reversed { items, index } => {

@@ -25,13 +25,36 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if !is_printable(c) => {
+                let n = c as u32;
+                if n < 0x100 {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
             c => out.push(c),
         }
     }
     out.push(quote);
     out
+}
+
+/// Python's str.isprintable for one character: not a control, format, separator
+/// (other than space), private-use or unassigned character. Approximated by the
+/// ranges that occur in practice.
+pub fn is_printable(c: char) -> bool {
+    let n = c as u32;
+    if n < 0x7f {
+        return n >= 0x20;
+    }
+    !matches!(n,
+        0x7f..=0xa0 | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890 | 0x891 | 0x8e2 | 0x1680 | 0x180e | 0x2000..=0x200f | 0x2028..=0x202f
+        | 0x205f..=0x206f | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff0..=0xfffb
+        | 0xfffe | 0xffff | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0000..=0xe0fff | 0xf0000..)
 }
 
 /// repr() of bytes.
@@ -59,7 +82,7 @@ pub fn bytes_repr(b: &[u8]) -> String {
 
 /// repr(v).
 pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
-    if vm.native_depth > 150 {
+    if vm.native_depth > vm.recursion_limit {
         return Err(types::recursion_error("maximum recursion depth exceeded while getting the repr of an object"));
     }
     Ok(match v {
@@ -169,6 +192,18 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             };
             format!("<{} object {} at {:#x}>", kind, g.qualname.borrow(), v.ptr().unwrap_or(0))
         }
+        Value::Instance(i) if super::inherited(v, sym::REPR).is_some() => match super::base_value(v) {
+            // Subclasses of set and frozenset show their class name.
+            Value::Set(s) => {
+                let items = s.items.borrow().keys();
+                if items.is_empty() {
+                    format!("{}()", i.class.name)
+                } else {
+                    format!("{}({{{}}})", i.class.name, join_reprs(vm, items.iter())?)
+                }
+            }
+            b => repr(vm, b)?,
+        },
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::REPR) {
                 if !matches!(f, Value::Builtin(_)) || i.exc.is_some() || true {
@@ -223,6 +258,14 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.text.clone()),
         Value::Instance(i) => {
+            if let Some(b) = &i.base {
+                if !super::overrides(&i.class, sym::STR) {
+                    if super::overrides(&i.class, sym::REPR) || matches!(b, Value::Set(_)) {
+                        return repr(vm, v);
+                    }
+                    return str_of(vm, b);
+                }
+            }
             if let Some(f) = i.class.lookup(sym::STR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
@@ -272,6 +315,12 @@ pub fn ascii_escape(s: &str) -> String {
 /// format(v, spec).
 pub fn format(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
     match v {
+        Value::Instance(_) if super::inherited(v, sym::FORMAT).is_some() => {
+            if spec.is_empty() {
+                return str_of(vm, v);
+            }
+            format(vm, super::base_value(v), spec)
+        }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::FORMAT) {
                 let r = vm.call(&f, &[v.clone(), Value::str(spec)])?;

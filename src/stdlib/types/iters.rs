@@ -1,0 +1,211 @@
+//! The iterator builtins: enumerate, zip, map, filter, reversed.
+
+use super::{kwarg, Kw};
+use crate::stdlib::builtins::arity;
+use crate::value::intern::sym;
+use crate::value::object::{AttrMap, IterState};
+use crate::value::{types, PyResult, Symbol, Value};
+use crate::vm::ops;
+use crate::vm::Vm;
+
+/// Installs the iterator builtins.
+pub fn register(g: &mut AttrMap) {
+    let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+        g.insert(Symbol::new(name), Value::builtin(name, f));
+    };
+    def("enumerate", enumerate);
+    def("zip", zip);
+    def("map", map);
+    def("filter", filter);
+    def("reversed", reversed);
+    types::with_types(|t| super::method(&t.range, "__new__", range_new));
+}
+
+fn range_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("range", kwargs)?;
+    let args = &args[1..];
+    if args.is_empty() {
+        return Err(types::type_error(
+            "range expected at least 1 argument, got 0",
+        ));
+    }
+    arity("range", args, 1, 3)?;
+    let mut nums = Vec::new();
+    for a in args {
+        nums.push(super::int_arg(vm, a)?);
+    }
+    let (start, stop, step) = match nums.len() {
+        1 => (0, nums[0], 1),
+        2 => (nums[0], nums[1], 1),
+        _ => (nums[0], nums[1], nums[2]),
+    };
+    if step == 0 {
+        return Err(types::value_error("range() arg 3 must not be zero"));
+    }
+    Ok(Value::Range(std::rc::Rc::new(
+        crate::value::object::Range { start, stop, step },
+    )))
+}
+
+fn enumerate(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    let p = super::params("enumerate", args, kwargs, &["iterable", "start"], 1, true)?;
+    let iterable = p[0].clone().unwrap_or(Value::None);
+    let inner = ops::get_iter(vm, &iterable)?;
+    let start = p[1].clone().unwrap_or(Value::Int(0));
+    if !start.is_int() {
+        return Err(types::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            start.type_name()
+        )));
+    }
+    Ok(ops::new_iter(
+        IterState::Enumerate {
+            inner,
+            count: start,
+        },
+        "enumerate",
+    ))
+}
+
+fn zip(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    let strict = match kwarg(kwargs, "strict") {
+        Some(v) => ops::truthy(vm, v)?,
+        None => false,
+    };
+    if let Some((k, _)) = kwargs.iter().find(|(k, _)| k.with(|s| s != "strict")) {
+        return Err(types::type_error(format!(
+            "zip() got an unexpected keyword argument '{k}'"
+        )));
+    }
+    let mut inners = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        inners.push(ops::get_iter(vm, a).map_err(|e| {
+            if types::exc_is(&e, |t| &t.type_error) {
+                types::type_error(format!("zip argument #{} must support iteration", i + 1))
+            } else {
+                e
+            }
+        })?);
+    }
+    if strict {
+        // Checked eagerly: collect each, compare lengths lazily as CPython does is rarely observable.
+        let mut lists = Vec::new();
+        for it in &inners {
+            lists.push(ops::collect_iterable(vm, it)?);
+        }
+        let n = lists.first().map_or(0, |l| l.len());
+        for (i, l) in lists.iter().enumerate().skip(1) {
+            if l.len() != n {
+                let (which, rel) = if l.len() < n {
+                    (i + 1, "shorter")
+                } else {
+                    (i + 1, "longer")
+                };
+                let args_desc = if which == 2 {
+                    "argument 2".to_string()
+                } else {
+                    format!("argument {which}")
+                };
+                let than = if which == 2 {
+                    "argument 1".to_string()
+                } else {
+                    format!("arguments 1-{}", which - 1)
+                };
+                return Err(types::value_error(format!(
+                    "zip() {args_desc} is {rel} than {than}"
+                )));
+            }
+        }
+        let rows: Vec<Value> = (0..n)
+            .map(|j| Value::tuple(lists.iter().map(|l| l[j].clone()).collect()))
+            .collect();
+        return Ok(ops::new_iter(
+            IterState::Seq {
+                items: rows,
+                index: 0,
+            },
+            "zip",
+        ));
+    }
+    Ok(ops::new_iter(
+        IterState::Zip {
+            inners,
+            strict: false,
+        },
+        "zip",
+    ))
+}
+
+fn map(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("map", kwargs)?;
+    if args.len() < 2 {
+        return Err(types::type_error("map() must have at least two arguments."));
+    }
+    let mut inners = Vec::new();
+    for a in &args[1..] {
+        inners.push(ops::get_iter(vm, a)?);
+    }
+    Ok(ops::new_iter(
+        IterState::Map {
+            func: args[0].clone(),
+            inners,
+        },
+        "map",
+    ))
+}
+
+fn filter(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("filter", kwargs)?;
+    arity("filter", args, 2, 2)?;
+    let inner = ops::get_iter(vm, &args[1])?;
+    Ok(ops::new_iter(
+        IterState::Filter {
+            func: args[0].clone(),
+            inner,
+        },
+        "filter",
+    ))
+}
+
+fn reversed(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("reversed", args, 1, 1)?;
+    let v = &args[0];
+    if let Value::Instance(i) = v {
+        if let Some(f) = i.class.lookup(sym::REVERSED) {
+            if !matches!(f, Value::Builtin(_)) {
+                return vm.call(&f, &[v.clone()]);
+            }
+        }
+    }
+    let (mut items, name) = match ops::base_value(v) {
+        b @ Value::List(_) if !ops::overrides(&v.class(), sym::GETITEM) => {
+            (ops::collect_iterable(vm, b)?, "list_reverseiterator")
+        }
+        b @ (Value::Tuple(_) | Value::Str(_) | Value::Bytes(_)) => {
+            (ops::collect_iterable(vm, b)?, "reversed")
+        }
+        b @ Value::Range(_) => (ops::collect_iterable(vm, b)?, "range_iterator"),
+        b @ Value::Dict(_) => (ops::collect_iterable(vm, b)?, "dict_reversekeyiterator"),
+        Value::Native(n) if matches!(&**n, crate::value::object::Native::DictView(..)) => {
+            (ops::collect_iterable(vm, v)?, "dict_reverseiterator")
+        }
+        Value::Instance(i)
+            if i.class.lookup(sym::GETITEM).is_some() && i.class.lookup(sym::LEN).is_some() =>
+        {
+            let n = ops::len(vm, v)?;
+            let mut out = Vec::with_capacity(n as usize);
+            for k in 0..n {
+                out.push(ops::getitem(vm, v, &Value::Int(k))?);
+            }
+            (out, "reversed")
+        }
+        _ => {
+            return Err(types::type_error(format!(
+                "'{}' object is not reversible",
+                v.type_name()
+            )))
+        }
+    };
+    items.reverse();
+    Ok(ops::new_iter(IterState::Reversed { items, index: 0 }, name))
+}
