@@ -68,7 +68,9 @@ fn read(rel: &str) -> String {
 
 /// Marks programs that test behaviour CPython does not have.
 fn is_aio_only(text: &str) -> bool {
-    text.lines().next().is_some_and(|l| l.starts_with("# aio-only"))
+    text.lines()
+        .next()
+        .is_some_and(|l| l.starts_with("# aio-only"))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -91,7 +93,10 @@ fn run_aio(rel: &str) -> Outcome {
         .stack_size(256 << 20)
         .spawn(move || {
             let src = SourceFile::new(name.clone(), text);
-            let opts = RunOptions { clock: ClockMode::Virtual, argv: vec![name] };
+            let opts = RunOptions {
+                clock: ClockMode::Virtual,
+                argv: vec![name],
+            };
             let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
             let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));
         });
@@ -116,7 +121,9 @@ fn outcomes() -> &'static BTreeMap<String, Outcome> {
         let files = case_files();
         let next = AtomicUsize::new(0);
         let results = Mutex::new(BTreeMap::new());
-        let workers = thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        let workers = thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .max(2);
         thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(|| loop {
@@ -140,7 +147,10 @@ fn mask_addresses(text: &str) -> String {
     while i + 2 < bytes.len() {
         let starts_word = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
         if starts_word && bytes[i] == b'0' && bytes[i + 1] == b'x' {
-            let digits = bytes[i + 2..].iter().take_while(|b| b.is_ascii_hexdigit()).count();
+            let digits = bytes[i + 2..]
+                .iter()
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
             let after_at = text[..i].ends_with("at ");
             if digits > 0 && (after_at || digits >= 9) {
                 out.push_str(&text[copied..i]);
@@ -201,7 +211,11 @@ fn cases() {
             }
         });
     });
-    assert!(broken.is_empty(), "programs that did not finish:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "programs that did not finish:\n{}",
+        broken.join("\n")
+    );
 }
 
 // ------------------------------------------------------------ CPython agreement
@@ -234,7 +248,10 @@ struct Reference {
 fn parse_batch(mut raw: &[u8]) -> Result<BTreeMap<String, Reference>, String> {
     let mut runs = BTreeMap::new();
     while !raw.is_empty() {
-        let nl = raw.iter().position(|&b| b == b'\n').ok_or("a header without a newline")?;
+        let nl = raw
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or("a header without a newline")?;
         let header = String::from_utf8_lossy(&raw[..nl]).into_owned();
         let mut parts = header.splitn(5, ' ');
         let bad = || format!("bad header {header:?}");
@@ -252,7 +269,14 @@ fn parse_batch(mut raw: &[u8]) -> Result<BTreeMap<String, Reference>, String> {
         }
         let stdout = body[..out_len].to_vec();
         let stderr = String::from_utf8_lossy(&body[out_len..out_len + err_len]).into_owned();
-        runs.insert(path, Reference { status: status as i32, stdout, stderr });
+        runs.insert(
+            path,
+            Reference {
+                status: status as i32,
+                stdout,
+                stderr,
+            },
+        );
         raw = &body[out_len + err_len..];
     }
     Ok(runs)
@@ -265,14 +289,18 @@ fn never_awaited(line: &str) -> Option<&str> {
     let start = line.find(HEAD)?;
     let name_start = start + HEAD.len();
     let quote = line[name_start..].find('\'')? + name_start;
-    line[quote..].starts_with(TAIL).then(|| &line[start..quote + TAIL.len()])
+    line[quote..]
+        .starts_with(TAIL)
+        .then(|| &line[start..quote + TAIL.len()])
 }
 
 /// `Name` or `Name: message` with a dotted identifier for Name.
 fn is_exception_line(line: &str) -> bool {
     let name = line.split_once(": ").map_or(line, |(name, _)| name);
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
@@ -283,11 +311,13 @@ fn digest(stderr: &str, status: i32) -> Vec<String> {
         return vec!["<deadlock>".into()];
     }
     let lines: Vec<&str> = stderr.lines().collect();
-    let mut out: Vec<String> =
-        lines.iter().filter_map(|l| never_awaited(l)).map(str::to_string).collect();
+    let mut out: Vec<String> = lines
+        .iter()
+        .filter_map(|l| never_awaited(l))
+        .map(str::to_string)
+        .collect();
     for line in lines.iter().rev() {
-        if line.starts_with("RuntimeWarning: Enable tracemalloc") || never_awaited(line).is_some()
-        {
+        if line.starts_with("RuntimeWarning: Enable tracemalloc") || never_awaited(line).is_some() {
             continue;
         }
         if is_exception_line(line) && !line.starts_with(' ') {
@@ -304,13 +334,19 @@ fn disagreement(rel: &str, want: &Reference, got: &Outcome) -> Option<String> {
         Outcome::Done(c) => c,
         Outcome::Broken(why) => return Some(format!("{rel}: {why}")),
     };
-    let (dw, dg) = (digest(&want.stderr, want.status), digest(&got.stderr, got.status));
+    let (dw, dg) = (
+        digest(&want.stderr, want.status),
+        digest(&got.stderr, got.status),
+    );
     let mut why = Vec::new();
     if want.stdout != got.stdout.as_bytes() {
         why.push("stdout differs".to_string());
     }
     if want.status != got.status {
-        why.push(format!("exit status {}, CPython's {}", got.status, want.status));
+        why.push(format!(
+            "exit status {}, CPython's {}",
+            got.status, want.status
+        ));
     }
     if dw != dg {
         why.push("stderr digest differs".to_string());
@@ -345,7 +381,10 @@ fn cpython_agreement() {
             return;
         }
     };
-    let files: Vec<String> = case_files().into_iter().filter(|f| !is_aio_only(&read(f))).collect();
+    let files: Vec<String> = case_files()
+        .into_iter()
+        .filter(|f| !is_aio_only(&read(f)))
+        .collect();
     let child = Command::new(python)
         .arg("tests/support/pyref.py")
         .arg("--batch")
@@ -361,7 +400,9 @@ fn cpython_agreement() {
         .expect("start tests/support/pyref.py");
     // aio runs meanwhile, on the other threads
     let outcomes = outcomes();
-    let out = child.wait_with_output().expect("run tests/support/pyref.py");
+    let out = child
+        .wait_with_output()
+        .expect("run tests/support/pyref.py");
     assert!(
         out.status.success(),
         "tests/support/pyref.py failed:\n{}",
@@ -395,7 +436,10 @@ fn digest_and_masking() {
                   ValueError: boom\n";
     assert_eq!(
         digest(stderr, 1),
-        ["RuntimeWarning: coroutine 'f' was never awaited", "ValueError: boom"]
+        [
+            "RuntimeWarning: coroutine 'f' was never awaited",
+            "ValueError: boom"
+        ]
     );
     assert_eq!(digest("anything", 3), ["<deadlock>"]);
     assert_eq!(

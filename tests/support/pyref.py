@@ -32,6 +32,7 @@ import types
 WALL_ORIGIN = 1_700_000_000.0
 DEADLOCK_STATUS = 3
 TIMEOUT_STATUS = 124
+KILLED_BY_SIGINT = -2
 
 # the real clock, for the batch runner's own deadlines
 _real_sleep = time.sleep
@@ -210,8 +211,9 @@ def run_program(path, args):
         e.__traceback__ = tb
         sys.last_type, sys.last_value, sys.last_traceback = type(e), e, tb
         sys.excepthook(type(e), e, tb)
+        # CPython dies of SIGINT after an uncaught KeyboardInterrupt (status 130 in a shell)
+        status = KILLED_BY_SIGINT if isinstance(e, KeyboardInterrupt) else 1
         del e, tb
-        status = 1
     _shutdown(main.__dict__, status)
 
 
@@ -248,6 +250,10 @@ def _shutdown(globals_, status):
         except Exception:
             if status == 0:
                 status = 120
+    if status == KILLED_BY_SIGINT:
+        import signal
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
     os._exit(status)
 
 
@@ -290,7 +296,10 @@ def batch(paths, jobs, limit):
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
-                _child(paths[i], out, err)  # never returns
+                try:
+                    _child(paths[i], out, err)  # exits the process
+                finally:
+                    os._exit(70)  # never let a child go on running the batch
             running[pid] = [i, out, err, _real_clock() + limit, False]
         pid, wait_status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
