@@ -137,8 +137,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
 pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
     let Some(f) = future_of(fut) else { return Ok(()) };
     if f.done() {
-        let r = crate::vm::ops::repr(vm, fut)?;
-        return Err(invalid_state(format!("{}: {}", f.state.get().name(), r)));
+        return Err(invalid_state("invalid state"));
     }
     *f.result.borrow_mut() = value;
     f.state.set(FutState::Finished);
@@ -150,8 +149,7 @@ pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
 pub fn set_exception(vm: &mut Vm, fut: &Value, exc: Value) -> PyResult<()> {
     let Some(f) = future_of(fut) else { return Ok(()) };
     if f.done() {
-        let r = crate::vm::ops::repr(vm, fut)?;
-        return Err(invalid_state(format!("{}: {}", f.state.get().name(), r)));
+        return Err(invalid_state("invalid state"));
     }
     let exc = match &exc {
         Value::Class(_) => vm.call(&exc, &[])?,

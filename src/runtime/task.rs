@@ -34,12 +34,14 @@ pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Va
             return Err(types::type_error(format!("a coroutine was expected, got {r}")));
         }
     }
+    // CPython 3.11 advances the counter for every task, named or not.
+    let number = TASK_NAME_COUNTER.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
     let name = match name {
         Some(n) if !n.is_none() => ops::str_of(vm, &n)?,
-        _ => TASK_NAME_COUNTER.with(|c| {
-            c.set(c.get() + 1);
-            format!("Task-{}", c.get())
-        }),
+        _ => format!("Task-{number}"),
     };
     let data = TaskData {
         coro,

@@ -349,9 +349,32 @@ fn coro_repr(coro: &Value) -> String {
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
-            format!("{}() running at {}:{}", name, fr.code.filename, fr.line().max(fr.code.first_line))
+            // An unstarted coroutine is "at" its def line, as CPython's frame reports.
+            let line = if g.state.get() == crate::vm::generator::GenState::Created {
+                fr.code.first_line
+            } else {
+                fr.line().max(fr.code.first_line)
+            };
+            format!("{}() running at {}:{}", name, fr.code.filename, line)
         }
         _ => format!("{}() done, defined at {}:{}", name, g.code.filename, g.code.first_line),
+    }
+}
+
+/// How CPython's Future repr names a done callback: `f() at file:line`, `C.m()`, `Task.task_wakeup()`.
+fn callback_repr(cb: &DoneCallback) -> String {
+    match cb {
+        DoneCallback::Wakeup(_) => "Task.task_wakeup()".to_string(),
+        DoneCallback::StopLoop => "_run_until_complete_cb()".to_string(),
+        DoneCallback::Call(Value::Function(f)) => {
+            format!("{}() at {}:{}", f.qualname.borrow(), f.code.filename, f.code.first_line)
+        }
+        DoneCallback::Call(Value::Method(m)) => match &m.func {
+            Value::Function(f) => format!("{}()", f.qualname.borrow()),
+            other => format!("{}()", other.type_name()),
+        },
+        DoneCallback::Call(Value::Builtin(b)) => format!("{}()", b.name),
+        DoneCallback::Call(other) => format!("{}()", other.type_name()),
     }
 }
 
@@ -363,8 +386,16 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         future::FutState::Finished => "finished".to_string(),
     }];
     let kind = if let Some(t) = &f.task {
-        parts.push(format!("name='{}'", t.name.borrow()));
+        if !f.done() && t.num_cancels_requested.get() > 0 {
+            parts[0] = "cancelling".to_string();
+        }
+        let name = t.name.borrow().clone();
+        parts.push(format!("name={}", ops::str_repr(&name)));
         parts.push(format!("coro=<{}>", coro_repr(&t.coro)));
+        let waiter = t.fut_waiter.borrow().clone();
+        if let Some(w) = waiter {
+            parts.push(format!("wait_for={}", ops::repr(vm, &w)?));
+        }
         "Task"
     } else {
         "Future"
@@ -378,6 +409,12 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
                 parts.push(format!("result={}", ops::repr(vm, &r)?));
             }
         }
+    }
+    let callbacks: Vec<String> = f.callbacks.borrow().iter().map(callback_repr).collect();
+    match callbacks.len() {
+        0 => {}
+        1 | 2 => parts.push(format!("cb=[{}]", callbacks.join(", "))),
+        n => parts.push(format!("cb=[{}, <{} more>, {}]", callbacks[0], n - 2, callbacks[n - 1])),
     }
     Ok(Value::str(format!("<{} {}>", kind, parts.join(" "))))
 }
