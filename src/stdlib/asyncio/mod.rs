@@ -47,6 +47,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_gathering_future", gathering_future);
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
+        def("_cancel_message", cancel_message);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
@@ -641,6 +642,11 @@ fn gather_cancel_requested(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Valu
 
 fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(future::make_cancelled_error(this_future(args)?))
+}
+
+/// A future's `_cancel_message` (None once a task's coroutine has raised CancelledError).
+fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(this_future(args)?.cancel_message.borrow().clone())
 }
 
 fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
