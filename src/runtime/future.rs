@@ -54,6 +54,9 @@ pub struct FutureObj {
     pub children: RefCell<Option<Vec<Value>>>,
     /// gather()'s outer future was asked to cancel.
     pub cancel_requested: Cell<bool>,
+    /// What this future stands for, set by the library code that made it
+    /// ("Queue.get (queue empty)"): the deadlock report's "waiting on".
+    pub label: RefCell<Option<String>>,
 }
 
 impl FutureObj {
@@ -70,6 +73,7 @@ impl FutureObj {
             task,
             children: RefCell::new(None),
             cancel_requested: Cell::new(false),
+            label: RefCell::new(None),
         }
     }
 

@@ -48,6 +48,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
+        def("_label", label);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
@@ -647,6 +648,15 @@ fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 /// A future's `_cancel_message` (None once a task's coroutine has raised CancelledError).
 fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(this_future(args)?.cancel_message.borrow().clone())
+}
+
+/// `_label(fut, text)`: names what a library-made future stands for (the
+/// deadlock report shows it); returns the future.
+fn label(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_label", args, 2, 2)?;
+    let text = ops::str_of(vm, &args[1])?;
+    *this_future(args)?.label.borrow_mut() = Some(text);
+    Ok(args[0].clone())
 }
 
 fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
