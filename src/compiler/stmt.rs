@@ -229,7 +229,7 @@ impl<'a, 't> Compiler<'a, 't> {
             Some(l) => l.fblock_depth,
             None => return Err(self.error("'break' outside loop", s.span)),
         };
-        // Unwind everything inside the loop, then the loop itself.
+        // Unwind everything inside the loop, then the loop itself (once).
         self.unwind_to(depth + 1, false)?;
         let fb = self.unit_ref().fblocks[depth].clone();
         self.unwind_one(&fb, false)?;
