@@ -97,12 +97,22 @@ fn sys_module(vm: &mut Vm) -> Value {
     Value::Module(m)
 }
 
-/// Native awaitables: futures and tasks are awaited directly.
+/// Native awaitables: futures, tasks and async generator steps are awaited directly.
 pub fn awaitable_of(_vm: &mut Vm, v: &Value) -> PyResult<Option<Value>> {
+    if let Value::Native(n) = v {
+        if let crate::value::object::Native::AsyncGenStep(..) = &**n {
+            return Ok(Some(v.clone()));
+        }
+    }
     Ok(crate::runtime::future::future_of(v).map(|_| v.clone()))
 }
 
-/// `__anext__` of an async generator: arrives with the async runtime.
-pub fn async_gen_anext(_vm: &mut Vm, _g: &Rc<Generator>) -> PyResult<Value> {
-    Err(types::not_implemented_error("async generators need the event loop, which is not built yet"))
+/// `__anext__` of an async generator: the awaitable that runs it to its next yield.
+pub fn async_gen_anext(_vm: &mut Vm, g: &Rc<Generator>) -> PyResult<Value> {
+    Ok(async_gen_step(g, crate::vm::generator::AsyncGenOp::Send(Value::None)))
+}
+
+/// An awaitable step of an async generator.
+pub fn async_gen_step(g: &Rc<Generator>, op: crate::vm::generator::AsyncGenOp) -> Value {
+    Value::native(crate::value::object::Native::AsyncGenStep(g.clone(), RefCell::new(Some(op))))
 }

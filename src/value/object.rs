@@ -217,6 +217,9 @@ pub enum Native {
     Loop,
     /// A callback handle (call_soon / call_later), cancellable.
     Handle(Rc<crate::runtime::Handle>),
+    /// The awaitable of an async generator step (`__anext__`, `asend`, `athrow`,
+    /// `aclose`); the operation is taken when it is first awaited.
+    AsyncGenStep(Rc<crate::vm::generator::Generator>, RefCell<Option<crate::vm::generator::AsyncGenOp>>),
     NotImplemented,
     Ellipsis,
 }

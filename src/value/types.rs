@@ -48,6 +48,7 @@ builtin_types! {
     generator: "generator" < object, Native;
     coroutine: "coroutine" < object, Native;
     async_generator: "async_generator" < object, Native;
+    async_generator_asend: "async_generator_asend" < object, Native;
     property: "property" < object, Native;
     staticmethod: "staticmethod" < object, Native;
     classmethod: "classmethod" < object, Native;
@@ -271,6 +272,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                     return with_async_types(|a| if f.task.is_some() { a.task.clone() } else { a.future.clone() })
                 }
                 Native::Loop => return with_async_types(|a| a.event_loop.clone()),
+                Native::AsyncGenStep(..) => &t.async_generator_asend,
                 Native::Handle(h) => {
                     return with_async_types(|a| if h.timer { a.timer_handle.clone() } else { a.handle.clone() })
                 }

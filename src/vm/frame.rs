@@ -29,6 +29,10 @@ pub enum Entry {
     /// A generator or coroutine delegated to by `YieldFrom` in the frame below: yields
     /// pass through to whoever resumed the delegating chain; the return value goes to it.
     Delegate,
+    /// An async generator run by an awaited step (`YieldFrom` below on an
+    /// `AsyncGenStep`): its `yield` hands the value down and suspends it, its return
+    /// raises StopAsyncIteration below (None for `aclose`, `closing`).
+    AsyncGen { closing: bool },
 }
 
 /// One activation record.

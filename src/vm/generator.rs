@@ -26,6 +26,16 @@ pub enum GenState {
     Finished,
 }
 
+/// What an async generator's step awaitable does when awaited.
+pub enum AsyncGenOp {
+    /// `__anext__()` / `asend(v)`: resume with `v`.
+    Send(crate::value::Value),
+    /// `athrow(exc)`: raise `exc` at the suspended `yield`.
+    Throw(crate::value::Value),
+    /// `aclose()`: raise GeneratorExit; a clean exit gives None.
+    Close,
+}
+
 /// A generator object. While suspended, `frames` holds its own frame at the bottom
 /// and the frames it delegates to (yield from / await) above it.
 pub struct Generator {

@@ -25,6 +25,10 @@ enum Flow {
     Reraise(Value),
     /// Push a resumed generator's frames (its own at the bottom).
     PushSegment(Vec<Frame>),
+    /// Push a suspended generator's frames and raise the exception in the top one.
+    PushSegmentThrow(Vec<Frame>, Value),
+    /// An async generator's `yield`: suspend it, hand the value to the frame below.
+    AsyncGenYield(Value),
 }
 
 /// How to resume a suspended fiber.
@@ -78,6 +82,16 @@ impl Vm {
                     self.depth += seg.len();
                     fiber.extend(seg);
                 }
+                Flow::PushSegmentThrow(seg, exc) => {
+                    self.depth += seg.len();
+                    fiber.extend(seg);
+                    pending = Some((exc, false));
+                }
+                Flow::AsyncGenYield(v) => {
+                    if let Err(e) = self.async_gen_yield(fiber, v) {
+                        pending = Some((e, false));
+                    }
+                }
                 Flow::Return(v) => match self.do_return(fiber, v) {
                     Ok(Some(halt)) => return halt,
                     Ok(None) => {}
@@ -124,8 +138,35 @@ impl Vm {
                 caller.pop();
                 caller.push(v);
             }
+            Entry::AsyncGen { closing } => {
+                let caller = fiber.last_mut().expect("caller");
+                caller.pop();
+                if !closing {
+                    return Err(stop_async_iteration());
+                }
+                caller.push(Value::None);
+            }
         }
         Ok(None)
+    }
+
+    /// An async generator yielded a value: its frame goes back into the generator
+    /// and the awaiting frame below receives the value.
+    fn async_gen_yield(&mut self, fiber: &mut Vec<Frame>, v: Value) -> PyResult<()> {
+        let frame = fiber.pop().expect("frame");
+        self.depth -= 1;
+        let closing = matches!(frame.entry, Entry::AsyncGen { closing: true });
+        if let Some(g) = frame.generator.as_ref().and_then(|w| w.upgrade()) {
+            g.state.set(GenState::Suspended);
+            *g.frames.borrow_mut() = vec![frame];
+        }
+        let caller = fiber.last_mut().expect("caller");
+        caller.pop();
+        if closing {
+            return Err(types::runtime_error("async generator ignored GeneratorExit"));
+        }
+        caller.push(v);
+        Ok(())
     }
 
     fn do_yield(&mut self, fiber: &mut Vec<Frame>, v: Value) -> Option<Halt> {
@@ -186,7 +227,14 @@ impl Vm {
             }
             match frame.entry {
                 Entry::Bottom => return Some(Halt::Error(exc)),
-                Entry::ForIter | Entry::Delegate | Entry::Call | Entry::Init(_) => {
+                Entry::AsyncGen { closing: true } if types::exc_is(&exc, |t| &t.generator_exit) => {
+                    // aclose(): the generator exited as asked; the await gives None.
+                    let caller = fiber.last_mut()?;
+                    caller.pop();
+                    caller.push(Value::None);
+                    return None;
+                }
+                Entry::ForIter | Entry::Delegate | Entry::Call | Entry::Init(_) | Entry::AsyncGen { .. } => {
                     if fiber.is_empty() {
                         return Some(Halt::Error(exc));
                     }
@@ -719,8 +767,12 @@ impl Vm {
             }
             Op::Yield => {
                 let v = frame.pop();
+                if matches!(frame.entry, Entry::AsyncGen { .. }) {
+                    return Ok(Flow::AsyncGenYield(v));
+                }
                 return Ok(Flow::Yield(v));
             }
+            // An async generator's yields are told apart by its frame's entry.
             Op::AsyncGenWrap => {}
             Op::GetYieldFromIter => {
                 let v = frame.pop();
@@ -978,6 +1030,12 @@ impl Vm {
             frame.awaiting = true;
             return Ok(Flow::Yield(aw));
         }
+        if let Value::Native(n) = &aw {
+            if let Native::AsyncGenStep(g, op) = &**n {
+                let op = op.borrow_mut().take();
+                return async_gen_step(fiber, g, op);
+            }
+        }
         if let Value::Generator(g) = &aw {
             return match g.state.get() {
                 GenState::Finished => {
@@ -1020,6 +1078,77 @@ impl Vm {
             }
         }
     }
+}
+
+/// Starts awaiting an async generator step: pushes the generator's frames (with the
+/// sent value, or an exception to raise), or settles at once when it is finished.
+fn async_gen_step(fiber: &mut [Frame], g: &Rc<Generator>, op: Option<super::generator::AsyncGenOp>) -> PyResult<Flow> {
+    use super::generator::AsyncGenOp;
+    let Some(op) = op else {
+        return Err(types::runtime_error("cannot reuse already awaited __anext__()/asend()"));
+    };
+    let closing = matches!(op, AsyncGenOp::Close);
+    let settle_none = |fiber: &mut [Frame]| {
+        let frame = fiber.last_mut().expect("frame");
+        frame.pop();
+        frame.push(Value::None);
+        Ok(Flow::Next)
+    };
+    match g.state.get() {
+        GenState::Running => {
+            let what = if closing { "aclose()" } else { "anext()" };
+            return Err(types::runtime_error(format!("{what}: asynchronous generator is already running")));
+        }
+        GenState::Finished => {
+            return match op {
+                AsyncGenOp::Close => settle_none(fiber),
+                _ => Err(stop_async_iteration()),
+            };
+        }
+        GenState::Created => match &op {
+            AsyncGenOp::Send(v) if !v.is_none() => {
+                return Err(types::type_error("can't send non-None value to a just-started async generator"));
+            }
+            AsyncGenOp::Send(_) => {}
+            AsyncGenOp::Throw(e) => {
+                g.frames.borrow_mut().clear();
+                g.state.set(GenState::Finished);
+                return Err(e.clone());
+            }
+            AsyncGenOp::Close => {
+                g.frames.borrow_mut().clear();
+                g.state.set(GenState::Finished);
+                return settle_none(fiber);
+            }
+        },
+        GenState::Suspended => {}
+    }
+    let was_created = g.state.get() == GenState::Created;
+    let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
+    if seg.is_empty() {
+        return Err(types::system_error("generator without frames"));
+    }
+    g.state.set(GenState::Running);
+    seg[0].entry = Entry::AsyncGen { closing };
+    match op {
+        AsyncGenOp::Send(v) => {
+            if !was_created {
+                seg.last_mut().expect("frame").push(v);
+            }
+            Ok(Flow::PushSegment(seg))
+        }
+        AsyncGenOp::Throw(e) => Ok(Flow::PushSegmentThrow(seg, e)),
+        AsyncGenOp::Close => {
+            let exit = types::with_types(|t| t.generator_exit.clone());
+            Ok(Flow::PushSegmentThrow(seg, types::new_exception(&exit, vec![])))
+        }
+    }
+}
+
+/// A StopAsyncIteration without arguments.
+fn stop_async_iteration() -> Value {
+    let class = types::with_types(|t| t.stop_async_iteration.clone());
+    types::new_exception(&class, vec![])
 }
 
 /// Takes a suspended generator's frames to run them, with the resume value pushed.

@@ -6,7 +6,7 @@ use crate::runtime::{self, task, Callback};
 use crate::stdlib::builtins::arity;
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Symbol, Value};
-use crate::vm::generator::GenKind;
+use crate::vm::generator::{AsyncGenOp, GenKind};
 use crate::vm::ops;
 use crate::vm::Vm;
 
@@ -64,6 +64,17 @@ fn native_core(_vm: &mut Vm) -> Value {
 }
 
 fn register_methods() {
+    types::with_types(|t| {
+        let ag = &t.async_generator;
+        let m = |name: &'static str, f: crate::value::object::NativeFn| {
+            types::set_class_attr(ag, name, Value::builtin(name, f));
+        };
+        m("__aiter__", agen_aiter);
+        m("__anext__", agen_anext);
+        m("asend", agen_asend);
+        m("athrow", agen_athrow);
+        m("aclose", agen_aclose);
+    });
     types::with_async_types(|a| {
         let m = |c: &std::rc::Rc<crate::value::object::Class>, name: &'static str, f: crate::value::object::NativeFn| {
             types::set_class_attr(c, name, Value::builtin(name, f));
@@ -666,4 +677,47 @@ fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         other => other.clone(),
     };
     Ok(Value::Bool(matches!(&f, Value::Function(f) if f.code.flags.is_coroutine && !f.code.flags.is_generator)))
+}
+
+fn this_agen(args: &[Value], name: &str) -> PyResult<std::rc::Rc<crate::vm::generator::Generator>> {
+    match args.first() {
+        Some(Value::Generator(g)) if g.kind == GenKind::AsyncGenerator => Ok(g.clone()),
+        _ => Err(types::type_error(format!("descriptor '{name}' requires a 'async_generator' object"))),
+    }
+}
+
+fn agen_aiter(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    this_agen(args, "__aiter__")?;
+    Ok(args[0].clone())
+}
+
+fn agen_anext(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let g = this_agen(args, "__anext__")?;
+    Ok(super::async_gen_step(&g, AsyncGenOp::Send(Value::None)))
+}
+
+fn agen_asend(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let g = this_agen(args, "asend")?;
+    arity("asend", &args[1..], 1, 1)?;
+    Ok(super::async_gen_step(&g, AsyncGenOp::Send(args[1].clone())))
+}
+
+fn agen_athrow(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let g = this_agen(args, "athrow")?;
+    arity("athrow", &args[1..], 1, 3)?;
+    let exc = match &args[1] {
+        Value::Class(_) => vm.call(&args[1], &args[2..args.len().min(3)])?,
+        other => other.clone(),
+    };
+    if exc.exc_data().is_none() {
+        return Err(types::type_error("exceptions must be classes or instances deriving from BaseException, not "
+            .to_string()
+            + &exc.type_name()));
+    }
+    Ok(super::async_gen_step(&g, AsyncGenOp::Throw(exc)))
+}
+
+fn agen_aclose(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let g = this_agen(args, "aclose")?;
+    Ok(super::async_gen_step(&g, AsyncGenOp::Close))
 }
