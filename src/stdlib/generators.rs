@@ -23,6 +23,10 @@ pub fn register() {
         for (name, f) in methods {
             types::set_class_attr(&t.generator, name, Value::builtin(name, *f));
         }
+        // Coroutines share send/throw/close (they are not iterators).
+        for (name, f) in &methods[..3] {
+            types::set_class_attr(&t.coroutine, name, Value::builtin(name, *f));
+        }
     });
 }
 
