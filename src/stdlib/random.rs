@@ -328,7 +328,12 @@ fn random_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         ));
     };
     // `Random.__init__(self, x=None)` is a Python method in CPython.
-    let sig = Sig { qualname: "Random.__init__", params: &["x"], required: 0, kwonly: &[] };
+    let sig = Sig {
+        qualname: "Random.__init__",
+        params: &["x"],
+        required: 0,
+        kwonly: &[],
+    };
     let slots = sig.bind(&args[1..], kwargs)?;
     let inst = new_instance(class, core::Random::new_seeded_from_int(&BigInt::zero()));
     let a = slots[0].clone().unwrap_or(Value::None);
@@ -771,7 +776,10 @@ fn triangular(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         None | Some(Value::None) => None,
         Some(v) => Some(real(vm, v)?),
     };
-    let r = state(me)?.borrow_mut().triangular(low, high, mode).map_err(raise)?;
+    let r = state(me)?
+        .borrow_mut()
+        .triangular(low, high, mode)
+        .map_err(raise)?;
     if mode.is_some() && high - low == 0.0 {
         // CPython returns `low` itself (an int stays an int) when the width is zero.
         return Ok(slots[0].clone().unwrap_or(Value::Float(0.0)));
