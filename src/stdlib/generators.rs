@@ -113,7 +113,7 @@ fn exception_to_throw(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResult
                 Ok(v.clone())
             }
             Some(Value::Tuple(items)) => vm.call(typ, items),
-            Some(v) => vm.call(typ, &[v.clone()]),
+            Some(v) => vm.call(typ, std::slice::from_ref(v)),
         };
     }
     if is_exception_instance(typ) {
