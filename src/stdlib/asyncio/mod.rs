@@ -197,7 +197,7 @@ fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if vm.running_loop().is_err() {
         return Err(types::runtime_error("no running event loop"));
     }
-    task::create_task(vm, args[0].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[0].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -279,7 +279,7 @@ fn future_new(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn task_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("Task", &args[1..], 1, 1)?;
     vm.running_loop()?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn fut_result(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -421,11 +421,21 @@ fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
     Value::native(Native::Handle(h))
 }
 
-fn loop_call_soon(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+/// A loop callback that runs in `context=` or else in a copy of the current context.
+fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    Callback::CallIn { func: func.clone(), args: args.to_vec(), context }
+}
+
+fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 2 {
         return Err(types::type_error("call_soon() missing 1 required positional argument: 'callback'"));
     }
-    let h = vm.call_soon(Callback::Call { func: args[1].clone(), args: args[2..].to_vec() });
+    let cb = call_in(vm, &args[1], &args[2..], kwargs);
+    let h = vm.call_soon(cb);
     Ok(handle_value(h))
 }
 
@@ -438,21 +448,23 @@ fn number(v: &Value) -> PyResult<f64> {
     }
 }
 
-fn loop_call_later(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_later() missing required arguments: 'delay' and 'callback'"));
     }
     let when = vm.clock.now() + number(&args[1])?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
-fn loop_call_at(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_at() missing required arguments: 'when' and 'callback'"));
     }
     let when = number(&args[1])?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
@@ -462,7 +474,7 @@ fn loop_create_future(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn loop_create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("create_task", &args[1..], 1, 1)?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
