@@ -322,10 +322,14 @@ fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::Bool(task::cancel_any(vm, &args[0], msg)))
 }
 
-fn fut_add_done_callback(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn fut_add_done_callback(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("add_done_callback", &args[1..], 1, 1)?;
     this_future(args)?;
-    future::add_done_callback(vm, &args[0], DoneCallback::Call(args[1].clone()));
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    future::add_done_callback(vm, &args[0], DoneCallback::CallIn(args[1].clone(), context));
     Ok(Value::None)
 }
 
@@ -334,7 +338,7 @@ fn fut_remove_done_callback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Val
     let f = this_future(args)?;
     let mut cbs = f.callbacks.borrow_mut();
     let before = cbs.len();
-    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
+    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) | DoneCallback::CallIn(v, _) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
     Ok(Value::Int((before - cbs.len()) as i64))
 }
 
