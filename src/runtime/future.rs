@@ -32,6 +32,8 @@ pub enum DoneCallback {
     Wakeup(Value),
     /// A script callable, called with the future.
     Call(Value),
+    /// A script callable, called with the future inside a contextvars Context.
+    CallIn(Value, Value),
     /// run_until_complete's: stop the loop.
     StopLoop,
 }
@@ -131,6 +133,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
         let callback = match cb {
             DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
             DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
+            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);
@@ -221,6 +224,7 @@ pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
         let callback = match cb {
             DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
             DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
+            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);

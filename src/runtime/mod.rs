@@ -24,6 +24,8 @@ pub enum Callback {
     Wakeup { task: Value, future: Value },
     /// Call a script callable with arguments.
     Call { func: Value, args: Vec<Value> },
+    /// Call a script callable inside a contextvars Context (call_soon / call_later).
+    CallIn { func: Value, args: Vec<Value>, context: Value },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },
     /// run_until_complete's done callback: stop after this iteration.
@@ -235,6 +237,12 @@ impl Vm {
         match callback {
             Callback::Step { task, exc } => task::step(self, &task, exc),
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
+            Callback::CallIn { func, args, context } => {
+                let saved = crate::stdlib::contextvars::enter(self, &context);
+                let r = self.run_callback(Callback::Call { func, args });
+                crate::stdlib::contextvars::exit(self, &context, saved);
+                r
+            }
             Callback::Call { func, args } => match self.call(&func, &args) {
                 Ok(_) => Ok(()),
                 Err(e) => {

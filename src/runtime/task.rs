@@ -19,6 +19,8 @@ pub struct TaskData {
     /// The future this task is blocked on.
     pub fut_waiter: RefCell<Option<Value>>,
     pub num_cancels_requested: Cell<u32>,
+    /// The contextvars Context every step runs in.
+    pub context: Value,
 }
 
 thread_local! {
@@ -27,6 +29,11 @@ thread_local! {
 
 /// create_task: wraps a coroutine and schedules its first step.
 pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Value> {
+    create_task_in(vm, coro, name, None)
+}
+
+/// create_task with `context=`: the task runs in `context`, else in a copy of the current one.
+pub fn create_task_in(vm: &mut Vm, coro: Value, name: Option<Value>, context: Option<Value>) -> PyResult<Value> {
     match &coro {
         Value::Generator(g) if g.kind == GenKind::Coroutine => g.awaited.set(true),
         other => {
@@ -49,6 +56,10 @@ pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Va
         must_cancel: Cell::new(false),
         fut_waiter: RefCell::new(None),
         num_cancels_requested: Cell::new(0),
+        context: match context {
+            Some(c) if !c.is_none() => c,
+            _ => crate::stdlib::contextvars::copy_current(vm),
+        },
     };
     let task = Value::native(Native::Future(FutureObj::new(Some(data))));
     vm.call_soon(Callback::Step { task: task.clone(), exc: None });
@@ -82,7 +93,9 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
         Some(e) => Resume::Throw(e),
         None => Resume::Send(Value::None),
     };
+    let saved = crate::stdlib::contextvars::enter(vm, &t.context);
     let outcome = ops::generator_send(vm, g, resume);
+    crate::stdlib::contextvars::exit(vm, &t.context, saved);
     vm.event_loop().current_task = previous;
     match outcome {
         Ok(GenOutcome::Returned(v)) => {

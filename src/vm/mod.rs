@@ -63,6 +63,8 @@ pub struct Vm {
     /// The exception handled below the running fiber: a nested run started by a native
     /// inherits its caller's, as CPython's exception state spans the whole call stack.
     pub handled_base: Option<Value>,
+    /// The current contextvars Context (None until first used: an empty base context).
+    pub current_context: Option<Value>,
 }
 
 impl Vm {
@@ -86,6 +88,7 @@ impl Vm {
             sources: std::collections::HashMap::new(),
             native_handled: None,
             handled_base: None,
+            current_context: None,
         }
     }
 

@@ -222,7 +222,7 @@ fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if vm.running_loop().is_err() {
         return Err(types::runtime_error("no running event loop"));
     }
-    task::create_task(vm, args[0].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[0].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -296,7 +296,7 @@ fn future_new(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn task_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("Task", &args[1..], 1, 1)?;
     vm.running_loop()?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn fut_result(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -339,10 +339,14 @@ fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::Bool(task::cancel_any(vm, &args[0], msg)))
 }
 
-fn fut_add_done_callback(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn fut_add_done_callback(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("add_done_callback", &args[1..], 1, 1)?;
     this_future(args)?;
-    future::add_done_callback(vm, &args[0], DoneCallback::Call(args[1].clone()));
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    future::add_done_callback(vm, &args[0], DoneCallback::CallIn(args[1].clone(), context));
     Ok(Value::None)
 }
 
@@ -351,7 +355,7 @@ fn fut_remove_done_callback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Val
     let f = this_future(args)?;
     let mut cbs = f.callbacks.borrow_mut();
     let before = cbs.len();
-    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
+    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) | DoneCallback::CallIn(v, _) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
     Ok(Value::Int((before - cbs.len()) as i64))
 }
 
@@ -380,7 +384,12 @@ fn coro_repr(coro: &Value) -> String {
 
 /// How CPython's Future repr names a done callback: `f() at file:line`, `C.m()`, `Task.task_wakeup()`.
 fn callback_repr(cb: &DoneCallback) -> String {
+    let cb = match cb {
+        DoneCallback::CallIn(func, _) => &DoneCallback::Call(func.clone()),
+        other => other,
+    };
     match cb {
+        DoneCallback::CallIn(..) => "callback()".to_string(),
         DoneCallback::Wakeup(_) => "Task.task_wakeup()".to_string(),
         DoneCallback::StopLoop => "_run_until_complete_cb()".to_string(),
         DoneCallback::Call(Value::Function(f)) => {
@@ -500,12 +509,22 @@ fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
     Value::native(Native::Handle(h))
 }
 
-fn loop_call_soon(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+/// A loop callback that runs in `context=` or else in a copy of the current context.
+fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    Callback::CallIn { func: func.clone(), args: args.to_vec(), context }
+}
+
+fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 2 {
         return Err(types::type_error("call_soon() missing 1 required positional argument: 'callback'"));
     }
     check_open(vm, args)?;
-    let h = vm.call_soon(Callback::Call { func: args[1].clone(), args: args[2..].to_vec() });
+    let cb = call_in(vm, &args[1], &args[2..], kwargs);
+    let h = vm.call_soon(cb);
     Ok(handle_value(h))
 }
 
@@ -518,23 +537,25 @@ fn number(v: &Value) -> PyResult<f64> {
     }
 }
 
-fn loop_call_later(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_later() missing required arguments: 'delay' and 'callback'"));
     }
     let when = vm.clock.now() + number(&args[1])?;
     check_open(vm, args)?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
-fn loop_call_at(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_at() missing required arguments: 'when' and 'callback'"));
     }
     let when = number(&args[1])?;
     check_open(vm, args)?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
@@ -545,7 +566,7 @@ fn loop_create_future(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn loop_create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("create_task", &args[1..], 1, 1)?;
     check_open(vm, args)?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
