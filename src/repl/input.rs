@@ -45,7 +45,11 @@ pub fn check(text: &str) -> Completeness {
             }
         }
         Err(err) => {
-            let early = EARLY_END.iter().any(|m| err.msg.contains(m));
+            let mut early = EARLY_END.iter().any(|m| err.msg.contains(m));
+            if err.msg.contains("expected an indented block") && !last.trim_end().ends_with(':') {
+                // The body's first line came, unindented: no later line can fix that.
+                early = false;
+            }
             // A decorator line alone is waiting for its def or class.
             let decorator = text.trim_start().starts_with('@') && !ended_by_blank;
             if (early || decorator) && !(ended_by_blank && !inside_brackets_or_string(&err.msg)) {
