@@ -60,7 +60,9 @@ fn mask_addresses(text: &str) -> String {
     while let Some(i) = rest.find(" at 0x") {
         out.push_str(&rest[..i + 6]);
         rest = &rest[i + 6..];
-        let end = rest.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len());
         out.push_str("ADDR");
         rest = &rest[end..];
     }

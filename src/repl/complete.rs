@@ -9,9 +9,10 @@ use crate::vm::ops;
 
 /// The keywords offered at the start of a name.
 const KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// The word being completed in `line` before `pos`: where it starts and its text.
@@ -36,17 +37,34 @@ impl Session {
                 let (base, prefix) = (&word[..dot], &word[dot + 1..]);
                 self.attributes(base)
                     .into_iter()
-                    .filter(|n| n.starts_with(prefix) && (prefix.starts_with('_') || !n.starts_with('_')))
+                    .filter(|n| {
+                        n.starts_with(prefix) && (prefix.starts_with('_') || !n.starts_with('_'))
+                    })
                     .map(|n| format!("{base}.{n}"))
                     .collect()
             }
             None => {
                 let mut names: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
-                names.extend(self.main.globals.borrow().keys().map(|k| k.text().to_string()));
-                names.extend(self.vm.builtins.globals.borrow().keys().map(|k| k.text().to_string()));
+                names.extend(
+                    self.main
+                        .globals
+                        .borrow()
+                        .keys()
+                        .map(|k| k.text().to_string()),
+                );
+                names.extend(
+                    self.vm
+                        .builtins
+                        .globals
+                        .borrow()
+                        .keys()
+                        .map(|k| k.text().to_string()),
+                );
                 names
                     .into_iter()
-                    .filter(|n| n.starts_with(word) && (word.starts_with('_') || !n.starts_with('_')))
+                    .filter(|n| {
+                        n.starts_with(word) && (word.starts_with('_') || !n.starts_with('_'))
+                    })
                     .collect()
             }
         };
@@ -58,11 +76,15 @@ impl Session {
     /// `dir()` of a dotted name (`a.b.c`), or nothing if it does not resolve.
     fn attributes(&mut self, dotted: &str) -> Vec<String> {
         let mut parts = dotted.split('.');
-        let Some(first) = parts.next() else { return Vec::new() };
+        let Some(first) = parts.next() else {
+            return Vec::new();
+        };
         let sym = Symbol::new(first);
         let found = self.main.globals.borrow().get(&sym).cloned();
         let found = found.or_else(|| self.vm.builtins.globals.borrow().get(&sym).cloned());
-        let Some(mut obj) = found else { return Vec::new() };
+        let Some(mut obj) = found else {
+            return Vec::new();
+        };
         for part in parts {
             if part.is_empty() {
                 return Vec::new();
@@ -72,10 +94,20 @@ impl Session {
                 Err(_) => return Vec::new(),
             }
         }
-        let dir = self.vm.builtins.globals.borrow().get(&Symbol::new("dir")).cloned();
+        let dir = self
+            .vm
+            .builtins
+            .globals
+            .borrow()
+            .get(&Symbol::new("dir"))
+            .cloned();
         let Some(dir) = dir else { return Vec::new() };
-        let Ok(listing) = self.vm.call(&dir, &[obj]) else { return Vec::new() };
-        let Ok(items) = ops::collect_iterable(&mut self.vm, &listing) else { return Vec::new() };
+        let Ok(listing) = self.vm.call(&dir, &[obj]) else {
+            return Vec::new();
+        };
+        let Ok(items) = ops::collect_iterable(&mut self.vm, &listing) else {
+            return Vec::new();
+        };
         items
             .iter()
             .filter_map(|v| match v {
@@ -110,7 +142,10 @@ mod tests {
             assert!(s.complete("awa", 3).1.contains(&"await".to_string()));
             let (_, c) = s.complete("asyncio.sle", 11);
             assert_eq!(c, ["asyncio.sleep"]);
-            assert!(s.complete("counter.bit", 11).1.contains(&"counter.bit_length".to_string()));
+            assert!(s
+                .complete("counter.bit", 11)
+                .1
+                .contains(&"counter.bit_length".to_string()));
             assert!(s.complete("nothing.x", 9).1.is_empty());
         });
     }

@@ -122,7 +122,10 @@ mod tests {
         assert_eq!(check(&["async def f():", "    return 1", ""]), Complete);
         assert_eq!(check(&["if True: print(1)"]), Incomplete);
         assert_eq!(check(&["if True: print(1)", ""]), Complete);
-        assert_eq!(check(&["for i in range(3):", "    if i:", "        print(i)", ""]), Complete);
+        assert_eq!(
+            check(&["for i in range(3):", "    if i:", "        print(i)", ""]),
+            Complete
+        );
         assert_eq!(check(&["@dec"]), Incomplete);
         assert_eq!(check(&["class A:", "    x = 1", "", ""]), Complete);
     }

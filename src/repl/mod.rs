@@ -79,7 +79,11 @@ impl Session {
         if let Ok(m) = crate::stdlib::import_module(&mut vm, "asyncio") {
             main.globals.borrow_mut().insert(Symbol::new("asyncio"), m);
         }
-        Session { vm, main, buffer: Vec::new() }
+        Session {
+            vm,
+            main,
+            buffer: Vec::new(),
+        }
     }
 
     /// The session's module (its globals are the prompt's names).
@@ -133,11 +137,17 @@ impl Session {
                 }
             }
             ":clock" => {
-                let mode = if self.vm.clock.is_virtual() { "virtual" } else { "real" };
+                let mode = if self.vm.clock.is_virtual() {
+                    "virtual"
+                } else {
+                    "real"
+                };
                 format!("clock: {mode}, loop time {:.3}s\n", self.vm.clock.now())
             }
             other => {
-                self.vm.stderr.write_str(&format!("unknown command {other}; try :help\n"));
+                self.vm
+                    .stderr
+                    .write_str(&format!("unknown command {other}; try :help\n"));
                 return;
             }
         };
@@ -149,8 +159,9 @@ impl Session {
     pub fn execute(&mut self, text: &str) -> Option<i32> {
         crate::vm::INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
         let src = SourceFile::new("<stdin>", format!("{text}\n"));
-        let compiled = crate::parser::parse_interactive(&src.text)
-            .and_then(|m| crate::compiler::compile_module(&m, &src, crate::compiler::Mode::Interactive));
+        let compiled = crate::parser::parse_interactive(&src.text).and_then(|m| {
+            crate::compiler::compile_module(&m, &src, crate::compiler::Mode::Interactive)
+        });
         let code = match compiled {
             Ok(code) => code,
             Err(e) => {
@@ -158,7 +169,11 @@ impl Session {
                 return None;
             }
         };
-        let result = if awaits_at_top(&code) { self.run_async(code) } else { self.run_sync(code) };
+        let result = if awaits_at_top(&code) {
+            self.run_async(code)
+        } else {
+            self.run_sync(code)
+        };
         self.vm.flush_warnings();
         let status = match result {
             Ok(()) => None,
@@ -205,7 +220,9 @@ impl Session {
                 return Err(types::runtime_error("deadlock: no task can make progress"));
             }
         }
-        let Some(f) = future::future_of(&task) else { return Ok(()) };
+        let Some(f) = future::future_of(&task) else {
+            return Ok(());
+        };
         match future::result(f) {
             Ok(_) => Ok(()),
             Err(e) if interrupted && future::is_cancelled_error(&e) => {
@@ -270,7 +287,10 @@ impl Session {
             return None;
         }
         let now = self.vm.clock.now();
-        self.vm.event_loop().next_timer().map(|t| (t - now).max(0.0))
+        self.vm
+            .event_loop()
+            .next_timer()
+            .map(|t| (t - now).max(0.0))
     }
 
     /// A background task that failed and was dropped from every name is reported, as
@@ -279,7 +299,9 @@ impl Session {
         let tasks = self.vm.event_loop().tasks.clone();
         let mut keep = Vec::new();
         for t in tasks {
-            let Some(f) = future::future_of(&t) else { continue };
+            let Some(f) = future::future_of(&t) else {
+                continue;
+            };
             if !f.done() {
                 keep.push(t);
                 continue;
@@ -294,7 +316,10 @@ impl Session {
                 f.log_traceback.set(false);
                 if let Some(e) = f.exception.borrow().clone() {
                     let r = crate::vm::ops::repr(&mut self.vm, &t).unwrap_or_default();
-                    self.vm.report_exception(&format!("Task exception was never retrieved\nfuture: {r}"), &e);
+                    self.vm.report_exception(
+                        &format!("Task exception was never retrieved\nfuture: {r}"),
+                        &e,
+                    );
                 }
             }
         }
@@ -324,7 +349,12 @@ impl Session {
 
 /// True when module code suspends (a top-level await, async for or async with).
 fn awaits_at_top(code: &Code) -> bool {
-    code.ops.iter().any(|op| matches!(op, Op::YieldFrom | Op::GetAwaitable | Op::BeforeAsyncWith | Op::GetAIter))
+    code.ops.iter().any(|op| {
+        matches!(
+            op,
+            Op::YieldFrom | Op::GetAwaitable | Op::BeforeAsyncWith | Op::GetAIter
+        )
+    })
 }
 
 /// Feeds `lines` to a fresh session on the virtual clock and returns the transcript:

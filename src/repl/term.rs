@@ -27,7 +27,11 @@ enum Request {
     /// Ctrl-C at a prompt: forget the input typed so far.
     Cancel,
     /// Tab: completions of `line` at `pos`.
-    Complete { line: String, pos: usize, reply: Sender<(usize, Vec<String>)> },
+    Complete {
+        line: String,
+        pos: usize,
+        reply: Sender<(usize, Vec<String>)>,
+    },
     /// Ctrl-D.
     Eof,
 }
@@ -41,18 +45,29 @@ struct ReplHelper {
 impl Completer for ReplHelper {
     type Candidate = String;
 
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<String>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
         let head = line.get(..pos).unwrap_or(line);
         if head.trim().is_empty() {
             // Tab at the start of a line indents, as in Python's REPL.
             return Ok((pos, vec!["    ".to_string()]));
         }
         let (reply, answer) = channel();
-        let request = Request::Complete { line: line.to_string(), pos, reply };
+        let request = Request::Complete {
+            line: line.to_string(),
+            pos,
+            reply,
+        };
         if self.requests.send(request).is_err() {
             return Ok((pos, Vec::new()));
         }
-        Ok(answer.recv_timeout(Duration::from_millis(500)).unwrap_or((pos, Vec::new())))
+        Ok(answer
+            .recv_timeout(Duration::from_millis(500))
+            .unwrap_or((pos, Vec::new())))
     }
 }
 
@@ -85,7 +100,10 @@ fn install_sigint_handler() {
     #[cfg(unix)]
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
-        libc::signal(libc::SIGINT, on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        libc::signal(
+            libc::SIGINT,
+            on_sigint as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
     }
 }
 
@@ -104,7 +122,10 @@ pub fn run(clock: ClockMode) -> i32 {
     };
     let (to_vm, requests) = channel::<Request>();
     let (to_reader, replies) = channel::<Next>();
-    editor.set_helper(Some(ReplHelper { requests: to_vm.clone(), brackets: MatchingBracketHighlighter::new() }));
+    editor.set_helper(Some(ReplHelper {
+        requests: to_vm.clone(),
+        brackets: MatchingBracketHighlighter::new(),
+    }));
     let history = history_path();
     if let Some(path) = &history {
         let _ = editor.load_history(path);
@@ -128,7 +149,10 @@ pub fn run(clock: ClockMode) -> i32 {
         }
     };
     install_sigint_handler();
-    println!("aio {} (await works at the prompt; :help for help, Ctrl-D to exit)", env!("CARGO_PKG_VERSION"));
+    println!(
+        "aio {} (await works at the prompt; :help for help, Ctrl-D to exit)",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut prompt = PS1;
     let status = loop {
         match editor.readline(prompt) {
@@ -183,9 +207,13 @@ fn stream(
     Output::sink(Box::new(move |text: &str| {
         if foreground.get() {
             let _ = if to_stderr {
-                std::io::stderr().write_all(text.as_bytes()).and_then(|()| std::io::stderr().flush())
+                std::io::stderr()
+                    .write_all(text.as_bytes())
+                    .and_then(|()| std::io::stderr().flush())
             } else {
-                std::io::stdout().write_all(text.as_bytes()).and_then(|()| std::io::stdout().flush())
+                std::io::stdout()
+                    .write_all(text.as_bytes())
+                    .and_then(|()| std::io::stdout().flush())
             };
             return;
         }
