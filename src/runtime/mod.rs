@@ -110,6 +110,16 @@ impl EventLoop {
         }
     }
 
+    /// True when callbacks are queued to run now.
+    pub fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
+    /// When the earliest live timer is due (the REPL sleeps until then between inputs).
+    pub fn next_timer(&self) -> Option<f64> {
+        self.timers.iter().filter(|t| !t.cancelled.get()).map(|t| t.when).min_by(f64::total_cmp)
+    }
+
     /// Tasks not yet done.
     pub fn pending_tasks(&self) -> Vec<Value> {
         self.tasks.iter().filter(|t| future::future_of(t).is_some_and(|f| !f.done())).cloned().collect()

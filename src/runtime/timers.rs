@@ -22,6 +22,11 @@ impl TimerHeap {
     }
 
     /// Number of timers, cancelled ones included.
+    /// Every timer, in heap order (not sorted).
+    pub fn iter(&self) -> impl Iterator<Item = &Rc<Handle>> {
+        self.items.iter()
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
