@@ -103,10 +103,7 @@ pub fn main() -> i32 {
     };
     let (src, argv) = match load_program(&cli) {
         Ok(Some(program)) => program,
-        Ok(None) => {
-            eprintln!("aio: the REPL is not built yet; run `aio FILE` or `aio -c CODE`");
-            return EXIT_USAGE;
-        }
+        Ok(None) => return aio::repl::term::run(clock),
         Err(status) => return status,
     };
     match cli.dump {

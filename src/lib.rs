@@ -9,6 +9,7 @@ pub mod compiler;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod repl;
 pub mod runtime;
 pub mod source;
 pub mod stdlib;
@@ -60,7 +61,7 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
 /// The interpreter's own thread: native code that calls back into scripts (a sort key,
 /// `__repr__`) nests on the Rust stack, so give it room; the VM's own limits raise
 /// RecursionError long before this stack could overflow.
-fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     const STACK: usize = 256 << 20;
     match std::thread::Builder::new().name("aio".into()).stack_size(STACK).spawn(f) {
         Ok(handle) => match handle.join() {

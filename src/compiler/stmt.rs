@@ -202,7 +202,7 @@ impl<'a, 't> Compiler<'a, 't> {
                 }
             }
             StmtKind::With { is_async, items, body } => {
-                if *is_async && !self.in_async_function() {
+                if *is_async && !self.in_async_function() && !self.at_repl_top() {
                     return Err(self.error("'async with' outside async function", s.span));
                 }
                 self.with_items(items, body, *is_async)?;
@@ -229,7 +229,7 @@ impl<'a, 't> Compiler<'a, 't> {
             Some(l) => l.fblock_depth,
             None => return Err(self.error("'break' outside loop", s.span)),
         };
-        // Unwind everything inside the loop, then the loop itself.
+        // Unwind everything inside the loop, then the loop itself (once).
         self.unwind_to(depth + 1, false)?;
         let fb = self.unit_ref().fblocks[depth].clone();
         self.unwind_one(&fb, false)?;
@@ -559,8 +559,13 @@ impl<'a, 't> Compiler<'a, 't> {
         Ok(())
     }
 
+    /// The REPL's top level, where `async for`/`async with` run on the session's loop.
+    fn at_repl_top(&self) -> bool {
+        self.mode == Mode::Interactive && self.unit_ref().kind == CodeKind::Module
+    }
+
     fn async_for(&mut self, s: &Stmt, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt]) -> CResult {
-        if !self.in_async_function() {
+        if !self.in_async_function() && !self.at_repl_top() {
             return Err(self.error("'async for' outside async function", s.span));
         }
         self.expr(iter)?;

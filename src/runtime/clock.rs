@@ -61,7 +61,8 @@ impl Clock {
 
     /// A blocking sleep of `seconds` (`time.sleep`): real time waits, virtual time jumps.
     pub fn sleep_blocking(&mut self, seconds: f64) {
-        if !(seconds > 0.0) {
+        // Zero, negative and NaN durations do not move the clock.
+        if seconds.is_nan() || seconds <= 0.0 {
             return;
         }
         match self {

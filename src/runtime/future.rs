@@ -32,6 +32,8 @@ pub enum DoneCallback {
     Wakeup(Value),
     /// A script callable, called with the future.
     Call(Value),
+    /// A script callable, called with the future inside a contextvars Context.
+    CallIn(Value, Value),
     /// run_until_complete's: stop the loop.
     StopLoop,
 }
@@ -54,6 +56,9 @@ pub struct FutureObj {
     pub children: RefCell<Option<Vec<Value>>>,
     /// gather()'s outer future was asked to cancel.
     pub cancel_requested: Cell<bool>,
+    /// What this future stands for, set by the library code that made it
+    /// ("Queue.get (queue empty)"): the deadlock report's "waiting on".
+    pub label: RefCell<Option<String>>,
 }
 
 impl FutureObj {
@@ -70,6 +75,7 @@ impl FutureObj {
             task,
             children: RefCell::new(None),
             cancel_requested: Cell::new(false),
+            label: RefCell::new(None),
         }
     }
 
@@ -127,6 +133,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
         let callback = match cb {
             DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
             DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
+            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);
@@ -137,8 +144,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
 pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
     let Some(f) = future_of(fut) else { return Ok(()) };
     if f.done() {
-        let r = crate::vm::ops::repr(vm, fut)?;
-        return Err(invalid_state(format!("{}: {}", f.state.get().name(), r)));
+        return Err(invalid_state("invalid state"));
     }
     *f.result.borrow_mut() = value;
     f.state.set(FutState::Finished);
@@ -150,8 +156,7 @@ pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
 pub fn set_exception(vm: &mut Vm, fut: &Value, exc: Value) -> PyResult<()> {
     let Some(f) = future_of(fut) else { return Ok(()) };
     if f.done() {
-        let r = crate::vm::ops::repr(vm, fut)?;
-        return Err(invalid_state(format!("{}: {}", f.state.get().name(), r)));
+        return Err(invalid_state("invalid state"));
     }
     let exc = match &exc {
         Value::Class(_) => vm.call(&exc, &[])?,
@@ -219,6 +224,7 @@ pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
         let callback = match cb {
             DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
             DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
+            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);

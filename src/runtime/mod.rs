@@ -4,13 +4,13 @@
 pub mod clock;
 pub mod future;
 pub mod task;
+pub mod timers;
 
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Value};
 use crate::vm::Vm;
 use std::cell::{Cell, RefCell};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 pub use task::TaskData;
@@ -24,6 +24,8 @@ pub enum Callback {
     Wakeup { task: Value, future: Value },
     /// Call a script callable with arguments.
     Call { func: Value, args: Vec<Value> },
+    /// Call a script callable inside a contextvars Context (call_soon / call_later).
+    CallIn { func: Value, args: Vec<Value>, context: Value },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },
     /// run_until_complete's done callback: stop after this iteration.
@@ -38,31 +40,30 @@ pub struct Handle {
     pub callback: RefCell<Option<Callback>>,
     pub when: f64,
     pub timer: bool,
+    /// A timer still in the heap (CPython's `_scheduled`): cancelling it counts
+    /// toward the heap's clean-up threshold.
+    pub scheduled: Cell<bool>,
 }
 
-struct TimerEntry {
-    when: f64,
-    seq: u64,
-    handle: Rc<Handle>,
+impl Handle {
+    /// Handle.cancel / TimerHandle.cancel.
+    pub fn cancel(&self, event_loop: Option<&mut EventLoop>) {
+        if self.cancelled.get() {
+            return;
+        }
+        if self.timer && self.scheduled.get() {
+            if let Some(l) = event_loop {
+                l.timer_cancelled_count += 1;
+            }
+        }
+        self.cancelled.set(true);
+        self.callback.borrow_mut().take();
+    }
 }
 
-impl PartialEq for TimerEntry {
-    fn eq(&self, other: &Self) -> bool {
-        self.when == other.when && self.seq == other.seq
-    }
-}
-impl Eq for TimerEntry {}
-impl PartialOrd for TimerEntry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for TimerEntry {
-    /// Reversed so the BinaryHeap pops the earliest deadline, then the oldest timer.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.when.total_cmp(&self.when).then_with(|| other.seq.cmp(&self.seq))
-    }
-}
+/// CPython's thresholds for rebuilding the heap without its cancelled timers.
+const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION: f64 = 0.5;
 
 /// One entry of the ready queue: a callback, cancellable through its handle.
 struct Ready {
@@ -73,8 +74,9 @@ struct Ready {
 /// The event loop's state.
 pub struct EventLoop {
     ready: VecDeque<Ready>,
-    timers: BinaryHeap<TimerEntry>,
-    seq: u64,
+    timers: timers::TimerHeap,
+    /// Cancelled timers still in the heap.
+    timer_cancelled_count: usize,
     pub stopping: bool,
     pub running: bool,
     pub closed: bool,
@@ -86,14 +88,17 @@ pub struct EventLoop {
     /// Async generators first iterated under this loop (asyncio.run closes the ones
     /// still suspended at shutdown).
     pub asyncgens: Vec<std::rc::Weak<crate::vm::generator::Generator>>,
+    /// The script-visible loop object; a loop object that is not the current
+    /// loop's belongs to a loop that was replaced, and behaves as closed.
+    pub object: Value,
 }
 
 impl EventLoop {
     pub fn new() -> EventLoop {
         EventLoop {
             ready: VecDeque::new(),
-            timers: BinaryHeap::new(),
-            seq: 0,
+            timers: timers::TimerHeap::default(),
+            timer_cancelled_count: 0,
             stopping: false,
             running: false,
             closed: false,
@@ -101,7 +106,18 @@ impl EventLoop {
             tasks: Vec::new(),
             debug: false,
             asyncgens: Vec::new(),
+            object: Value::native(Native::Loop),
         }
+    }
+
+    /// True when callbacks are queued to run now.
+    pub fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
+    /// When the earliest live timer is due (the REPL sleeps until then between inputs).
+    pub fn next_timer(&self) -> Option<f64> {
+        self.timers.iter().filter(|t| !t.cancelled.get()).map(|t| t.when).min_by(f64::total_cmp)
     }
 
     /// Tasks not yet done.
@@ -138,19 +154,27 @@ impl Vm {
         // Async generators dropped since the last call were "finalized" first, as
         // CPython's hook runs at the moment the generator is freed.
         self.flush_finalizers();
-        let handle = Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false });
+        let handle = Rc::new(Handle {
+            cancelled: Cell::new(false),
+            callback: RefCell::new(None),
+            when: 0.0,
+            timer: false,
+            scheduled: Cell::new(false),
+        });
         self.event_loop().ready.push_back(Ready { handle: Some(handle.clone()), callback });
         handle
     }
 
     /// loop.call_at (absolute loop time).
     pub fn call_at(&mut self, when: f64, callback: Callback) -> Rc<Handle> {
-        let handle =
-            Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(Some(callback)), when, timer: true });
-        let l = self.event_loop();
-        l.seq += 1;
-        let seq = l.seq;
-        l.timers.push(TimerEntry { when, seq, handle: handle.clone() });
+        let handle = Rc::new(Handle {
+            cancelled: Cell::new(false),
+            callback: RefCell::new(Some(callback)),
+            when,
+            timer: true,
+            scheduled: Cell::new(true),
+        });
+        self.event_loop().timers.push(handle.clone());
         handle
     }
 
@@ -159,17 +183,31 @@ impl Vm {
     pub fn run_once(&mut self) -> PyResult<bool> {
         self.flush_warnings();
         let l = self.event_loop.as_mut().expect("loop");
-        while l.timers.peek().is_some_and(|t| t.handle.cancelled.get()) {
-            l.timers.pop();
+        let scheduled = l.timers.len();
+        if scheduled > MIN_SCHEDULED_TIMER_HANDLES
+            && l.timer_cancelled_count as f64 / scheduled as f64 > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+        {
+            l.timers.remove_cancelled();
+            l.timer_cancelled_count = 0;
+        } else {
+            while l.timers.peek().is_some_and(|t| t.cancelled.get()) {
+                l.timer_cancelled_count = l.timer_cancelled_count.saturating_sub(1);
+                if let Some(h) = l.timers.pop() {
+                    h.scheduled.set(false);
+                }
+            }
         }
         if l.ready.is_empty() && !l.stopping {
             match l.timers.peek() {
-                Some(t) => {
-                    let when = t.when;
+                Some(h) => {
+                    let when = h.when;
                     let now = self.clock.now();
                     if when > now {
                         if self.clock.is_virtual() {
-                            self.clock.advance_to(when);
+                            // now + (when - now), capped like CPython's select timeout: the
+                            // same float arithmetic as the reference, so loop.time() agrees
+                            // to the last bit.
+                            self.clock.advance_to(now + (when - now).min(86400.0));
                         } else {
                             std::thread::sleep(std::time::Duration::from_secs_f64((when - now).min(86400.0)));
                         }
@@ -180,17 +218,16 @@ impl Vm {
         }
         let end_time = self.clock.now() + 1e-9;
         let l = self.event_loop.as_mut().expect("loop");
-        while let Some(t) = l.timers.peek() {
-            if t.when >= end_time {
+        while let Some(h) = l.timers.peek() {
+            if h.when >= end_time {
                 break;
             }
-            let t = l.timers.pop().expect("timer");
-            if t.handle.cancelled.get() {
-                continue;
-            }
-            let cb = t.handle.callback.borrow_mut().take();
+            let Some(h) = l.timers.pop() else { break };
+            h.scheduled.set(false);
+            // A cancelled timer still goes to the ready queue, where it is skipped.
+            let cb = h.callback.borrow_mut().take();
             if let Some(callback) = cb {
-                l.ready.push_back(Ready { handle: Some(t.handle.clone()), callback });
+                l.ready.push_back(Ready { handle: Some(h.clone()), callback });
             }
         }
         let ntodo = l.ready.len();
@@ -210,6 +247,12 @@ impl Vm {
         match callback {
             Callback::Step { task, exc } => task::step(self, &task, exc),
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
+            Callback::CallIn { func, args, context } => {
+                let saved = crate::stdlib::contextvars::enter(self, &context);
+                let r = self.run_callback(Callback::Call { func, args });
+                crate::stdlib::contextvars::exit(self, &context, saved);
+                r
+            }
             Callback::Call { func, args } => match self.call(&func, &args) {
                 Ok(_) => Ok(()),
                 Err(e) => {
@@ -245,7 +288,7 @@ impl Vm {
     pub fn flush_finalizers(&mut self) {
         for g in crate::vm::generator::take_finalizers() {
             let handle =
-                Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false });
+                Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false, scheduled: Cell::new(false) });
             self.event_loop()
                 .ready
                 .push_back(Ready { handle: Some(handle), callback: Callback::CloseAsyncGen(Value::Generator(g)) });
@@ -324,7 +367,9 @@ impl Vm {
     }
 }
 
-/// The loop object's Value.
-pub fn loop_value() -> Value {
-    Value::native(Native::Loop)
+impl Vm {
+    /// The current loop's object (the loop is created on first use).
+    pub fn loop_object(&mut self) -> Value {
+        self.event_loop().object.clone()
+    }
 }

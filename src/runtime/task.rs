@@ -19,6 +19,8 @@ pub struct TaskData {
     /// The future this task is blocked on.
     pub fut_waiter: RefCell<Option<Value>>,
     pub num_cancels_requested: Cell<u32>,
+    /// The contextvars Context every step runs in.
+    pub context: Value,
 }
 
 thread_local! {
@@ -27,6 +29,11 @@ thread_local! {
 
 /// create_task: wraps a coroutine and schedules its first step.
 pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Value> {
+    create_task_in(vm, coro, name, None)
+}
+
+/// create_task with `context=`: the task runs in `context`, else in a copy of the current one.
+pub fn create_task_in(vm: &mut Vm, coro: Value, name: Option<Value>, context: Option<Value>) -> PyResult<Value> {
     match &coro {
         Value::Generator(g) if g.kind == GenKind::Coroutine => g.awaited.set(true),
         other => {
@@ -34,12 +41,14 @@ pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Va
             return Err(types::type_error(format!("a coroutine was expected, got {r}")));
         }
     }
+    // CPython 3.11 advances the counter for every task, named or not.
+    let number = TASK_NAME_COUNTER.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
     let name = match name {
         Some(n) if !n.is_none() => ops::str_of(vm, &n)?,
-        _ => TASK_NAME_COUNTER.with(|c| {
-            c.set(c.get() + 1);
-            format!("Task-{}", c.get())
-        }),
+        _ => format!("Task-{number}"),
     };
     let data = TaskData {
         coro,
@@ -47,6 +56,10 @@ pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Va
         must_cancel: Cell::new(false),
         fut_waiter: RefCell::new(None),
         num_cancels_requested: Cell::new(0),
+        context: match context {
+            Some(c) if !c.is_none() => c,
+            _ => crate::stdlib::contextvars::copy_current(vm),
+        },
     };
     let task = Value::native(Native::Future(FutureObj::new(Some(data))));
     vm.call_soon(Callback::Step { task: task.clone(), exc: None });
@@ -80,7 +93,9 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
         Some(e) => Resume::Throw(e),
         None => Resume::Send(Value::None),
     };
+    let saved = crate::stdlib::contextvars::enter(vm, &t.context);
     let outcome = ops::generator_send(vm, g, resume);
+    crate::stdlib::contextvars::exit(vm, &t.context, saved);
     vm.event_loop().current_task = previous;
     match outcome {
         Ok(GenOutcome::Returned(v)) => {
@@ -197,45 +212,82 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
     }
 }
 
-/// The coroutine's name and where it is suspended, innermost last.
+/// The library's own source: its frames are left out of the report, since the
+/// "waiting on" line already says what the library call is doing.
+const LIBRARY_FILE_PREFIX: &str = "<aio ";
+
+/// Where a task's coroutine is suspended, outermost first: (file, line, function).
 fn task_frames(task: &Value) -> Vec<(String, u32, String)> {
     let Some((_, t)) = task_parts(task) else { return Vec::new() };
     let Value::Generator(g) = &t.coro else { return Vec::new() };
     if g.state.get() != GenState::Suspended && g.state.get() != GenState::Created {
         return Vec::new();
     }
-    g.frames
-        .borrow()
-        .iter()
-        .map(|fr| (fr.code.filename.to_string(), fr.line(), fr.code.name.to_string()))
-        .collect()
-}
-
-/// What a task waits on, in words.
-fn waiting_on(vm: &mut Vm, task: &Value) -> String {
-    let Some((_, t)) = task_parts(task) else { return String::new() };
-    match &*t.fut_waiter.borrow() {
-        Some(w) => match task_parts(w) {
-            Some((_, wt)) => format!("waiting on task {}", wt.name.borrow()),
-            None => {
-                let r = ops::repr(vm, w).unwrap_or_default();
-                format!("waiting on {r}")
-            }
-        },
-        None => "ready to run".to_string(),
+    let frames = g.frames.borrow();
+    let all: Vec<(String, u32, String)> =
+        frames.iter().map(|fr| (fr.code.filename.to_string(), fr.line(), fr.code.name.to_string())).collect();
+    let user: Vec<_> = all.iter().filter(|(file, _, _)| !file.starts_with(LIBRARY_FILE_PREFIX)).cloned().collect();
+    // A task running library code only (asyncio.sleep as a task) keeps its frames.
+    if user.is_empty() {
+        all
+    } else {
+        user
     }
 }
 
-/// Every pending task's await stack, for the deadlock report.
+/// `Task 'name'`.
+fn task_label(task: &Value) -> String {
+    match task_parts(task) {
+        Some((_, t)) => format!("Task '{}'", t.name.borrow()),
+        None => "a task".to_string(),
+    }
+}
+
+/// What a future stands for, in words.
+fn describe_future(vm: &mut Vm, fut: &Value) -> String {
+    if task_parts(fut).is_some() {
+        return task_label(fut);
+    }
+    let Some(f) = future_of(fut) else {
+        return ops::repr(vm, fut).unwrap_or_default();
+    };
+    if let Some(label) = f.label.borrow().clone() {
+        return label;
+    }
+    let children = f.children.borrow().clone();
+    if let Some(children) = children {
+        let mut seen: Vec<Value> = Vec::new();
+        for c in children {
+            if future_of(&c).is_some_and(|cf| !cf.done()) && !seen.iter().any(|s| s.is(&c)) {
+                seen.push(c);
+            }
+        }
+        let names: Vec<String> = seen.iter().map(|c| describe_future(vm, c)).collect();
+        return format!("gather({})", names.join(", "));
+    }
+    "a Future".to_string()
+}
+
+/// Every pending task's await stack, for the deadlock report: the task, what it
+/// waits on, then its frames (outermost first) with their source lines.
 pub fn await_tree_report(vm: &mut Vm) -> String {
     let tasks = vm.event_loop.as_ref().map(|l| l.pending_tasks()).unwrap_or_default();
     let mut out = String::new();
     for task in tasks {
-        let name = task_parts(&task).map(|(_, t)| t.name.borrow().clone()).unwrap_or_default();
-        let what = waiting_on(vm, &task);
-        out.push_str(&format!("Task '{name}' ({what}):\n"));
+        let waiter = task_parts(&task).and_then(|(_, t)| t.fut_waiter.borrow().clone());
+        let what = match waiter {
+            Some(w) => format!("waiting on {}", describe_future(vm, &w)),
+            None => "ready to run".to_string(),
+        };
+        out.push_str(&format!("{} {}:\n", task_label(&task), what));
         for (file, line, func) in task_frames(&task) {
             out.push_str(&format!("  File \"{file}\", line {line}, in {func}\n"));
+            if let Some(text) = vm.source_line(&file, line) {
+                let text = text.trim();
+                if !text.is_empty() {
+                    out.push_str(&format!("    {text}\n"));
+                }
+            }
         }
     }
     out

@@ -64,6 +64,8 @@ pub fn make_module() -> Rc<Module> {
         def("issubclass", issubclass);
         def("iter", iter);
         def("next", next);
+        def("aiter", aiter);
+        def("anext", anext);
         def("hasattr", hasattr);
         def("getattr", getattr);
         def("setattr", setattr);
@@ -274,6 +276,29 @@ fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             None => Err(types::stop_iteration(Value::None)),
         },
         Err(e) => Err(e),
+    }
+}
+
+fn aiter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("aiter", args, 1, 1)?;
+    ops::get_aiter(vm, &args[0])
+}
+
+/// anext(it[, default]): the awaitable of the next item; with a default, a coroutine
+/// (from the asyncio module) that turns StopAsyncIteration into the default.
+fn anext(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("anext", args, 1, 2)?;
+    let has_anext = match &args[0] {
+        Value::Generator(g) => g.kind == crate::vm::generator::GenKind::AsyncGenerator,
+        other => other.class().lookup(Symbol::new("__anext__")).is_some(),
+    };
+    if !has_anext {
+        return Err(types::type_error(format!("'{}' object is not an async iterator", args[0].type_name())));
+    }
+    let aw = ops::get_anext(vm, &args[0])?;
+    match args.get(1) {
+        None => Ok(aw),
+        Some(default) => vm.asyncio_helper("_anext_default", &[aw, default.clone()]),
     }
 }
 

@@ -23,6 +23,10 @@ pub fn register() {
         for (name, f) in methods {
             types::set_class_attr(&t.generator, name, Value::builtin(name, *f));
         }
+        // Coroutines share send/throw/close (they are not iterators).
+        for (name, f) in &methods[..3] {
+            types::set_class_attr(&t.coroutine, name, Value::builtin(name, *f));
+        }
     });
 }
 
@@ -109,7 +113,7 @@ fn exception_to_throw(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResult
                 Ok(v.clone())
             }
             Some(Value::Tuple(items)) => vm.call(typ, items),
-            Some(v) => vm.call(typ, &[v.clone()]),
+            Some(v) => vm.call(typ, std::slice::from_ref(v)),
         };
     }
     if is_exception_instance(typ) {

@@ -8,6 +8,8 @@ enum Target {
     Stderr,
     /// Kept in memory (the test harness reads it back).
     Capture(String),
+    /// Handed to a function (the REPL routes it around the line being edited).
+    Sink(Box<dyn FnMut(&str)>),
 }
 
 /// One output stream of the interpreter (stdout or stderr).
@@ -37,6 +39,12 @@ impl Output {
         Output { target: Target::Capture(String::new()), buf: String::new(), line_buffered: false, broken: false }
     }
 
+    /// A stream whose text goes to `f`, one write at a time.
+    pub fn sink(f: Box<dyn FnMut(&str)>) -> Output {
+        Output { target: Target::Sink(f), buf: String::new(), line_buffered: true, broken: false }
+    }
+
+    /// Writes text (buffered unless line buffered).
     pub fn write_str(&mut self, s: &str) {
         if let Target::Capture(c) = &mut self.target {
             c.push_str(s);
@@ -63,6 +71,10 @@ impl Output {
                 out.write_all(self.buf.as_bytes()).and_then(|_| out.flush())
             }
             Target::Capture(_) => Ok(()),
+            Target::Sink(ref mut f) => {
+                f(&self.buf);
+                Ok(())
+            }
         };
         if r.is_err() {
             self.broken = true;

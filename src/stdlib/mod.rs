@@ -4,6 +4,7 @@ pub mod aioutil;
 pub mod async_gen;
 pub mod asyncio;
 pub mod builtins;
+pub mod contextvars;
 pub mod exc_group;
 pub mod format;
 pub mod generators;
@@ -65,6 +66,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "random" => Some(random::module(vm)),
         "time" => Some(time::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
+        "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,
     };
     if let Some(m) = module {

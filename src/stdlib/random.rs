@@ -226,7 +226,7 @@ fn index_big(vm: &mut Vm, v: &Value) -> PyResult<Option<BigInt>> {
                 .class
                 .lookup(crate::value::intern::sym::INDEX)
                 .unwrap_or(Value::None);
-            let r = vm.call(&f, &[v.clone()])?;
+            let r = vm.call(&f, std::slice::from_ref(v))?;
             match r.as_bigint() {
                 Some(b) => Some(b),
                 None => {
@@ -256,7 +256,7 @@ fn real(vm: &mut Vm, v: &Value) -> PyResult<f64> {
         },
         Value::Instance(i) => match i.class.lookup(Symbol::new("__float__")) {
             Some(f) => {
-                let r = vm.call(&f, &[v.clone()])?;
+                let r = vm.call(&f, std::slice::from_ref(v))?;
                 match r {
                     Value::Float(x) => Ok(x),
                     _ => Err(types::type_error(format!(
@@ -327,17 +327,16 @@ fn random_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             "Random.__new__(X): X is not a type object",
         ));
     };
-    if !kwargs.is_empty() {
-        return Err(types::type_error("Random() takes no keyword arguments"));
-    }
-    if args.len() > 2 {
-        return Err(types::type_error(format!(
-            "Random() expected at most 1 argument, got {}",
-            args.len() - 1
-        )));
-    }
+    // `Random.__init__(self, x=None)` is a Python method in CPython.
+    let sig = Sig {
+        qualname: "Random.__init__",
+        params: &["x"],
+        required: 0,
+        kwonly: &[],
+    };
+    let slots = sig.bind(&args[1..], kwargs)?;
     let inst = new_instance(class, core::Random::new_seeded_from_int(&BigInt::zero()));
-    let a = args.get(1).cloned().unwrap_or(Value::None);
+    let a = slots[0].clone().unwrap_or(Value::None);
     seed(vm, &[inst.clone(), a], &[])?;
     Ok(inst)
 }
@@ -777,7 +776,10 @@ fn triangular(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         None | Some(Value::None) => None,
         Some(v) => Some(real(vm, v)?),
     };
-    let r = state(me)?.borrow_mut().triangular(low, high, mode).map_err(raise)?;
+    let r = state(me)?
+        .borrow_mut()
+        .triangular(low, high, mode)
+        .map_err(raise)?;
     if mode.is_some() && high - low == 0.0 {
         // CPython returns `low` itself (an int stays an int) when the width is zero.
         return Ok(slots[0].clone().unwrap_or(Value::Float(0.0)));

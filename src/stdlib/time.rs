@@ -175,7 +175,7 @@ fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
                 .class
                 .lookup(Symbol::new("__float__"))
                 .unwrap_or(Value::None);
-            match vm.call(&f, &[v.clone()])? {
+            match vm.call(&f, std::slice::from_ref(v))? {
                 Value::Float(x) => Ok(x),
                 r => Err(types::type_error(format!(
                     "{}.__float__ returned non-float (type {})",

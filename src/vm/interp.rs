@@ -47,6 +47,9 @@ impl Vm {
     pub fn run_resumed(&mut self, fiber: &mut Vec<Box<Frame>>, throw: Option<Value>) -> Halt {
         let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
         loop {
+            if pending.is_none() {
+                pending = super::take_interrupt().map(|e| (e, false));
+            }
             if let Some((exc, reraise)) = pending.take() {
                 if let Some(halt) = self.unwind(fiber, exc, reraise) {
                     return halt;
@@ -712,7 +715,14 @@ impl Vm {
                 let frame = fiber.last_mut().expect("frame");
                 frame.stack.extend(items.into_iter().rev());
             }
-            Op::Jump(t) => frame.ip = t as usize,
+            Op::Jump(t) => {
+                if (t as usize) < frame.ip {
+                    if let Some(e) = super::take_interrupt() {
+                        return Err(e);
+                    }
+                }
+                frame.ip = t as usize;
+            }
             Op::PopJumpIfFalse(t) => {
                 let v = frame.pop();
                 let truth = match v {

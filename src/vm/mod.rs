@@ -27,6 +27,21 @@ pub enum Halt {
     Yield(Value),
 }
 
+/// Set (by a SIGINT handler) to ask the running script to stop with KeyboardInterrupt.
+/// Checked at every backward jump and frame change, so the cost is one relaxed load there.
+pub static INTERRUPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Takes a pending interrupt request: the KeyboardInterrupt to raise, if any.
+#[inline]
+pub fn take_interrupt() -> Option<Value> {
+    use std::sync::atomic::Ordering;
+    if INTERRUPT.load(Ordering::Relaxed) && INTERRUPT.swap(false, Ordering::Relaxed) {
+        let class = types::with_types(|t| t.keyboard_interrupt.clone());
+        return Some(types::new_exception(&class, Vec::new()));
+    }
+    None
+}
+
 /// CPython's default recursion limit.
 pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
 
@@ -63,6 +78,8 @@ pub struct Vm {
     /// The exception handled below the running fiber: a nested run started by a native
     /// inherits its caller's, as CPython's exception state spans the whole call stack.
     pub handled_base: Option<Value>,
+    /// The current contextvars Context (None until first used: an empty base context).
+    pub current_context: Option<Value>,
 }
 
 impl Vm {
@@ -86,6 +103,7 @@ impl Vm {
             sources: std::collections::HashMap::new(),
             native_handled: None,
             handled_base: None,
+            current_context: None,
         }
     }
 

@@ -47,6 +47,8 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_gathering_future", gathering_future);
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
+        def("_cancel_message", cancel_message);
+        def("_label", label);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
@@ -220,7 +222,7 @@ fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if vm.running_loop().is_err() {
         return Err(types::runtime_error("no running event loop"));
     }
-    task::create_task(vm, args[0].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[0].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -240,12 +242,11 @@ fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn get_running_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     vm.running_loop()?;
-    Ok(runtime::loop_value())
+    Ok(vm.loop_object())
 }
 
 fn get_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    vm.event_loop();
-    Ok(runtime::loop_value())
+    Ok(vm.loop_object())
 }
 
 fn new_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
@@ -253,7 +254,7 @@ fn new_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
         return Err(types::runtime_error("Cannot run the event loop while another loop is running"));
     }
     vm.event_loop = Some(Box::new(runtime::EventLoop::new()));
-    Ok(runtime::loop_value())
+    Ok(vm.loop_object())
 }
 
 fn set_event_loop(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
@@ -295,7 +296,7 @@ fn future_new(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn task_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("Task", &args[1..], 1, 1)?;
     vm.running_loop()?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn fut_result(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -338,10 +339,14 @@ fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::Bool(task::cancel_any(vm, &args[0], msg)))
 }
 
-fn fut_add_done_callback(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn fut_add_done_callback(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("add_done_callback", &args[1..], 1, 1)?;
     this_future(args)?;
-    future::add_done_callback(vm, &args[0], DoneCallback::Call(args[1].clone()));
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    future::add_done_callback(vm, &args[0], DoneCallback::CallIn(args[1].clone(), context));
     Ok(Value::None)
 }
 
@@ -350,12 +355,12 @@ fn fut_remove_done_callback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Val
     let f = this_future(args)?;
     let mut cbs = f.callbacks.borrow_mut();
     let before = cbs.len();
-    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
+    cbs.retain(|c| !matches!(c, DoneCallback::Call(v) | DoneCallback::CallIn(v, _) if v.is(&args[1]) || crate::vm::ops::simple_eq(v, &args[1]) == Some(true)));
     Ok(Value::Int((before - cbs.len()) as i64))
 }
 
-fn fut_get_loop(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(runtime::loop_value())
+fn fut_get_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(vm.loop_object())
 }
 
 /// The coroutine part of a task's repr: `main() running at x.aio:3` / `f() done, defined at ...`.
@@ -365,9 +370,37 @@ fn coro_repr(coro: &Value) -> String {
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
-            format!("{}() running at {}:{}", name, fr.code.filename, fr.line().max(fr.code.first_line))
+            // An unstarted coroutine is "at" its def line, as CPython's frame reports.
+            let line = if g.state.get() == crate::vm::generator::GenState::Created {
+                fr.code.first_line
+            } else {
+                fr.line().max(fr.code.first_line)
+            };
+            format!("{}() running at {}:{}", name, fr.code.filename, line)
         }
         _ => format!("{}() done, defined at {}:{}", name, g.code.filename, g.code.first_line),
+    }
+}
+
+/// How CPython's Future repr names a done callback: `f() at file:line`, `C.m()`, `Task.task_wakeup()`.
+fn callback_repr(cb: &DoneCallback) -> String {
+    let cb = match cb {
+        DoneCallback::CallIn(func, _) => &DoneCallback::Call(func.clone()),
+        other => other,
+    };
+    match cb {
+        DoneCallback::CallIn(..) => "callback()".to_string(),
+        DoneCallback::Wakeup(_) => "Task.task_wakeup()".to_string(),
+        DoneCallback::StopLoop => "_run_until_complete_cb()".to_string(),
+        DoneCallback::Call(Value::Function(f)) => {
+            format!("{}() at {}:{}", f.qualname.borrow(), f.code.filename, f.code.first_line)
+        }
+        DoneCallback::Call(Value::Method(m)) => match &m.func {
+            Value::Function(f) => format!("{}()", f.qualname.borrow()),
+            other => format!("{}()", other.type_name()),
+        },
+        DoneCallback::Call(Value::Builtin(b)) => format!("{}()", b.name),
+        DoneCallback::Call(other) => format!("{}()", other.type_name()),
     }
 }
 
@@ -379,8 +412,16 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         future::FutState::Finished => "finished".to_string(),
     }];
     let kind = if let Some(t) = &f.task {
-        parts.push(format!("name='{}'", t.name.borrow()));
+        if !f.done() && t.num_cancels_requested.get() > 0 {
+            parts[0] = "cancelling".to_string();
+        }
+        let name = t.name.borrow().clone();
+        parts.push(format!("name={}", ops::str_repr(&name)));
         parts.push(format!("coro=<{}>", coro_repr(&t.coro)));
+        let waiter = t.fut_waiter.borrow().clone();
+        if let Some(w) = waiter {
+            parts.push(format!("wait_for={}", ops::repr(vm, &w)?));
+        }
         "Task"
     } else {
         "Future"
@@ -394,6 +435,12 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
                 parts.push(format!("result={}", ops::repr(vm, &r)?));
             }
         }
+    }
+    let callbacks: Vec<String> = f.callbacks.borrow().iter().map(callback_repr).collect();
+    match callbacks.len() {
+        0 => {}
+        1 | 2 => parts.push(format!("cb=[{}]", callbacks.join(", "))),
+        n => parts.push(format!("cb=[{}, <{} more>, {}]", callbacks[0], n - 2, callbacks[n - 1])),
     }
     Ok(Value::str(format!("<{} {}>", kind, parts.join(" "))))
 }
@@ -429,6 +476,31 @@ fn task_uncancel(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(Value::Int(t.num_cancels_requested.get() as i64))
 }
 
+/// The loop behind a loop object, or None for a loop that has been replaced.
+fn this_loop<'a>(vm: &'a mut Vm, args: &[Value]) -> Option<&'a mut runtime::EventLoop> {
+    let me = args.first()?;
+    match vm.event_loop.as_deref_mut() {
+        Some(l) if l.object.is(me) => Some(l),
+        _ => None,
+    }
+}
+
+/// `_check_closed()`: a closed (or replaced) loop accepts no more work.
+fn check_open(vm: &mut Vm, args: &[Value]) -> PyResult<()> {
+    match this_loop(vm, args) {
+        Some(l) if !l.closed => Ok(()),
+        _ => Err(types::runtime_error("Event loop is closed")),
+    }
+}
+
+/// `_check_running()`.
+fn check_not_running(vm: &mut Vm) -> PyResult<()> {
+    if vm.event_loop.as_ref().is_some_and(|l| l.running) {
+        return Err(types::runtime_error("This event loop is already running"));
+    }
+    Ok(())
+}
+
 fn loop_time(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(Value::Float(vm.clock.now()))
 }
@@ -437,11 +509,22 @@ fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
     Value::native(Native::Handle(h))
 }
 
-fn loop_call_soon(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+/// A loop callback that runs in `context=` or else in a copy of the current context.
+fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
+    let context = match kwarg(kwargs, "context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => crate::stdlib::contextvars::copy_current(vm),
+    };
+    Callback::CallIn { func: func.clone(), args: args.to_vec(), context }
+}
+
+fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 2 {
         return Err(types::type_error("call_soon() missing 1 required positional argument: 'callback'"));
     }
-    let h = vm.call_soon(Callback::Call { func: args[1].clone(), args: args[2..].to_vec() });
+    check_open(vm, args)?;
+    let cb = call_in(vm, &args[1], &args[2..], kwargs);
+    let h = vm.call_soon(cb);
     Ok(handle_value(h))
 }
 
@@ -454,21 +537,25 @@ fn number(v: &Value) -> PyResult<f64> {
     }
 }
 
-fn loop_call_later(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_later() missing required arguments: 'delay' and 'callback'"));
     }
     let when = vm.clock.now() + number(&args[1])?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    check_open(vm, args)?;
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
-fn loop_call_at(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
         return Err(types::type_error("call_at() missing required arguments: 'when' and 'callback'"));
     }
     let when = number(&args[1])?;
-    let h = vm.call_at(when, Callback::Call { func: args[2].clone(), args: args[3..].to_vec() });
+    check_open(vm, args)?;
+    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
 
@@ -478,15 +565,18 @@ fn loop_create_future(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn loop_create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("create_task", &args[1..], 1, 1)?;
-    task::create_task(vm, args[1].clone(), kwarg(kwargs, "name").cloned())
+    check_open(vm, args)?;
+    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("run_until_complete", &args[1..], 1, 1)?;
+    // Checked before the coroutine is wrapped: a refused one is never awaited.
+    check_open(vm, args)?;
+    check_not_running(vm)?;
     let fut = if future_of(&args[1]).is_some() {
         args[1].clone()
     } else if is_coroutine(&args[1]) {
-        vm.event_loop();
         task::create_task(vm, args[1].clone(), None)?
     } else {
         return Err(types::type_error("An asyncio.Future, a coroutine or an awaitable is required"));
@@ -494,12 +584,11 @@ fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value
     vm.run_until_complete(&fut)
 }
 
-fn loop_run_forever(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+fn loop_run_forever(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    check_open(vm, args)?;
+    check_not_running(vm)?;
     {
         let l = vm.event_loop();
-        if l.running {
-            return Err(types::runtime_error("This event loop is already running"));
-        }
         l.running = true;
         l.stopping = false;
     }
@@ -511,30 +600,33 @@ fn loop_run_forever(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     r.map(|_| Value::None)
 }
 
-fn loop_stop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    vm.event_loop().stopping = true;
-    Ok(Value::None)
-}
-
-fn loop_close(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    let l = vm.event_loop();
-    if l.running {
-        return Err(types::runtime_error("Cannot close a running event loop"));
+fn loop_stop(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    if let Some(l) = this_loop(vm, args) {
+        l.stopping = true;
     }
-    l.closed = true;
     Ok(Value::None)
 }
 
-fn loop_is_running(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(vm.event_loop.as_ref().is_some_and(|l| l.running)))
+fn loop_close(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    if let Some(l) = this_loop(vm, args) {
+        if l.running {
+            return Err(types::runtime_error("Cannot close a running event loop"));
+        }
+        l.closed = true;
+    }
+    Ok(Value::None)
 }
 
-fn loop_is_closed(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(vm.event_loop.as_ref().is_some_and(|l| l.closed)))
+fn loop_is_running(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_loop(vm, args).is_some_and(|l| l.running)))
 }
 
-fn loop_get_debug(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(vm.event_loop().debug))
+fn loop_is_closed(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_loop(vm, args).map_or(true, |l| l.closed)))
+}
+
+fn loop_get_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(this_loop(vm, args).is_some_and(|l| l.debug)))
 }
 
 fn loop_set_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -542,7 +634,9 @@ fn loop_set_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         Some(v) => ops::truthy(vm, v)?,
         None => true,
     };
-    vm.event_loop().debug = d;
+    if let Some(l) = this_loop(vm, args) {
+        l.debug = d;
+    }
     Ok(Value::None)
 }
 
@@ -556,10 +650,9 @@ fn handle_of(args: &[Value]) -> PyResult<&runtime::Handle> {
     }
 }
 
-fn handle_cancel(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn handle_cancel(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let h = handle_of(args)?;
-    h.cancelled.set(true);
-    h.callback.borrow_mut().take();
+    h.cancel(vm.event_loop.as_deref_mut());
     Ok(Value::None)
 }
 
@@ -587,6 +680,20 @@ fn gather_cancel_requested(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Valu
 
 fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(future::make_cancelled_error(this_future(args)?))
+}
+
+/// A future's `_cancel_message` (None once a task's coroutine has raised CancelledError).
+fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(this_future(args)?.cancel_message.borrow().clone())
+}
+
+/// `_label(fut, text)`: names what a library-made future stands for (the
+/// deadlock report shows it); returns the future.
+fn label(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_label", args, 2, 2)?;
+    let text = ops::str_of(vm, &args[1])?;
+    *this_future(args)?.label.borrow_mut() = Some(text);
+    Ok(args[0].clone())
 }
 
 fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

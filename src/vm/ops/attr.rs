@@ -658,12 +658,21 @@ pub fn delitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<()> {
                 if let Native::Slice(s) = &**n {
                     let len = l.borrow().len();
                     let (a, b, c) = slice_indices(vm, s, len)?;
-                    let mut pos = slice_positions(a, b, c);
-                    pos.sort_unstable();
+                    let pos = slice_positions(a, b, c);
                     let mut list = l.borrow_mut();
-                    for p in pos.into_iter().rev() {
-                        list.remove(p);
+                    // One pass over the list: removing items one by one is quadratic.
+                    let mut doomed = vec![false; list.len()];
+                    for p in pos {
+                        if let Some(d) = doomed.get_mut(p) {
+                            *d = true;
+                        }
                     }
+                    let mut i = 0;
+                    list.retain(|_| {
+                        let keep = !doomed[i];
+                        i += 1;
+                        keep
+                    });
                     return Ok(());
                 }
             }

@@ -231,6 +231,14 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             Native::Iter(_, name) => format!("<{} object at {:#x}>", name, v.ptr().unwrap_or(0)),
             Native::Super { .. } => "<super object>".into(),
             Native::Code(c) => format!("<code object {} at {:#x}>", c.name, v.ptr().unwrap_or(0)),
+            // asyncio's native objects keep their repr in the class, like an instance.
+            Native::Future(_) | Native::Handle(_) | Native::Loop => match v.class().lookup(sym::REPR) {
+                Some(f @ Value::Builtin(_)) => {
+                    let r = vm.call(&f, &[v.clone()])?;
+                    return str_of(vm, &r);
+                }
+                _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
+            },
             _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
         },
     })
