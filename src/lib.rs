@@ -112,14 +112,26 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     }
     vm.main_module = Some(main.clone());
     let result = vm.run_module(code, main.clone());
+    // Render the traceback while the module's names exist (NameError suggestions use them).
+    let report = match &result {
+        Err(exc) if !value::types::exc_is(exc, |t| &t.system_exit) => {
+            vm.stdout.flush();
+            Some(vm::exceptions::format_exception(vm, exc))
+        }
+        _ => None,
+    };
     // Drop the module's namespace first: objects it held may still warn (a coroutine
     // never awaited) and CPython reports those before the traceback.
     main.globals.borrow_mut().clear();
     vm.main_module = None;
     vm.flush_warnings();
-    let status = match result {
-        Ok(_) => 0,
-        Err(exc) => exit_status_for(vm, &exc),
+    let status = match (result, report) {
+        (Ok(_), _) => 0,
+        (Err(_), Some(text)) => {
+            vm.stderr.write_str(&text);
+            1
+        }
+        (Err(exc), None) => exit_status_for(vm, &exc),
     };
     vm.stdout.flush();
     vm.stderr.flush();

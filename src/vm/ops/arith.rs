@@ -258,6 +258,15 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
 }
 
 fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+    // bool & bool (and | ^) stays a bool, as in Python.
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Value::Bool(*x & *y)),
+            BinOp::BitOr => return Ok(Value::Bool(*x | *y)),
+            BinOp::BitXor => return Ok(Value::Bool(*x ^ *y)),
+            _ => {}
+        }
+    }
     if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
         if let Some(v) = super::int_fast(op, x, y) {
             return Ok(v);
@@ -277,7 +286,7 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
         }
         BinOp::Mod => {
             if y.is_zero() {
-                return Err(types::zero_division_error("integer division or modulo by zero"));
+                return Err(types::zero_division_error("integer modulo by zero"));
             }
             Value::from_bigint(x.mod_floor(&y))
         }

@@ -25,6 +25,15 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
             if let Some(v) = inst.dict.borrow().get(&name) {
                 return Ok(v.clone());
             }
+            if inst.exc.is_some() && name.with(|s| s == "code") && types::exc_is(obj, |t| &t.system_exit) {
+                // SystemExit.code: None, the single argument, or all of them.
+                let args = crate::vm::exceptions::exc_args(obj);
+                return Ok(match args.len() {
+                    0 => Value::None,
+                    1 => args[0].clone(),
+                    _ => Value::tuple(args),
+                });
+            }
             if let Some(exc) = &inst.exc {
                 if let Some(v) = exception_attr(exc, name) {
                     return Ok(v);
