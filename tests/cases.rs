@@ -35,6 +35,9 @@ const LIMIT: Duration = Duration::from_secs(30);
 /// The corpus folder, relative to the crate root (the tests' working directory).
 const CASES_DIR: &str = "tests/cases";
 
+/// The example programs a newcomer runs first: snapshotted and checked the same way.
+const SCRIPTS_DIR: &str = "scripts";
+
 /// How one aio run ended.
 #[derive(Debug, Clone)]
 enum Outcome {
@@ -58,6 +61,7 @@ fn case_files() -> Vec<String> {
     }
     let mut files = Vec::new();
     walk(Path::new(CASES_DIR), &mut files);
+    walk(Path::new(SCRIPTS_DIR), &mut files);
     files.sort();
     files
 }
@@ -210,6 +214,13 @@ fn cases() {
                 None => broken.push(format!("{rel}: not run")),
             }
         });
+        for (rel, outcome) in outcomes.iter() {
+            let Some(name) = rel.strip_prefix("scripts/") else { continue };
+            match outcome {
+                Outcome::Done(c) => insta::assert_snapshot!(format!("scripts__{name}"), snapshot_text(c)),
+                Outcome::Broken(why) => broken.push(format!("{rel}: {why}")),
+            }
+        }
     });
     assert!(
         broken.is_empty(),
