@@ -971,7 +971,11 @@ impl Vm {
                         Value::Module(m) => m.name.clone(),
                         _ => "?".into(),
                     };
-                    types::import_error(format!("cannot import name '{name}' from '{mname}' (unknown location)"))
+                    let e = types::import_error(format!("cannot import name '{name}' from '{mname}' (unknown location)"));
+                    if let Value::Instance(i) = &e {
+                        i.dict.borrow_mut().insert(Symbol::new("name"), Value::str(mname));
+                    }
+                    e
                 })?;
                 fiber.last_mut().expect("frame").push(v);
             }

@@ -249,6 +249,10 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
+        (Method(x), Method(y)) => {
+            // Bound methods are equal when they bind the same function to the same object.
+            return Some(x.func.is(&y.func) && x.receiver.is(&y.receiver));
+        }
         (Instance(_), _) | (_, Instance(_)) => {
             if a.is(b) {
                 return Some(true);

@@ -445,6 +445,11 @@ pub fn make_class(
         *class.qualname.borrow_mut() = q;
     }
     let unhashable = ns.contains_key(&sym::EQ) && !ns.contains_key(&sym::HASH);
+    let mut ns = ns;
+    if unhashable {
+        // Defining __eq__ without __hash__ sets __hash__ = None, visibly, as in CPython.
+        ns.insert(sym::HASH, Value::None);
+    }
     *class.dict.borrow_mut() = ns;
     class.unhashable.set(unhashable);
     Ok(Rc::new(class))

@@ -83,6 +83,21 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 "__module__" => Ok(Value::str(f.globals.name.clone())),
                 "__doc__" => Ok(f.code.consts.first().cloned().unwrap_or(Value::None)),
                 "__defaults__" => Ok(if f.defaults.is_empty() { Value::None } else { Value::tuple(f.defaults.clone()) }),
+                "__kwdefaults__" => {
+                    let n = f.code.argcount as usize;
+                    let mut d = crate::value::Dict::new();
+                    for (i, v) in f.kwdefaults.iter().enumerate() {
+                        if let (Some(v), Some(name)) = (v, f.code.varnames.get(n + i)) {
+                            let key = Value::str(name.text().to_string());
+                            let h = match &key {
+                                Value::Str(s) => s.hash(),
+                                _ => 0,
+                            };
+                            d.push_new(h, key, v.clone());
+                        }
+                    }
+                    Ok(if d.is_empty() { Value::None } else { Value::dict(d) })
+                }
                 "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&f.dict.borrow())),
                 "__code__" => Ok(Value::native(Native::Code(f.code.clone()))),
                 "__get__" | "__call__" => Ok(obj.clone()),
