@@ -239,10 +239,73 @@ pub(crate) fn assign(l: usize, first: AssignRhs, rest: Vec<AssignRhs>, r: usize)
         } else {
             TargetCtx::Assign
         };
-        targets::check(&side.expr, ctx).map_err(user_error)?;
+        if let Err(e) = targets::check(&side.expr, ctx) {
+            return Err(user_error(
+                bare_tuple_target(l, &side.expr, &value).unwrap_or(e),
+            ));
+        }
     }
     let targets = sides.into_iter().map(|s| s.expr).collect();
     Ok(stmt(l, StmtKind::Assign { targets, value }, r))
+}
+
+/// `+a, b = 1`: a bad target in a bare tuple. CPython then reads the last
+/// element and the value (`b = 1`) as a mistaken comparison, and says so.
+fn bare_tuple_target(stmt_start: usize, target: &Expr, value: &Expr) -> Option<SyntaxError> {
+    let ExprKind::Tuple(elts) = &target.kind else {
+        return None;
+    };
+    let first = elts.first()?;
+    let last = elts.last()?;
+    let bare = target.span.start as usize == stmt_start && first.span.start == target.span.start;
+    // Both sides of that `=` must be bitwise-or expressions.
+    let bitwise_or = |e: &Expr| {
+        !matches!(
+            e.kind,
+            ExprKind::BoolOp { .. }
+                | ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    ..
+                }
+                | ExprKind::Compare { .. }
+                | ExprKind::IfExp { .. }
+                | ExprKind::Lambda { .. }
+                | ExprKind::Yield(_)
+                | ExprKind::YieldFrom(_)
+                | ExprKind::NamedExpr { .. }
+                | ExprKind::Starred(_)
+                | ExprKind::List(_)
+                | ExprKind::Tuple(_)
+                | ExprKind::GeneratorExp { .. }
+                | ExprKind::Constant(Constant::True | Constant::False | Constant::None)
+        )
+    };
+    // The value up to its first comma, if it is a bare tuple.
+    let head = match &value.kind {
+        ExprKind::Tuple(v) if v.first().is_some_and(|e| e.span.start == value.span.start) => {
+            v.first()?
+        }
+        _ => value,
+    };
+    let head_ok = bitwise_or(head)
+        || matches!(
+            head.kind,
+            ExprKind::List(_)
+                | ExprKind::Tuple(_)
+                | ExprKind::GeneratorExp { .. }
+                | ExprKind::Constant(Constant::True | Constant::False | Constant::None)
+        );
+    if elts.len() < 2 || !bare || !bitwise_or(last) || !head_ok {
+        return None;
+    }
+    if matches!(last.kind, ExprKind::Name(_)) {
+        let msg = "invalid syntax. Maybe you meant '==' or ':=' instead of '='?";
+        let span = Span::new(last.span.start as usize, head.span.end as usize);
+        return Some(SyntaxError::new(msg, span));
+    }
+    let name = targets::expr_name(last);
+    let msg = format!("cannot assign to {name} here. Maybe you meant '==' instead of '='?");
+    Some(SyntaxError::new(msg, last.span))
 }
 
 /// `target op= value`, the target checked.
