@@ -917,6 +917,83 @@ fn common_mistakes() {
 }
 
 #[test]
+fn subtler_mistakes() {
+    check_errors(&[
+        (
+            "x = [k for k, f() in y]\n",
+            "SyntaxError: cannot assign to function call @1",
+        ),
+        ("for (\"x\")\n", "SyntaxError: cannot assign to literal @1"),
+        (
+            "if not x := 1:\n    pass\n",
+            "SyntaxError: cannot use assignment expressions with expression @1",
+        ),
+        (
+            "x = sum(*a for a in b)\n",
+            "SyntaxError: iterable unpacking cannot be used in comprehension @1",
+        ),
+        (
+            "def f(a=, b): pass\n",
+            "SyntaxError: expected default value expression @1",
+        ),
+        (
+            "f(\"x\"= )\n",
+            "SyntaxError: expression cannot contain assignment, perhaps you meant \"==\"? @1",
+        ),
+        (
+            "x = 1 if f(a b) else 2\n",
+            "SyntaxError: invalid syntax. Perhaps you forgot a comma? @1",
+        ),
+        (
+            "x = 0 if all(g(j.,) for j in y) else 1\n",
+            "SyntaxError: expected 'else' after 'if' expression @1",
+        ),
+        (
+            "+a, b = 1, 2\n",
+            "SyntaxError: invalid syntax. Maybe you meant '==' or ':=' instead of '='? @1",
+        ),
+        (
+            "a, b c = 1, 2\n",
+            "SyntaxError: invalid syntax. Maybe you meant '==' or ':=' instead of '='? @1",
+        ),
+        (
+            "await x, y[0] = 1\n",
+            "SyntaxError: cannot assign to subscript here. Maybe you meant '==' instead of '='? @1",
+        ),
+        (
+            "x.f() =\n",
+            "SyntaxError: cannot assign to function call @1",
+        ),
+        (
+            "if x:\n    pass\nelse if y:\n    pass\n",
+            "SyntaxError: expected ':' @3",
+        ),
+        ("def f(x):=\n    pass\n", "SyntaxError: expected ':' @1"),
+        (
+            "try: x\n    pass\n",
+            "SyntaxError: expected 'except' or 'finally' block @2",
+        ),
+        (
+            "x = {\n  'a': 1,\n  'b' 2\n}\n",
+            "SyntaxError: ':' expected after dictionary key @3",
+        ),
+        ("x = [1 2\ny = 3\n", "SyntaxError: '[' was never closed @1"),
+        (
+            "job = get(){\ntry:\n    pass\n",
+            "SyntaxError: '{' was never closed @1",
+        ),
+        (
+            "while True{ :\n    pass\n",
+            "SyntaxError: invalid syntax @1",
+        ),
+        (
+            "if x:\n    pass\n  y\n",
+            "IndentationError: unindent does not match any outer indentation level @3",
+        ),
+    ]);
+}
+
+#[test]
 fn match_statements_are_named() {
     check_errors(&[
         (
