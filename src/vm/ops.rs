@@ -249,6 +249,12 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
+        (Native(x), Native(y)) if matches!((&**x, &**y), (crate::value::object::Native::Slice(_), crate::value::object::Native::Slice(_))) => {
+            if let (crate::value::object::Native::Slice(p), crate::value::object::Native::Slice(q)) = (&**x, &**y) {
+                return Some(simple_eq(&p.start, &q.start)? && simple_eq(&p.stop, &q.stop)? && simple_eq(&p.step, &q.step)?);
+            }
+            false
+        }
         (Method(x), Method(y)) => {
             // Bound methods are equal when they bind the same function to the same object.
             return Some(x.func.is(&y.func) && x.receiver.is(&y.receiver));

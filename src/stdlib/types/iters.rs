@@ -18,7 +18,41 @@ pub fn register(g: &mut AttrMap) {
     def("map", map);
     def("filter", filter);
     def("reversed", reversed);
-    types::with_types(|t| super::method(&t.range, "__new__", range_new));
+    types::with_types(|t| {
+        super::method(&t.range, "__new__", range_new);
+        super::method(&t.slice, "__new__", slice_new);
+        super::method(&t.slice, "indices", slice_indices);
+    });
+}
+
+/// `slice(stop)` / `slice(start, stop[, step])`.
+fn slice_new(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("slice", kwargs)?;
+    let args = &args[1..];
+    arity("slice", args, 1, 3)?;
+    let (start, stop, step) = match args.len() {
+        1 => (Value::None, args[0].clone(), Value::None),
+        2 => (args[0].clone(), args[1].clone(), Value::None),
+        _ => (args[0].clone(), args[1].clone(), args[2].clone()),
+    };
+    Ok(Value::native(crate::value::object::Native::Slice(crate::value::object::Slice { start, stop, step })))
+}
+
+/// `slice.indices(length)`: (start, stop, step) clipped to a sequence of that length.
+fn slice_indices(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
+    arity("indices", &args[1..], 1, 1)?;
+    let Some(Value::Native(n)) = args.first() else {
+        return Err(types::type_error("descriptor 'indices' requires a 'slice' object"));
+    };
+    let crate::value::object::Native::Slice(s) = &**n else {
+        return Err(types::type_error("descriptor 'indices' requires a 'slice' object"));
+    };
+    let len = ops::index_of(vm, &args[1], "slice")?;
+    if len < 0 {
+        return Err(types::value_error("length should not be negative"));
+    }
+    let (a, b, c) = ops::slice_indices(vm, s, len as usize)?;
+    Ok(Value::tuple(vec![Value::Int(a), Value::Int(b), Value::Int(c)]))
 }
 
 fn range_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
