@@ -90,8 +90,6 @@ struct Unit<'t> {
     argcount: u32,
     posonlyargcount: u32,
     kwonlyargcount: u32,
-    /// Inside a class body: the class's qualname prefix for methods.
-    in_class: bool,
 }
 
 struct Compiler<'a, 't> {
@@ -129,7 +127,6 @@ impl<'a, 't> Compiler<'a, 't> {
             argcount: 0,
             posonlyargcount: 0,
             kwonlyargcount: 0,
-            in_class: scope.kind == ScopeKind::Class,
         };
         if matches!(scope.kind, ScopeKind::Function | ScopeKind::Comprehension) {
             for (i, n) in scope.locals.iter().enumerate() {

@@ -54,7 +54,6 @@ pub struct Scope {
     globals: HashSet<String>,
     nonlocals: Vec<(String, Span)>,
     children: Vec<usize>,
-    parent: Option<usize>,
 }
 
 /// All scopes of a module, keyed by the address of the AST node that opens them.
@@ -114,7 +113,6 @@ impl Builder {
             globals: HashSet::new(),
             nonlocals: Vec::new(),
             children: Vec::new(),
-            parent,
         });
         if let Some(p) = parent {
             self.scopes[p].children.push(id);
