@@ -30,11 +30,23 @@ pub enum StmtKind {
     /// An expression evaluated for its effect (`f()`, `await x`, a docstring).
     Expr(Expr),
     /// `a = b = value`: one or more targets, assigned left to right.
-    Assign { targets: Vec<Expr>, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
     /// `target op= value`.
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     /// `target: annotation [= value]`; `simple` is true for a bare name target.
-    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr>, simple: bool },
+    AnnAssign {
+        target: Expr,
+        annotation: Expr,
+        value: Option<Expr>,
+        simple: bool,
+    },
     /// `del a, b[0], c.d`.
     Delete(Vec<Expr>),
     Pass,
@@ -43,24 +55,48 @@ pub enum StmtKind {
     /// `return [value]`.
     Return(Option<Expr>),
     /// `raise [exc [from cause]]`.
-    Raise { exc: Option<Expr>, cause: Option<Expr> },
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+    },
     /// `global a, b`.
     Global(Vec<Name>),
     /// `nonlocal a, b`.
     Nonlocal(Vec<Name>),
     /// `assert test[, msg]`.
-    Assert { test: Expr, msg: Option<Expr> },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     /// `import a.b [as c], d`.
     Import(Vec<Alias>),
     /// `from [.]*module import names`; `module` is None for `from . import x`.
     /// A single alias named `*` is a star import.
-    ImportFrom { module: Option<Name>, names: Vec<Alias>, level: u32 },
+    ImportFrom {
+        module: Option<Name>,
+        names: Vec<Alias>,
+        level: u32,
+    },
     /// `if test: body [elif ...] [else: orelse]` (elif chains nest in orelse).
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `while test: body [else: orelse]`.
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `[async] for target in iter: body [else: orelse]`.
-    For { is_async: bool, target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    For {
+        is_async: bool,
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `try` with handlers, else and finally; `is_star` for `except*`.
     Try {
         body: Vec<Stmt>,
@@ -70,7 +106,11 @@ pub enum StmtKind {
         is_star: bool,
     },
     /// `[async] with a as x, b: body`.
-    With { is_async: bool, items: Vec<WithItem>, body: Vec<Stmt> },
+    With {
+        is_async: bool,
+        items: Vec<WithItem>,
+        body: Vec<Stmt>,
+    },
     /// `[async] def name(args) [-> returns]: body`, with decorators.
     FunctionDef(Box<FunctionDef>),
     /// `class name(bases, keywords): body`, with decorators.
@@ -166,25 +206,52 @@ pub enum ExprKind {
     /// `target := value`.
     NamedExpr { target: Name, value: Box<Expr> },
     /// `left op right`.
-    BinOp { left: Box<Expr>, op: BinOp, right: Box<Expr> },
+    BinOp {
+        left: Box<Expr>,
+        op: BinOp,
+        right: Box<Expr>,
+    },
     /// `op operand`.
     UnaryOp { op: UnaryOp, operand: Box<Expr> },
     /// `lambda args: body`.
-    Lambda { args: Box<Arguments>, body: Box<Expr> },
+    Lambda {
+        args: Box<Arguments>,
+        body: Box<Expr>,
+    },
     /// `body if test else orelse`.
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     /// `{k: v, **m}`: a None key is a `**` unpacking of the value.
-    Dict { keys: Vec<Option<Expr>>, values: Vec<Expr> },
+    Dict {
+        keys: Vec<Option<Expr>>,
+        values: Vec<Expr>,
+    },
     /// `{a, b, *c}`.
     Set(Vec<Expr>),
     /// `[elt for ...]`.
-    ListComp { elt: Box<Expr>, generators: Vec<Comprehension> },
+    ListComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     /// `{elt for ...}`.
-    SetComp { elt: Box<Expr>, generators: Vec<Comprehension> },
+    SetComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     /// `{key: value for ...}`.
-    DictComp { key: Box<Expr>, value: Box<Expr>, generators: Vec<Comprehension> },
+    DictComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     /// `(elt for ...)`.
-    GeneratorExp { elt: Box<Expr>, generators: Vec<Comprehension> },
+    GeneratorExp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
     /// `await value`.
     Await(Box<Expr>),
     /// `yield [value]`.
@@ -192,12 +259,24 @@ pub enum ExprKind {
     /// `yield from value`.
     YieldFrom(Box<Expr>),
     /// `left op1 c1 op2 c2 ...` (chained comparison).
-    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
     /// `func(args, keywords)`; `*x` arguments appear as `Starred` in args.
-    Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        keywords: Vec<Keyword>,
+    },
     /// One `{value!conversion:format_spec}` field of an f-string.
     /// `conversion` is one of 's', 'r', 'a'; `format_spec` is a JoinedStr.
-    FormattedValue { value: Box<Expr>, conversion: Option<char>, format_spec: Option<Box<Expr>> },
+    FormattedValue {
+        value: Box<Expr>,
+        conversion: Option<char>,
+        format_spec: Option<Box<Expr>>,
+    },
     /// An f-string: literal `Constant::Str` parts and `FormattedValue` parts.
     JoinedStr(Vec<Expr>),
     /// A literal.
@@ -215,7 +294,11 @@ pub enum ExprKind {
     /// `(a, b)` or `a, b`.
     Tuple(Vec<Expr>),
     /// `lower:upper:step` inside a subscript.
-    Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
 }
 
 /// A literal value. Adjacent string literals are already concatenated.

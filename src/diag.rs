@@ -37,15 +37,27 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(msg: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::Syntax, msg: msg.into(), span }
+        SyntaxError {
+            kind: SyntaxErrorKind::Syntax,
+            msg: msg.into(),
+            span,
+        }
     }
 
     pub fn indentation(msg: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::Indentation, msg: msg.into(), span }
+        SyntaxError {
+            kind: SyntaxErrorKind::Indentation,
+            msg: msg.into(),
+            span,
+        }
     }
 
     pub fn tab(msg: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::Tab, msg: msg.into(), span }
+        SyntaxError {
+            kind: SyntaxErrorKind::Tab,
+            msg: msg.into(),
+            span,
+        }
     }
 
     /// 1-based line of the error.

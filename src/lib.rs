@@ -63,7 +63,11 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
 /// RecursionError long before this stack could overflow.
 pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     const STACK: usize = 256 << 20;
-    match std::thread::Builder::new().name("aio".into()).stack_size(STACK).spawn(f) {
+    match std::thread::Builder::new()
+        .name("aio".into())
+        .stack_size(STACK)
+        .spawn(f)
+    {
         Ok(handle) => match handle.join() {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -89,7 +93,11 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = run_in(&mut vm, &src);
-        Captured { stdout: vm.stdout.take_captured(), stderr: vm.stderr.take_captured(), status }
+        Captured {
+            stdout: vm.stdout.take_captured(),
+            stderr: vm.stderr.take_captured(),
+            status,
+        }
     })
 }
 
@@ -101,13 +109,21 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
             return 1;
         }
     };
-    vm.script_dir = std::path::Path::new(&src.name).parent().map(|p| p.to_path_buf());
+    vm.script_dir = std::path::Path::new(&src.name)
+        .parent()
+        .map(|p| p.to_path_buf());
     vm.sources.insert(src.name.clone(), Rc::new(src.clone()));
     let main = stdlib::new_module("__main__");
     {
         let mut g = main.globals.borrow_mut();
-        g.insert(value::Symbol::new("__name__"), value::Value::str("__main__"));
-        g.insert(value::Symbol::new("__file__"), value::Value::str(src.name.clone()));
+        g.insert(
+            value::Symbol::new("__name__"),
+            value::Value::str("__main__"),
+        );
+        g.insert(
+            value::Symbol::new("__file__"),
+            value::Value::str(src.name.clone()),
+        );
         g.insert(value::Symbol::new("__doc__"), value::Value::None);
     }
     vm.main_module = Some(main.clone());

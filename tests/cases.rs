@@ -215,9 +215,13 @@ fn cases() {
             }
         });
         for (rel, outcome) in outcomes.iter() {
-            let Some(name) = rel.strip_prefix("scripts/") else { continue };
+            let Some(name) = rel.strip_prefix("scripts/") else {
+                continue;
+            };
             match outcome {
-                Outcome::Done(c) => insta::assert_snapshot!(format!("scripts__{name}"), snapshot_text(c)),
+                Outcome::Done(c) => {
+                    insta::assert_snapshot!(format!("scripts__{name}"), snapshot_text(c))
+                }
                 Outcome::Broken(why) => broken.push(format!("{rel}: {why}")),
             }
         }

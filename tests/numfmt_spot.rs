@@ -1,8 +1,8 @@
 //! Hand-picked examples (values checked against CPython 3.11), readable
 //! companions to the generated table.
 
-use num_bigint::BigInt;
 use aio::value::numfmt::*;
+use num_bigint::BigInt;
 
 fn ff(x: f64, spec: &str) -> String {
     format_float(x, spec).unwrap()

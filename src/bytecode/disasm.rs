@@ -14,11 +14,19 @@ pub fn disassemble(code: &Code) -> String {
 }
 
 fn disassemble_into(code: &Code, out: &mut String) {
-    let _ = writeln!(out, "Disassembly of <code {} at line {}>:", code.qualname, code.first_line);
+    let _ = writeln!(
+        out,
+        "Disassembly of <code {} at line {}>:",
+        code.qualname, code.first_line
+    );
     let mut last_line = 0;
     for (i, op) in code.ops.iter().enumerate() {
         let line = code.line_at(i);
-        let line_col = if line != last_line { format!("{line:>4}") } else { "    ".to_string() };
+        let line_col = if line != last_line {
+            format!("{line:>4}")
+        } else {
+            "    ".to_string()
+        };
         last_line = line;
         let _ = writeln!(out, "{line_col} {i:>6} {}", describe(code, op));
     }
@@ -33,19 +41,36 @@ fn disassemble_into(code: &Code, out: &mut String) {
 }
 
 fn describe(code: &Code, op: &Op) -> String {
-    let name = |i: &u32| code.names.get(*i as usize).map(|s| s.to_string()).unwrap_or_default();
-    let var = |i: &u32| code.varnames.get(*i as usize).map(|s| s.to_string()).unwrap_or_default();
+    let name = |i: &u32| {
+        code.names
+            .get(*i as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    let var = |i: &u32| {
+        code.varnames
+            .get(*i as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
     let deref = |i: &u32| {
-        code.cellvars.iter().chain(code.freevars.iter()).nth(*i as usize).map(|s| s.to_string()).unwrap_or_default()
+        code.cellvars
+            .iter()
+            .chain(code.freevars.iter())
+            .nth(*i as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
     };
     let op_name = format!("{op:?}");
     let base = op_name.split('(').next().unwrap_or("").to_string();
     let detail = match op {
         Op::LoadConst(i) => code.consts.get(*i as usize).map(const_repr),
         Op::LoadFast(i) | Op::StoreFast(i) | Op::DeleteFast(i) => Some(var(i)),
-        Op::LoadDeref(i) | Op::StoreDeref(i) | Op::DeleteDeref(i) | Op::LoadClosure(i) | Op::LoadClassDeref(i) => {
-            Some(deref(i))
-        }
+        Op::LoadDeref(i)
+        | Op::StoreDeref(i)
+        | Op::DeleteDeref(i)
+        | Op::LoadClosure(i)
+        | Op::LoadClassDeref(i) => Some(deref(i)),
         Op::LoadGlobal(i)
         | Op::StoreGlobal(i)
         | Op::DeleteGlobal(i)
@@ -64,7 +89,11 @@ fn describe(code: &Code, op: &Op) -> String {
     };
     let arg = match op_name.find('(') {
         Some(p) if detail.is_none() => op_name[p + 1..op_name.len() - 1].to_string(),
-        Some(p) => format!("{} ({})", &op_name[p + 1..op_name.len() - 1], detail.unwrap_or_default()),
+        Some(p) => format!(
+            "{} ({})",
+            &op_name[p + 1..op_name.len() - 1],
+            detail.unwrap_or_default()
+        ),
         None => String::new(),
     };
     let arg = if matches!(op, Op::Binary(_) | Op::Inplace(_) | Op::Compare(_)) {

@@ -122,7 +122,9 @@ impl<'a, 't> Compiler<'a, 't> {
                     } else {
                         "'await' outside async function"
                     };
-                    if self.unit_ref().kind != CodeKind::Module || self.mode != super::Mode::Interactive {
+                    if self.unit_ref().kind != CodeKind::Module
+                        || self.mode != super::Mode::Interactive
+                    {
                         return Err(self.error(msg, e.span));
                     }
                 }
@@ -150,7 +152,11 @@ impl<'a, 't> Compiler<'a, 't> {
                 self.emit(Op::GetYieldFromIter);
                 self.emit(Op::YieldFrom);
             }
-            ExprKind::Compare { left, ops, comparators } => {
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
                 self.expr(left)?;
                 if ops.len() == 1 {
                     self.expr(&comparators[0])?;
@@ -178,7 +184,11 @@ impl<'a, 't> Compiler<'a, 't> {
                     self.patch(end);
                 }
             }
-            ExprKind::Call { func, args, keywords } => self.call(func, args, keywords)?,
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => self.call(func, args, keywords)?,
             ExprKind::FormattedValue { .. } | ExprKind::JoinedStr(_) => self.fstring(e)?,
             ExprKind::Constant(c) => {
                 let v = constant_value(c);
@@ -221,7 +231,9 @@ impl<'a, 't> Compiler<'a, 't> {
 
     fn check_yield(&mut self, e: &Expr) -> CResult {
         match self.unit_ref().kind {
-            CodeKind::Module | CodeKind::Class => Err(self.error("'yield' outside function", e.span)),
+            CodeKind::Module | CodeKind::Class => {
+                Err(self.error("'yield' outside function", e.span))
+            }
             CodeKind::Comprehension if !self.unit_ref().scope.is_generator => {
                 Err(self.error("'yield' inside list comprehension", e.span))
             }
@@ -231,23 +243,37 @@ impl<'a, 't> Compiler<'a, 't> {
 
     /// Compiles `test` and a jump taken when its truth equals `when`; returns the jump to patch.
     pub(super) fn jump_if(&mut self, test: &Expr, when: bool) -> CResult<usize> {
-        if let ExprKind::UnaryOp { op: UnaryOp::Not, operand } = &test.kind {
+        if let ExprKind::UnaryOp {
+            op: UnaryOp::Not,
+            operand,
+        } = &test.kind
+        {
             return self.jump_if(operand, !when);
         }
         self.expr(test)?;
-        Ok(self.emit(if when { Op::PopJumpIfTrue(0) } else { Op::PopJumpIfFalse(0) }))
+        Ok(self.emit(if when {
+            Op::PopJumpIfTrue(0)
+        } else {
+            Op::PopJumpIfFalse(0)
+        }))
     }
 
     fn sequence(&mut self, items: &[Expr], kind: SeqKind) -> CResult {
         let has_star = items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_)));
-        if kind == SeqKind::Set && !has_star && items.len() > 2 && items.iter().all(is_folded_constant) {
+        if kind == SeqKind::Set
+            && !has_star
+            && items.len() > 2
+            && items.iter().all(is_folded_constant)
+        {
             // CPython folds these into a constant frozenset (rebuilt once more when the
             // compiler merges constants) and merges it into a new set: that decides the
             // table layout, so the iteration order. The flag asks the VM to do the same.
             for i in items {
                 self.expr(i)?;
             }
-            self.emit(Op::BuildSet(items.len() as u32 | crate::bytecode::op::FOLDED_SET));
+            self.emit(Op::BuildSet(
+                items.len() as u32 | crate::bytecode::op::FOLDED_SET,
+            ));
             return Ok(());
         }
         if !has_star {
@@ -264,16 +290,28 @@ impl<'a, 't> Compiler<'a, 't> {
         }
         // With *unpacking: build a list (or set) incrementally.
         let set = kind == SeqKind::Set;
-        self.emit(if set { Op::BuildSet(0) } else { Op::BuildList(0) });
+        self.emit(if set {
+            Op::BuildSet(0)
+        } else {
+            Op::BuildList(0)
+        });
         for i in items {
             match &i.kind {
                 ExprKind::Starred(inner) => {
                     self.expr(inner)?;
-                    self.emit(if set { Op::SetUpdate(1) } else { Op::ListExtend(1) });
+                    self.emit(if set {
+                        Op::SetUpdate(1)
+                    } else {
+                        Op::ListExtend(1)
+                    });
                 }
                 _ => {
                     self.expr(i)?;
-                    self.emit(if set { Op::SetAdd(1) } else { Op::ListAppend(1) });
+                    self.emit(if set {
+                        Op::SetAdd(1)
+                    } else {
+                        Op::ListAppend(1)
+                    });
                 }
             }
         }
@@ -288,7 +326,11 @@ impl<'a, 't> Compiler<'a, 't> {
             && !keywords.iter().any(|k| k.arg.is_none());
         // Zero-argument super() becomes super(__class__, first_arg).
         if let ExprKind::Name(n) = &func.kind {
-            if n == "super" && args.is_empty() && keywords.is_empty() && self.can_use_zero_arg_super() {
+            if n == "super"
+                && args.is_empty()
+                && keywords.is_empty()
+                && self.can_use_zero_arg_super()
+            {
                 self.load_name("super");
                 self.load_name("__class__");
                 let first = self.unit_ref().scope.params.first().cloned();
@@ -386,7 +428,11 @@ impl<'a, 't> Compiler<'a, 't> {
                     // A lone literal part is already a str.
                 }
             }
-            ExprKind::FormattedValue { value, conversion, format_spec } => {
+            ExprKind::FormattedValue {
+                value,
+                conversion,
+                format_spec,
+            } => {
                 self.expr(value)?;
                 let conv = match conversion {
                     Some('s') => 1,
@@ -420,14 +466,18 @@ impl<'a, 't> Compiler<'a, 't> {
         let outer_async = self.in_async_function();
         let is_async = generators.iter().any(|g| g.is_async) || scope.has_await;
         if is_async && !outer_async && !is_genexp {
-            let in_repl_top = self.mode == super::Mode::Interactive && self.unit_ref().kind == CodeKind::Module;
+            let in_repl_top =
+                self.mode == super::Mode::Interactive && self.unit_ref().kind == CodeKind::Module;
             if !in_repl_top {
-                return Err(self.error("asynchronous comprehension outside of an asynchronous function", e.span));
+                return Err(self.error(
+                    "asynchronous comprehension outside of an asynchronous function",
+                    e.span,
+                ));
             }
         }
         self.push_unit(scope, CodeKind::Comprehension, name.into(), qualname, line);
         self.unit().argcount = 1;
-        self.unit().flags.is_coroutine = is_async && !is_genexp || (is_genexp && is_async);
+        self.unit().flags.is_coroutine = is_async;
         self.unit().flags.is_generator = is_genexp;
         match &e.kind {
             ExprKind::ListComp { .. } => {
@@ -450,7 +500,11 @@ impl<'a, 't> Compiler<'a, 't> {
         self.make_closure(code, 0);
         let first = &generators[0];
         self.expr(&first.iter)?;
-        self.emit(if first.is_async { Op::GetAIter } else { Op::GetIter });
+        self.emit(if first.is_async {
+            Op::GetAIter
+        } else {
+            Op::GetIter
+        });
         self.emit(Op::Call(1));
         if is_async && !is_genexp {
             self.emit(Op::GetAwaitable);
@@ -460,13 +514,23 @@ impl<'a, 't> Compiler<'a, 't> {
     }
 
     /// One `for` clause of a comprehension; `depth` counts the loops open below it.
-    fn comp_generator(&mut self, e: &Expr, generators: &[Comprehension], index: usize, depth: u32) -> CResult {
+    fn comp_generator(
+        &mut self,
+        e: &Expr,
+        generators: &[Comprehension],
+        index: usize,
+        depth: u32,
+    ) -> CResult {
         let g = &generators[index];
         if index == 0 {
             self.emit(Op::LoadFast(0));
         } else {
             self.expr(&g.iter)?;
-            self.emit(if g.is_async { Op::GetAIter } else { Op::GetIter });
+            self.emit(if g.is_async {
+                Op::GetAIter
+            } else {
+                Op::GetIter
+            });
         }
         let start = self.here();
         let (exit_jump, setup) = if g.is_async {
@@ -541,14 +605,23 @@ impl<'a, 't> Compiler<'a, 't> {
                 self.emit(Op::StoreSubscript);
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                let star = items.iter().position(|i| matches!(i.kind, ExprKind::Starred(_)));
+                let star = items
+                    .iter()
+                    .position(|i| matches!(i.kind, ExprKind::Starred(_)));
                 match star {
                     None => {
                         self.emit(Op::UnpackSequence(items.len() as u32));
                     }
                     Some(pos) => {
-                        if items.iter().filter(|i| matches!(i.kind, ExprKind::Starred(_))).count() > 1 {
-                            return Err(self.error("multiple starred expressions in assignment", t.span));
+                        if items
+                            .iter()
+                            .filter(|i| matches!(i.kind, ExprKind::Starred(_)))
+                            .count()
+                            > 1
+                        {
+                            return Err(
+                                self.error("multiple starred expressions in assignment", t.span)
+                            );
                         }
                         let after = items.len() - pos - 1;
                         self.emit(Op::UnpackEx(pos as u32 | (after as u32) << 16));
@@ -562,7 +635,10 @@ impl<'a, 't> Compiler<'a, 't> {
                 }
             }
             ExprKind::Starred(_) => {
-                return Err(self.error("starred assignment target must be in a list or tuple", t.span));
+                return Err(self.error(
+                    "starred assignment target must be in a list or tuple",
+                    t.span,
+                ));
             }
             _ => return Err(self.error("cannot assign to expression", t.span)),
         }
@@ -599,7 +675,10 @@ fn is_folded_constant(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Constant(_) => true,
         ExprKind::UnaryOp { operand, .. } => {
-            matches!(&operand.kind, ExprKind::Constant(Constant::Int(_) | Constant::Float(_)))
+            matches!(
+                &operand.kind,
+                ExprKind::Constant(Constant::Int(_) | Constant::Float(_))
+            )
         }
         ExprKind::Tuple(items) => items.iter().all(is_folded_constant),
         _ => false,

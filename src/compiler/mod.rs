@@ -25,10 +25,26 @@ pub enum Mode {
 }
 
 /// Compiles a parsed module into its top-level code object.
-pub fn compile_module(module: &ast::Module, src: &SourceFile, mode: Mode) -> Result<Rc<Code>, SyntaxError> {
+pub fn compile_module(
+    module: &ast::Module,
+    src: &SourceFile,
+    mode: Mode,
+) -> Result<Rc<Code>, SyntaxError> {
     let table = scope::analyze(module)?;
-    let mut c = Compiler { src, table: &table, units: Vec::new(), mode, filename: Rc::from(src.name.as_str()) };
-    c.push_unit(table.module(), CodeKind::Module, "<module>".into(), "<module>".into(), 1);
+    let mut c = Compiler {
+        src,
+        table: &table,
+        units: Vec::new(),
+        mode,
+        filename: Rc::from(src.name.as_str()),
+    };
+    c.push_unit(
+        table.module(),
+        CodeKind::Module,
+        "<module>".into(),
+        "<module>".into(),
+        1,
+    );
     c.stmts(&module.body)?;
     if mode == Mode::Interactive {
         // nothing extra: PrintExpr already emitted per statement
@@ -103,7 +119,14 @@ struct Compiler<'a, 't> {
 type CResult<T = ()> = Result<T, SyntaxError>;
 
 impl<'a, 't> Compiler<'a, 't> {
-    fn push_unit(&mut self, scope: &'t Scope, kind: CodeKind, name: String, qualname: String, line: u32) {
+    fn push_unit(
+        &mut self,
+        scope: &'t Scope,
+        kind: CodeKind,
+        name: String,
+        qualname: String,
+        line: u32,
+    ) {
         let mut u = Unit {
             scope,
             kind,
@@ -161,7 +184,11 @@ impl<'a, 't> Compiler<'a, 't> {
         let mut cell_params = Vec::new();
         for (ci, n) in u.scope.cells.iter().enumerate() {
             if let Some(pos) = u.scope.params.iter().position(|p| p == n) {
-                let slot = u.local_index.get(&u.scope.params[pos]).copied().unwrap_or(0);
+                let slot = u
+                    .local_index
+                    .get(&u.scope.params[pos])
+                    .copied()
+                    .unwrap_or(0);
                 cell_params.push((ci as u32, slot));
             }
         }
@@ -341,7 +368,11 @@ impl<'a, 't> Compiler<'a, 't> {
             }
             NameKind::Name => {
                 let n = self.name_idx(name);
-                self.emit(if module { Op::StoreGlobal(n) } else { Op::StoreName(n) });
+                self.emit(if module {
+                    Op::StoreGlobal(n)
+                } else {
+                    Op::StoreName(n)
+                });
             }
         }
     }
@@ -364,7 +395,11 @@ impl<'a, 't> Compiler<'a, 't> {
             }
             NameKind::Name => {
                 let n = self.name_idx(name);
-                self.emit(if module { Op::DeleteGlobal(n) } else { Op::DeleteName(n) });
+                self.emit(if module {
+                    Op::DeleteGlobal(n)
+                } else {
+                    Op::DeleteName(n)
+                });
             }
         }
     }
@@ -409,7 +444,10 @@ impl<'a, 't> Compiler<'a, 't> {
     /// The expression of a statement, if it is a docstring.
     fn docstring(body: &[Stmt]) -> Option<&str> {
         match body.first().map(|s| &s.kind) {
-            Some(ast::StmtKind::Expr(Expr { kind: ExprKind::Constant(ast::Constant::Str(s)), .. })) => Some(s),
+            Some(ast::StmtKind::Expr(Expr {
+                kind: ExprKind::Constant(ast::Constant::Str(s)),
+                ..
+            })) => Some(s),
             _ => None,
         }
     }

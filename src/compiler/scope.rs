@@ -76,13 +76,20 @@ impl ScopeTable {
 
 /// Analyzes a module.
 pub fn analyze(module: &Module) -> Result<ScopeTable, SyntaxError> {
-    let mut b = Builder { scopes: Vec::new(), by_node: HashMap::new(), stack: Vec::new() };
+    let mut b = Builder {
+        scopes: Vec::new(),
+        by_node: HashMap::new(),
+        stack: Vec::new(),
+    };
     b.push(ScopeKind::Module, 0);
     for s in &module.body {
         b.stmt(s)?;
     }
     b.stack.pop();
-    let mut table = ScopeTable { scopes: b.scopes, by_node: b.by_node };
+    let mut table = ScopeTable {
+        scopes: b.scopes,
+        by_node: b.by_node,
+    };
     resolve(&mut table, 0, &HashSet::new())?;
     Ok(table)
 }
@@ -161,7 +168,12 @@ impl Builder {
                 }
                 self.target(target)?;
             }
-            StmtKind::AnnAssign { target, annotation, value, .. } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                ..
+            } => {
                 if self.cur().kind != ScopeKind::Function {
                     self.expr(annotation)?;
                 }
@@ -209,7 +221,10 @@ impl Builder {
             }
             StmtKind::Nonlocal(names) => {
                 if self.cur().kind == ScopeKind::Module {
-                    return Err(SyntaxError::new("nonlocal declaration not allowed at module level", s.span));
+                    return Err(SyntaxError::new(
+                        "nonlocal declaration not allowed at module level",
+                        s.span,
+                    ));
                 }
                 for n in names {
                     if self.cur().bound.iter().any(|b| b == n) {
@@ -229,7 +244,10 @@ impl Builder {
             }
             StmtKind::Import(aliases) => {
                 for a in aliases {
-                    let name = a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
+                    let name = a
+                        .asname
+                        .clone()
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
                     self.bind(&name);
                 }
             }
@@ -237,7 +255,10 @@ impl Builder {
                 for a in names {
                     if a.name == "*" {
                         if self.cur().kind != ScopeKind::Module {
-                            return Err(SyntaxError::new("import * only allowed at module level", s.span));
+                            return Err(SyntaxError::new(
+                                "import * only allowed at module level",
+                                s.span,
+                            ));
                         }
                         continue;
                     }
@@ -250,7 +271,13 @@ impl Builder {
                 self.stmts(body)?;
                 self.stmts(orelse)?;
             }
-            StmtKind::For { is_async, target, iter, body, orelse } => {
+            StmtKind::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 if *is_async {
                     self.cur().has_await = true;
                 }
@@ -259,7 +286,13 @@ impl Builder {
                 self.stmts(body)?;
                 self.stmts(orelse)?;
             }
-            StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => {
                 self.stmts(body)?;
                 for h in handlers {
                     if let Some(t) = &h.typ {
@@ -273,7 +306,11 @@ impl Builder {
                 self.stmts(orelse)?;
                 self.stmts(finalbody)?;
             }
-            StmtKind::With { is_async, items, body } => {
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
                 if *is_async {
                     self.cur().has_await = true;
                 }
@@ -417,14 +454,20 @@ impl Builder {
                 }
                 self.exprs(values)?;
             }
-            ExprKind::Set(items) | ExprKind::List(items) | ExprKind::Tuple(items) => self.exprs(items)?,
+            ExprKind::Set(items) | ExprKind::List(items) | ExprKind::Tuple(items) => {
+                self.exprs(items)?
+            }
             ExprKind::ListComp { elt, generators }
             | ExprKind::SetComp { elt, generators }
             | ExprKind::GeneratorExp { elt, generators } => {
                 let is_gen = matches!(e.kind, ExprKind::GeneratorExp { .. });
                 self.comprehension(e, generators, is_gen, |b| b.expr(elt))?;
             }
-            ExprKind::DictComp { key, value, generators } => {
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => {
                 self.comprehension(e, generators, false, |b| {
                     b.expr(key)?;
                     b.expr(value)
@@ -444,11 +487,17 @@ impl Builder {
                 self.cur().is_generator = true;
                 self.expr(v)?;
             }
-            ExprKind::Compare { left, comparators, .. } => {
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
                 self.expr(left)?;
                 self.exprs(comparators)?;
             }
-            ExprKind::Call { func, args, keywords } => {
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
                 self.expr(func)?;
                 if let ExprKind::Name(n) = &func.kind {
                     if n == "super" && args.is_empty() {
@@ -461,7 +510,9 @@ impl Builder {
                     self.expr(&k.value)?;
                 }
             }
-            ExprKind::FormattedValue { value, format_spec, .. } => {
+            ExprKind::FormattedValue {
+                value, format_spec, ..
+            } => {
                 self.expr(value)?;
                 if let Some(s) = format_spec {
                     self.expr(s)?;
@@ -520,7 +571,11 @@ impl Builder {
 
 /// Second pass: decides each name's kind, top-down, given the names bound in
 /// enclosing function scopes (`enclosing`).
-fn resolve(table: &mut ScopeTable, id: usize, enclosing: &HashSet<String>) -> Result<(), SyntaxError> {
+fn resolve(
+    table: &mut ScopeTable,
+    id: usize,
+    enclosing: &HashSet<String>,
+) -> Result<(), SyntaxError> {
     let kind = table.scopes[id].kind;
     // Names visible to child functions from here.
     let mut visible = enclosing.clone();
@@ -528,7 +583,10 @@ fn resolve(table: &mut ScopeTable, id: usize, enclosing: &HashSet<String>) -> Re
         let s = &mut table.scopes[id];
         for (n, span) in s.nonlocals.clone() {
             if !enclosing.contains(&n) {
-                return Err(SyntaxError::new(format!("no binding for nonlocal '{n}' found"), span));
+                return Err(SyntaxError::new(
+                    format!("no binding for nonlocal '{n}' found"),
+                    span,
+                ));
             }
             s.names.insert(n, NameKind::Free);
         }
@@ -549,7 +607,11 @@ fn resolve(table: &mut ScopeTable, id: usize, enclosing: &HashSet<String>) -> Re
                     if s.names.contains_key(&n) {
                         continue;
                     }
-                    let k = if enclosing.contains(&n) { NameKind::Free } else { NameKind::Name };
+                    let k = if enclosing.contains(&n) {
+                        NameKind::Free
+                    } else {
+                        NameKind::Name
+                    };
                     s.names.insert(n, k);
                 }
             }
@@ -561,7 +623,11 @@ fn resolve(table: &mut ScopeTable, id: usize, enclosing: &HashSet<String>) -> Re
                     if s.names.contains_key(&n) {
                         continue;
                     }
-                    let k = if enclosing.contains(&n) { NameKind::Free } else { NameKind::GlobalImplicit };
+                    let k = if enclosing.contains(&n) {
+                        NameKind::Free
+                    } else {
+                        NameKind::GlobalImplicit
+                    };
                     s.names.insert(n, k);
                 }
                 for (n, k) in &s.names {
@@ -635,9 +701,13 @@ fn resolve(table: &mut ScopeTable, id: usize, enclosing: &HashSet<String>) -> Re
         cells.push("__class__".to_string());
     }
     s.cells = cells;
-    let mut frees: Vec<String> =
-        s.names.iter().filter(|(_, k)| **k == NameKind::Free).map(|(n, _)| n.clone()).collect();
-    frees.extend(s.frees.drain(..));
+    let mut frees: Vec<String> = s
+        .names
+        .iter()
+        .filter(|(_, k)| **k == NameKind::Free)
+        .map(|(n, _)| n.clone())
+        .collect();
+    frees.append(&mut s.frees);
     frees.sort();
     frees.dedup();
     s.frees = frees;

@@ -41,14 +41,21 @@ impl<'a, 't> Compiler<'a, 't> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, annotation, value, simple } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                simple,
+            } => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.assign(target)?;
                 }
                 // In a class body, `name: ann` records the evaluated annotation in
                 // `__annotations__` (as CPython does; dataclasses read it).
-                if let (true, CodeKind::Class, ExprKind::Name(n)) = (*simple, self.unit_ref().kind, &target.kind) {
+                if let (true, CodeKind::Class, ExprKind::Name(n)) =
+                    (*simple, self.unit_ref().kind, &target.kind)
+                {
                     self.expr(annotation)?;
                     let ann = self.name_idx("__annotations__");
                     self.emit(Op::LoadName(ann));
@@ -126,9 +133,14 @@ impl<'a, 't> Compiler<'a, 't> {
                     }
                 }
             }
-            StmtKind::ImportFrom { module, names, level } => {
+            StmtKind::ImportFrom {
+                module,
+                names,
+                level,
+            } => {
                 self.emit_const(Value::Int(*level as i64));
-                let fromlist: Vec<Value> = names.iter().map(|a| Value::str(a.name.clone())).collect();
+                let fromlist: Vec<Value> =
+                    names.iter().map(|a| Value::str(a.name.clone())).collect();
                 self.emit_const(Value::tuple(fromlist));
                 let m = self.name_idx(module.as_deref().unwrap_or(""));
                 self.emit(Op::ImportName(m));
@@ -168,7 +180,13 @@ impl<'a, 't> Compiler<'a, 't> {
                     self.patch(b);
                 }
             }
-            StmtKind::For { is_async, target, iter, body, orelse } => {
+            StmtKind::For {
+                is_async,
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 if *is_async {
                     self.async_for(s, target, iter, body, orelse)?;
                 } else {
@@ -188,7 +206,13 @@ impl<'a, 't> Compiler<'a, 't> {
                     }
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody, is_star } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                is_star,
+            } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse, *is_star)?;
                 } else {
@@ -201,7 +225,11 @@ impl<'a, 't> Compiler<'a, 't> {
                     })?;
                 }
             }
-            StmtKind::With { is_async, items, body } => {
+            StmtKind::With {
+                is_async,
+                items,
+                body,
+            } => {
                 if *is_async && !self.in_async_function() && !self.at_repl_top() {
                     return Err(self.error("'async with' outside async function", s.span));
                 }
@@ -216,7 +244,10 @@ impl<'a, 't> Compiler<'a, 't> {
     fn push_loop(&mut self, fb: FBlock) {
         let depth = self.unit_ref().fblocks.len();
         self.unit().fblocks.push(fb);
-        self.unit().loops.push(LoopInfo { fblock_depth: depth, breaks: Vec::new() });
+        self.unit().loops.push(LoopInfo {
+            fblock_depth: depth,
+            breaks: Vec::new(),
+        });
     }
 
     fn pop_loop(&mut self) -> LoopInfo {
@@ -352,7 +383,13 @@ impl<'a, 't> Compiler<'a, 't> {
         self.emit(Op::Pop);
     }
 
-    fn try_except(&mut self, body: &[Stmt], handlers: &[ExceptHandler], orelse: &[Stmt], is_star: bool) -> CResult {
+    fn try_except(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[ExceptHandler],
+        orelse: &[Stmt],
+        is_star: bool,
+    ) -> CResult {
         let setup = self.emit(Op::SetupExcept(0));
         self.unit().fblocks.push(FBlock::TryExcept);
         self.stmts(body)?;
@@ -383,7 +420,9 @@ impl<'a, 't> Compiler<'a, 't> {
                         self.emit(Op::Pop);
                     }
                 }
-                self.unit().fblocks.push(FBlock::Handler { name: h.name.clone() });
+                self.unit().fblocks.push(FBlock::Handler {
+                    name: h.name.clone(),
+                });
                 self.stmts(&h.body)?;
                 self.unit().fblocks.pop();
                 self.emit(Op::PopBlock);
@@ -424,7 +463,10 @@ impl<'a, 't> Compiler<'a, 't> {
         self.emit(Op::Rot2); // [prev, orig, raised, rest]
         for h in handlers {
             let old = self.set_line(h.span);
-            let t = h.typ.as_ref().ok_or_else(|| self.error("expected 'except*' type", h.span))?;
+            let t = h
+                .typ
+                .as_ref()
+                .ok_or_else(|| self.error("expected 'except*' type", h.span))?;
             self.expr(t)?;
             self.emit(Op::CheckEgMatch); // [prev, orig, raised, rest, match]
             self.emit(Op::Dup);
@@ -475,7 +517,11 @@ impl<'a, 't> Compiler<'a, 't> {
         Ok(())
     }
 
-    fn try_finally(&mut self, finalbody: &[Stmt], body: impl FnOnce(&mut Self) -> CResult) -> CResult {
+    fn try_finally(
+        &mut self,
+        finalbody: &[Stmt],
+        body: impl FnOnce(&mut Self) -> CResult,
+    ) -> CResult {
         let setup = self.emit(Op::SetupFinally(0));
         let fb = Rc::new(finalbody.to_vec());
         self.unit().fblocks.push(FBlock::FinallyTry(fb));
@@ -564,7 +610,14 @@ impl<'a, 't> Compiler<'a, 't> {
         self.mode == Mode::Interactive && self.unit_ref().kind == CodeKind::Module
     }
 
-    fn async_for(&mut self, s: &Stmt, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt]) -> CResult {
+    fn async_for(
+        &mut self,
+        s: &Stmt,
+        target: &Expr,
+        iter: &Expr,
+        body: &[Stmt],
+        orelse: &[Stmt],
+    ) -> CResult {
         if !self.in_async_function() && !self.at_repl_top() {
             return Err(self.error("'async for' outside async function", s.span));
         }
@@ -663,7 +716,13 @@ impl<'a, 't> Compiler<'a, 't> {
         let qualname = self.qualname_for(&c.name);
         let line = self.src.line_of(s.span.start) as u32;
         self.emit(Op::LoadBuildClass);
-        self.push_unit(scope, CodeKind::Class, c.name.clone(), qualname.clone(), line);
+        self.push_unit(
+            scope,
+            CodeKind::Class,
+            c.name.clone(),
+            qualname.clone(),
+            line,
+        );
         // The body stores __module__ and __qualname__ first, as CPython does.
         let module = self.name_idx("__name__");
         self.emit(Op::LoadGlobal(module));
@@ -756,7 +815,13 @@ fn has_annotations(body: &[Stmt]) -> bool {
         StmtKind::If { body, orelse, .. }
         | StmtKind::While { body, orelse, .. }
         | StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
-        StmtKind::Try { body, handlers, orelse, finalbody, .. } => {
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        } => {
             has_annotations(body)
                 || handlers.iter().any(|h| has_annotations(&h.body))
                 || has_annotations(orelse)

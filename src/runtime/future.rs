@@ -103,7 +103,11 @@ pub fn new_future() -> Value {
 /// CancelledError(msg) (no args when msg is None).
 pub fn cancelled_error(msg: &Value) -> Value {
     let class = types::with_async_types(|a| a.cancelled_error.clone());
-    let args = if msg.is_none() { vec![] } else { vec![msg.clone()] };
+    let args = if msg.is_none() {
+        vec![]
+    } else {
+        vec![msg.clone()]
+    };
     types::new_exception(&class, args)
 }
 
@@ -131,9 +135,19 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
     let callbacks = std::mem::take(&mut *f.callbacks.borrow_mut());
     for cb in callbacks {
         let callback = match cb {
-            DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
-            DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
-            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
+            DoneCallback::Wakeup(task) => Callback::Wakeup {
+                task,
+                future: fut.clone(),
+            },
+            DoneCallback::Call(func) => Callback::Call {
+                func,
+                args: vec![fut.clone()],
+            },
+            DoneCallback::CallIn(func, context) => Callback::CallIn {
+                func,
+                args: vec![fut.clone()],
+                context,
+            },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);
@@ -142,7 +156,9 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
 
 /// Future.set_result.
 pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
-    let Some(f) = future_of(fut) else { return Ok(()) };
+    let Some(f) = future_of(fut) else {
+        return Ok(());
+    };
     if f.done() {
         return Err(invalid_state("invalid state"));
     }
@@ -154,7 +170,9 @@ pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
 
 /// Future.set_exception.
 pub fn set_exception(vm: &mut Vm, fut: &Value, exc: Value) -> PyResult<()> {
-    let Some(f) = future_of(fut) else { return Ok(()) };
+    let Some(f) = future_of(fut) else {
+        return Ok(());
+    };
     if f.done() {
         return Err(invalid_state("invalid state"));
     }
@@ -179,7 +197,9 @@ pub fn set_exception(vm: &mut Vm, fut: &Value, exc: Value) -> PyResult<()> {
 
 /// Future.cancel(msg): true if it was pending.
 pub fn cancel(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
-    let Some(f) = future_of(fut) else { return false };
+    let Some(f) = future_of(fut) else {
+        return false;
+    };
     f.log_traceback.set(false);
     if f.done() {
         return false;
@@ -222,9 +242,19 @@ pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
     let Some(f) = future_of(fut) else { return };
     if f.done() {
         let callback = match cb {
-            DoneCallback::Wakeup(task) => Callback::Wakeup { task, future: fut.clone() },
-            DoneCallback::Call(func) => Callback::Call { func, args: vec![fut.clone()] },
-            DoneCallback::CallIn(func, context) => Callback::CallIn { func, args: vec![fut.clone()], context },
+            DoneCallback::Wakeup(task) => Callback::Wakeup {
+                task,
+                future: fut.clone(),
+            },
+            DoneCallback::Call(func) => Callback::Call {
+                func,
+                args: vec![fut.clone()],
+            },
+            DoneCallback::CallIn(func, context) => Callback::CallIn {
+                func,
+                args: vec![fut.clone()],
+                context,
+            },
             DoneCallback::StopLoop => Callback::StopLoop,
         };
         vm.call_soon(callback);

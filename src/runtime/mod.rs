@@ -25,7 +25,11 @@ pub enum Callback {
     /// Call a script callable with arguments.
     Call { func: Value, args: Vec<Value> },
     /// Call a script callable inside a contextvars Context (call_soon / call_later).
-    CallIn { func: Value, args: Vec<Value>, context: Value },
+    CallIn {
+        func: Value,
+        args: Vec<Value>,
+        context: Value,
+    },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },
     /// run_until_complete's done callback: stop after this iteration.
@@ -117,12 +121,20 @@ impl EventLoop {
 
     /// When the earliest live timer is due (the REPL sleeps until then between inputs).
     pub fn next_timer(&self) -> Option<f64> {
-        self.timers.iter().filter(|t| !t.cancelled.get()).map(|t| t.when).min_by(f64::total_cmp)
+        self.timers
+            .iter()
+            .filter(|t| !t.cancelled.get())
+            .map(|t| t.when)
+            .min_by(f64::total_cmp)
     }
 
     /// Tasks not yet done.
     pub fn pending_tasks(&self) -> Vec<Value> {
-        self.tasks.iter().filter(|t| future::future_of(t).is_some_and(|f| !f.done())).cloned().collect()
+        self.tasks
+            .iter()
+            .filter(|t| future::future_of(t).is_some_and(|f| !f.done()))
+            .cloned()
+            .collect()
     }
 }
 
@@ -146,7 +158,8 @@ impl Vm {
 
     /// The loop (created on first use).
     pub fn event_loop(&mut self) -> &mut EventLoop {
-        self.event_loop.get_or_insert_with(|| Box::new(EventLoop::new()))
+        self.event_loop
+            .get_or_insert_with(|| Box::new(EventLoop::new()))
     }
 
     /// loop.call_soon.
@@ -161,7 +174,10 @@ impl Vm {
             timer: false,
             scheduled: Cell::new(false),
         });
-        self.event_loop().ready.push_back(Ready { handle: Some(handle.clone()), callback });
+        self.event_loop().ready.push_back(Ready {
+            handle: Some(handle.clone()),
+            callback,
+        });
         handle
     }
 
@@ -185,7 +201,8 @@ impl Vm {
         let l = self.event_loop.as_mut().expect("loop");
         let scheduled = l.timers.len();
         if scheduled > MIN_SCHEDULED_TIMER_HANDLES
-            && l.timer_cancelled_count as f64 / scheduled as f64 > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+            && l.timer_cancelled_count as f64 / scheduled as f64
+                > MIN_CANCELLED_TIMER_HANDLES_FRACTION
         {
             l.timers.remove_cancelled();
             l.timer_cancelled_count = 0;
@@ -209,7 +226,9 @@ impl Vm {
                             // to the last bit.
                             self.clock.advance_to(now + (when - now).min(86400.0));
                         } else {
-                            std::thread::sleep(std::time::Duration::from_secs_f64((when - now).min(86400.0)));
+                            std::thread::sleep(std::time::Duration::from_secs_f64(
+                                (when - now).min(86400.0),
+                            ));
                         }
                     }
                 }
@@ -227,12 +246,17 @@ impl Vm {
             // A cancelled timer still goes to the ready queue, where it is skipped.
             let cb = h.callback.borrow_mut().take();
             if let Some(callback) = cb {
-                l.ready.push_back(Ready { handle: Some(h.clone()), callback });
+                l.ready.push_back(Ready {
+                    handle: Some(h.clone()),
+                    callback,
+                });
             }
         }
         let ntodo = l.ready.len();
         for _ in 0..ntodo {
-            let Some(item) = self.event_loop.as_mut().and_then(|l| l.ready.pop_front()) else { break };
+            let Some(item) = self.event_loop.as_mut().and_then(|l| l.ready.pop_front()) else {
+                break;
+            };
             if item.handle.as_ref().is_some_and(|h| h.cancelled.get()) {
                 continue;
             }
@@ -247,7 +271,11 @@ impl Vm {
         match callback {
             Callback::Step { task, exc } => task::step(self, &task, exc),
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
-            Callback::CallIn { func, args, context } => {
+            Callback::CallIn {
+                func,
+                args,
+                context,
+            } => {
                 let saved = crate::stdlib::contextvars::enter(self, &context);
                 let r = self.run_callback(Callback::Call { func, args });
                 crate::stdlib::contextvars::exit(self, &context, saved);
@@ -256,7 +284,9 @@ impl Vm {
             Callback::Call { func, args } => match self.call(&func, &args) {
                 Ok(_) => Ok(()),
                 Err(e) => {
-                    if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit) {
+                    if types::exc_is(&e, |t| &t.keyboard_interrupt)
+                        || types::exc_is(&e, |t| &t.system_exit)
+                    {
                         return Err(e);
                     }
                     let what = crate::vm::ops::repr(self, &func).unwrap_or_default();
@@ -287,11 +317,17 @@ impl Vm {
     /// Schedules `aclose()` for async generators dropped while suspended.
     pub fn flush_finalizers(&mut self) {
         for g in crate::vm::generator::take_finalizers() {
-            let handle =
-                Rc::new(Handle { cancelled: Cell::new(false), callback: RefCell::new(None), when: 0.0, timer: false, scheduled: Cell::new(false) });
-            self.event_loop()
-                .ready
-                .push_back(Ready { handle: Some(handle), callback: Callback::CloseAsyncGen(Value::Generator(g)) });
+            let handle = Rc::new(Handle {
+                cancelled: Cell::new(false),
+                callback: RefCell::new(None),
+                when: 0.0,
+                timer: false,
+                scheduled: Cell::new(false),
+            });
+            self.event_loop().ready.push_back(Ready {
+                handle: Some(handle),
+                callback: Callback::CloseAsyncGen(Value::Generator(g)),
+            });
         }
     }
 
@@ -330,7 +366,9 @@ impl Vm {
         result?;
         let f = future::future_of(fut).ok_or_else(|| types::type_error("expected a future"))?;
         if !f.done() {
-            return Err(types::runtime_error("Event loop stopped before Future completed."));
+            return Err(types::runtime_error(
+                "Event loop stopped before Future completed.",
+            ));
         }
         future::result(f)
     }
@@ -339,7 +377,9 @@ impl Vm {
         future::add_done_callback(self, fut, future::DoneCallback::StopLoop);
         let r = self.run_forever_inner();
         if let Some(f) = future::future_of(fut) {
-            f.callbacks.borrow_mut().retain(|c| !matches!(c, future::DoneCallback::StopLoop));
+            f.callbacks
+                .borrow_mut()
+                .retain(|c| !matches!(c, future::DoneCallback::StopLoop));
         }
         r
     }
@@ -361,7 +401,8 @@ impl Vm {
         self.stdout.flush();
         let report = task::await_tree_report(self);
         self.stderr.write_str(&report);
-        self.stderr.write_str("aio: deadlock: no task can make progress\n");
+        self.stderr
+            .write_str("aio: deadlock: no task can make progress\n");
         let class = types::with_types(|t| t.system_exit.clone());
         types::new_exception(&class, vec![Value::Int(3)])
     }

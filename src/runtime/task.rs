@@ -33,12 +33,19 @@ pub fn create_task(vm: &mut Vm, coro: Value, name: Option<Value>) -> PyResult<Va
 }
 
 /// create_task with `context=`: the task runs in `context`, else in a copy of the current one.
-pub fn create_task_in(vm: &mut Vm, coro: Value, name: Option<Value>, context: Option<Value>) -> PyResult<Value> {
+pub fn create_task_in(
+    vm: &mut Vm,
+    coro: Value,
+    name: Option<Value>,
+    context: Option<Value>,
+) -> PyResult<Value> {
     match &coro {
         Value::Generator(g) if g.kind == GenKind::Coroutine => g.awaited.set(true),
         other => {
             let r = ops::repr(vm, other)?;
-            return Err(types::type_error(format!("a coroutine was expected, got {r}")));
+            return Err(types::type_error(format!(
+                "a coroutine was expected, got {r}"
+            )));
         }
     }
     // CPython 3.11 advances the counter for every task, named or not.
@@ -62,7 +69,10 @@ pub fn create_task_in(vm: &mut Vm, coro: Value, name: Option<Value>, context: Op
         },
     };
     let task = Value::native(Native::Future(FutureObj::new(Some(data))));
-    vm.call_soon(Callback::Step { task: task.clone(), exc: None });
+    vm.call_soon(Callback::Step {
+        task: task.clone(),
+        exc: None,
+    });
     vm.event_loop().tasks.push(task.clone());
     Ok(task)
 }
@@ -74,7 +84,9 @@ fn task_parts(task: &Value) -> Option<(&FutureObj, &TaskData)> {
 
 /// One step of a task: send None (or throw `exc`) into its coroutine.
 pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
-    let Some((f, t)) = task_parts(task) else { return Ok(()) };
+    let Some((f, t)) = task_parts(task) else {
+        return Ok(());
+    };
     if f.done() {
         return Err(future::invalid_state("_step(): already done"));
     }
@@ -87,7 +99,9 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     }
     *t.fut_waiter.borrow_mut() = None;
     let coro = t.coro.clone();
-    let Value::Generator(g) = &coro else { return Ok(()) };
+    let Value::Generator(g) = &coro else {
+        return Ok(());
+    };
     let previous = vm.event_loop().current_task.replace(task.clone());
     let resume = match exc {
         Some(e) => Resume::Throw(e),
@@ -111,7 +125,10 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
             *f.cancelled_exc.borrow_mut() = Some(e);
             future::cancel(vm, task, Value::None);
         }
-        Err(e) if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit) => {
+        Err(e)
+            if types::exc_is(&e, |t| &t.keyboard_interrupt)
+                || types::exc_is(&e, |t| &t.system_exit) =>
+        {
             future::set_exception(vm, task, e.clone())?;
             if let Some(f) = future_of(task) {
                 f.log_traceback.set(false);
@@ -127,7 +144,10 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
                     if result.is(task) {
                         let r = ops::repr(vm, task)?;
                         let e = types::runtime_error(format!("Task cannot await on itself: {r}"));
-                        vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+                        vm.call_soon(Callback::Step {
+                            task: task.clone(),
+                            exc: Some(e),
+                        });
                     } else {
                         rf.blocking.set(false);
                         future::add_done_callback(vm, &result, DoneCallback::Wakeup(task.clone()));
@@ -141,15 +161,26 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
                     }
                 } else {
                     let (a, b) = (ops::repr(vm, task)?, ops::repr(vm, &result)?);
-                    let e = types::runtime_error(format!("yield was used instead of yield from in task {a} with {b}"));
-                    vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+                    let e = types::runtime_error(format!(
+                        "yield was used instead of yield from in task {a} with {b}"
+                    ));
+                    vm.call_soon(Callback::Step {
+                        task: task.clone(),
+                        exc: Some(e),
+                    });
                 }
             } else if result.is_none() {
-                vm.call_soon(Callback::Step { task: task.clone(), exc: None });
+                vm.call_soon(Callback::Step {
+                    task: task.clone(),
+                    exc: None,
+                });
             } else {
                 let r = ops::repr(vm, &result)?;
                 let e = types::runtime_error(format!("Task got bad yield: {r}"));
-                vm.call_soon(Callback::Step { task: task.clone(), exc: Some(e) });
+                vm.call_soon(Callback::Step {
+                    task: task.clone(),
+                    exc: Some(e),
+                });
             }
         }
     }
@@ -167,12 +198,15 @@ pub fn wakeup(vm: &mut Vm, task: &Value, fut: &Value) -> PyResult<()> {
 
 /// Task.cancel(msg).
 pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
-    let Some((f, t)) = task_parts(task) else { return false };
+    let Some((f, t)) = task_parts(task) else {
+        return false;
+    };
     f.log_traceback.set(false);
     if f.done() {
         return false;
     }
-    t.num_cancels_requested.set(t.num_cancels_requested.get() + 1);
+    t.num_cancels_requested
+        .set(t.num_cancels_requested.get() + 1);
     let waiter = t.fut_waiter.borrow().clone();
     if let Some(w) = waiter {
         if cancel_any(vm, &w, msg.clone()) {
@@ -218,15 +252,31 @@ const LIBRARY_FILE_PREFIX: &str = "<aio ";
 
 /// Where a task's coroutine is suspended, outermost first: (file, line, function).
 fn task_frames(task: &Value) -> Vec<(String, u32, String)> {
-    let Some((_, t)) = task_parts(task) else { return Vec::new() };
-    let Value::Generator(g) = &t.coro else { return Vec::new() };
+    let Some((_, t)) = task_parts(task) else {
+        return Vec::new();
+    };
+    let Value::Generator(g) = &t.coro else {
+        return Vec::new();
+    };
     if g.state.get() != GenState::Suspended && g.state.get() != GenState::Created {
         return Vec::new();
     }
     let frames = g.frames.borrow();
-    let all: Vec<(String, u32, String)> =
-        frames.iter().map(|fr| (fr.code.filename.to_string(), fr.line(), fr.code.name.to_string())).collect();
-    let user: Vec<_> = all.iter().filter(|(file, _, _)| !file.starts_with(LIBRARY_FILE_PREFIX)).cloned().collect();
+    let all: Vec<(String, u32, String)> = frames
+        .iter()
+        .map(|fr| {
+            (
+                fr.code.filename.to_string(),
+                fr.line(),
+                fr.code.name.to_string(),
+            )
+        })
+        .collect();
+    let user: Vec<_> = all
+        .iter()
+        .filter(|(file, _, _)| !file.starts_with(LIBRARY_FILE_PREFIX))
+        .cloned()
+        .collect();
     // A task running library code only (asyncio.sleep as a task) keeps its frames.
     if user.is_empty() {
         all
@@ -271,7 +321,11 @@ fn describe_future(vm: &mut Vm, fut: &Value) -> String {
 /// Every pending task's await stack, for the deadlock report: the task, what it
 /// waits on, then its frames (outermost first) with their source lines.
 pub fn await_tree_report(vm: &mut Vm) -> String {
-    let tasks = vm.event_loop.as_ref().map(|l| l.pending_tasks()).unwrap_or_default();
+    let tasks = vm
+        .event_loop
+        .as_ref()
+        .map(|l| l.pending_tasks())
+        .unwrap_or_default();
     let mut out = String::new();
     for task in tasks {
         let waiter = task_parts(&task).and_then(|(_, t)| t.fut_waiter.borrow().clone());

@@ -15,13 +15,19 @@ pub fn anext(g: &Rc<Generator>) -> Value {
 }
 
 fn op(g: &Rc<Generator>, kind: AsyncGenOpKind) -> Value {
-    Value::native(Native::AsyncGenOp(RefCell::new(AsyncGenOp { gen: g.clone(), kind, used: false })))
+    Value::native(Native::AsyncGenOp(RefCell::new(AsyncGenOp {
+        gen: g.clone(),
+        kind,
+        used: false,
+    })))
 }
 
 fn this(args: &[Value]) -> PyResult<&Rc<Generator>> {
     match args.first() {
         Some(Value::Generator(g)) if g.kind == GenKind::AsyncGenerator => Ok(g),
-        _ => Err(types::type_error("descriptor requires an 'async_generator' object")),
+        _ => Err(types::type_error(
+            "descriptor requires an 'async_generator' object",
+        )),
     }
 }
 
@@ -52,7 +58,11 @@ fn athrow(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         }
         (Value::Class(_), _) => vm.call(&args[1], &[])?,
         (v, _) if v.exc_data().is_some() => v.clone(),
-        _ => return Err(types::type_error("exceptions must be classes or instances deriving from BaseException, not str")),
+        _ => {
+            return Err(types::type_error(
+                "exceptions must be classes or instances deriving from BaseException, not str",
+            ))
+        }
     };
     Ok(op(&g, AsyncGenOpKind::Throw(exc)))
 }

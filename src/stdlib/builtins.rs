@@ -13,7 +13,10 @@ use std::rc::Rc;
 type Kw<'a> = &'a [(Symbol, Value)];
 
 fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
-    kwargs.iter().find(|(k, _)| k.with(|s| s == name)).map(|(_, v)| v)
+    kwargs
+        .iter()
+        .find(|(k, _)| k.with(|s| s == name))
+        .map(|(_, v)| v)
 }
 
 /// Checks the positional argument count of a builtin with CPython's wording.
@@ -26,9 +29,17 @@ pub fn arity(name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()>
                 n => format!("{name} expected {n} arguments, got {}", args.len()),
             }
         } else if args.len() < min {
-            format!("{name} expected at least {min} argument{}, got {}", if min == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{name} expected at least {min} argument{}, got {}",
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )
         } else {
-            format!("{name} expected at most {max} argument{}, got {}", if max == 1 { "" } else { "s" }, args.len())
+            format!(
+                "{name} expected at most {max} argument{}, got {}",
+                if max == 1 { "" } else { "s" },
+                args.len()
+            )
         };
         return Err(types::type_error(msg));
     }
@@ -101,7 +112,10 @@ pub fn make_module() -> Rc<Module> {
             g.insert(Symbol::new(&c.name), Value::Class(c.clone()));
         }
         g.insert(Symbol::new("None"), Value::None);
-        g.insert(Symbol::new("NotImplemented"), Value::native(Native::NotImplemented));
+        g.insert(
+            Symbol::new("NotImplemented"),
+            Value::native(Native::NotImplemented),
+        );
         g.insert(Symbol::new("Ellipsis"), Value::native(Native::Ellipsis));
         g.insert(Symbol::new("__name__"), Value::str("builtins"));
     });
@@ -110,26 +124,83 @@ pub fn make_module() -> Rc<Module> {
 
 fn all_classes(t: &types::Types) -> Vec<Rc<Class>> {
     vec![
-        t.object.clone(), t.type_.clone(), t.int.clone(), t.bool_.clone(), t.float.clone(), t.str_.clone(),
-        t.bytes.clone(), t.tuple.clone(), t.list.clone(), t.dict.clone(), t.set.clone(), t.frozenset.clone(),
-        t.range.clone(), t.slice.clone(), t.property.clone(), t.staticmethod.clone(), t.classmethod.clone(),
-        t.super_.clone(), t.base_exception.clone(), t.base_exception_group.clone(), t.generator_exit.clone(),
-        t.keyboard_interrupt.clone(), t.system_exit.clone(), t.exception.clone(), t.arithmetic_error.clone(),
-        t.floating_point_error.clone(), t.overflow_error.clone(), t.zero_division_error.clone(),
-        t.assertion_error.clone(), t.attribute_error.clone(), t.buffer_error.clone(), t.eof_error.clone(),
-        t.exception_group.clone(), t.import_error.clone(), t.module_not_found_error.clone(), t.lookup_error.clone(),
-        t.index_error.clone(), t.key_error.clone(), t.memory_error.clone(), t.name_error.clone(),
-        t.unbound_local_error.clone(), t.os_error.clone(), t.blocking_io_error.clone(),
-        t.child_process_error.clone(), t.connection_error.clone(), t.broken_pipe_error.clone(),
-        t.connection_aborted_error.clone(), t.connection_refused_error.clone(), t.connection_reset_error.clone(),
-        t.file_exists_error.clone(), t.file_not_found_error.clone(), t.interrupted_error.clone(),
-        t.is_a_directory_error.clone(), t.not_a_directory_error.clone(), t.permission_error.clone(),
-        t.process_lookup_error.clone(), t.timeout_error.clone(), t.reference_error.clone(), t.runtime_error.clone(),
-        t.not_implemented_error.clone(), t.recursion_error.clone(), t.stop_async_iteration.clone(),
-        t.stop_iteration.clone(), t.syntax_error.clone(), t.indentation_error.clone(), t.tab_error.clone(),
-        t.system_error.clone(), t.type_error.clone(), t.value_error.clone(), t.unicode_error.clone(),
-        t.unicode_decode_error.clone(), t.unicode_encode_error.clone(), t.warning.clone(),
-        t.deprecation_warning.clone(), t.runtime_warning.clone(), t.user_warning.clone(), t.resource_warning.clone(),
+        t.object.clone(),
+        t.type_.clone(),
+        t.int.clone(),
+        t.bool_.clone(),
+        t.float.clone(),
+        t.str_.clone(),
+        t.bytes.clone(),
+        t.tuple.clone(),
+        t.list.clone(),
+        t.dict.clone(),
+        t.set.clone(),
+        t.frozenset.clone(),
+        t.range.clone(),
+        t.slice.clone(),
+        t.property.clone(),
+        t.staticmethod.clone(),
+        t.classmethod.clone(),
+        t.super_.clone(),
+        t.base_exception.clone(),
+        t.base_exception_group.clone(),
+        t.generator_exit.clone(),
+        t.keyboard_interrupt.clone(),
+        t.system_exit.clone(),
+        t.exception.clone(),
+        t.arithmetic_error.clone(),
+        t.floating_point_error.clone(),
+        t.overflow_error.clone(),
+        t.zero_division_error.clone(),
+        t.assertion_error.clone(),
+        t.attribute_error.clone(),
+        t.buffer_error.clone(),
+        t.eof_error.clone(),
+        t.exception_group.clone(),
+        t.import_error.clone(),
+        t.module_not_found_error.clone(),
+        t.lookup_error.clone(),
+        t.index_error.clone(),
+        t.key_error.clone(),
+        t.memory_error.clone(),
+        t.name_error.clone(),
+        t.unbound_local_error.clone(),
+        t.os_error.clone(),
+        t.blocking_io_error.clone(),
+        t.child_process_error.clone(),
+        t.connection_error.clone(),
+        t.broken_pipe_error.clone(),
+        t.connection_aborted_error.clone(),
+        t.connection_refused_error.clone(),
+        t.connection_reset_error.clone(),
+        t.file_exists_error.clone(),
+        t.file_not_found_error.clone(),
+        t.interrupted_error.clone(),
+        t.is_a_directory_error.clone(),
+        t.not_a_directory_error.clone(),
+        t.permission_error.clone(),
+        t.process_lookup_error.clone(),
+        t.timeout_error.clone(),
+        t.reference_error.clone(),
+        t.runtime_error.clone(),
+        t.not_implemented_error.clone(),
+        t.recursion_error.clone(),
+        t.stop_async_iteration.clone(),
+        t.stop_iteration.clone(),
+        t.syntax_error.clone(),
+        t.indentation_error.clone(),
+        t.tab_error.clone(),
+        t.system_error.clone(),
+        t.type_error.clone(),
+        t.value_error.clone(),
+        t.unicode_error.clone(),
+        t.unicode_decode_error.clone(),
+        t.unicode_encode_error.clone(),
+        t.warning.clone(),
+        t.deprecation_warning.clone(),
+        t.runtime_warning.clone(),
+        t.user_warning.clone(),
+        t.resource_warning.clone(),
     ]
 }
 
@@ -137,12 +208,22 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     let sep = match kwarg(kwargs, "sep") {
         Some(Value::None) | None => " ".to_string(),
         Some(Value::Str(s)) => s.text.clone(),
-        Some(other) => return Err(types::type_error(format!("sep must be None or a string, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(types::type_error(format!(
+                "sep must be None or a string, not {}",
+                other.type_name()
+            )))
+        }
     };
     let end = match kwarg(kwargs, "end") {
         Some(Value::None) | None => "\n".to_string(),
         Some(Value::Str(s)) => s.text.clone(),
-        Some(other) => return Err(types::type_error(format!("end must be None or a string, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(types::type_error(format!(
+                "end must be None or a string, not {}",
+                other.type_name()
+            )))
+        }
     };
     let file = match kwarg(kwargs, "file") {
         Some(Value::None) | None => super::sys::current_stdout(vm),
@@ -196,7 +277,10 @@ fn ascii(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn format(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("format", args, 1, 2)?;
-    let spec = args.get(1).and_then(|s| s.as_str().map(|x| x.to_string())).unwrap_or_default();
+    let spec = args
+        .get(1)
+        .and_then(|s| s.as_str().map(|x| x.to_string()))
+        .unwrap_or_default();
     Ok(Value::str(ops::format(vm, &args[0], &spec)?))
 }
 
@@ -238,7 +322,9 @@ fn issubclass(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
                 }
                 Ok(false)
             }
-            _ => Err(types::type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+            _ => Err(types::type_error(
+                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+            )),
         }
     }
     Ok(Value::Bool(check(c, &args[1])?))
@@ -248,7 +334,10 @@ fn iter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("iter", args, 1, 2)?;
     if args.len() == 2 {
         return Ok(ops::new_iter(
-            crate::value::object::IterState::Callable { func: args[0].clone(), sentinel: args[1].clone() },
+            crate::value::object::IterState::Callable {
+                func: args[0].clone(),
+                sentinel: args[1].clone(),
+            },
             "callable_iterator",
         ));
     }
@@ -293,7 +382,10 @@ fn anext(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         other => other.class().lookup(Symbol::new("__anext__")).is_some(),
     };
     if !has_anext {
-        return Err(types::type_error(format!("'{}' object is not an async iterator", args[0].type_name())));
+        return Err(types::type_error(format!(
+            "'{}' object is not an async iterator",
+            args[0].type_name()
+        )));
     }
     let aw = ops::get_anext(vm, &args[0])?;
     match args.get(1) {
@@ -305,7 +397,10 @@ fn anext(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn attr_name(v: &Value) -> PyResult<Symbol> {
     match v {
         Value::Str(s) => Ok(Symbol::new(&s.text)),
-        other => Err(types::type_error(format!("attribute name must be string, not '{}'", other.type_name()))),
+        other => Err(types::type_error(format!(
+            "attribute name must be string, not '{}'",
+            other.type_name()
+        ))),
     }
 }
 
@@ -324,7 +419,9 @@ fn getattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let name = attr_name(&args[1])?;
     match ops::getattr(vm, &args[0], name) {
         Ok(v) => Ok(v),
-        Err(e) if args.len() == 3 && types::exc_is(&e, |t| &t.attribute_error) => Ok(args[2].clone()),
+        Err(e) if args.len() == 3 && types::exc_is(&e, |t| &t.attribute_error) => {
+            Ok(args[2].clone())
+        }
         Err(e) => Err(e),
     }
 }
@@ -368,7 +465,9 @@ fn callable(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn abs(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("abs", args, 1, 1)?;
     match &args[0] {
-        Value::Int(i) => Ok(i.checked_abs().map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
+        Value::Int(i) => Ok(i.checked_abs().map(Value::Int).unwrap_or_else(|| {
+            Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into())
+        })),
         Value::BigInt(b) => Ok(Value::from_bigint(num_traits::Signed::abs(&**b))),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
@@ -376,15 +475,26 @@ fn abs(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             let f = i.class.lookup(sym::ABS).unwrap_or(Value::None);
             vm.call(&f, &[args[0].clone()])
         }
-        other => Err(types::type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+        other => Err(types::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
     }
 }
 
-fn min_max(vm: &mut Vm, args: &[Value], kwargs: Kw, name: &str, want_less: bool) -> PyResult<Value> {
+fn min_max(
+    vm: &mut Vm,
+    args: &[Value],
+    kwargs: Kw,
+    name: &str,
+    want_less: bool,
+) -> PyResult<Value> {
     let items = if args.len() == 1 {
         ops::collect_iterable(vm, &args[0])?
     } else if args.is_empty() {
-        return Err(types::type_error(format!("{name} expected at least 1 argument, got 0")));
+        return Err(types::type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
     } else {
         args.to_vec()
     };
@@ -392,7 +502,9 @@ fn min_max(vm: &mut Vm, args: &[Value], kwargs: Kw, name: &str, want_less: bool)
     if items.is_empty() {
         return match kwarg(kwargs, "default") {
             Some(d) => Ok(d.clone()),
-            None => Err(types::value_error(format!("{name}() arg is an empty sequence"))),
+            None => Err(types::value_error(format!(
+                "{name}() arg is an empty sequence"
+            ))),
         };
     }
     let mut best = items[0].clone();
@@ -405,7 +517,11 @@ fn min_max(vm: &mut Vm, args: &[Value], kwargs: Kw, name: &str, want_less: bool)
             Some(f) => vm.call(f, &[item.clone()])?,
             None => item.clone(),
         };
-        let better = if want_less { ops::less_than(vm, &k, &best_key)? } else { ops::less_than(vm, &best_key, &k)? };
+        let better = if want_less {
+            ops::less_than(vm, &k, &best_key)?
+        } else {
+            ops::less_than(vm, &best_key, &k)?
+        };
         if better {
             best = item;
             best_key = k;
@@ -424,9 +540,15 @@ fn max(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("sum", args, 1, 2)?;
-    let mut total = args.get(1).or_else(|| kwarg(kwargs, "start")).cloned().unwrap_or(Value::Int(0));
+    let mut total = args
+        .get(1)
+        .or_else(|| kwarg(kwargs, "start"))
+        .cloned()
+        .unwrap_or(Value::Int(0));
     if let Value::Str(_) = total {
-        return Err(types::type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+        return Err(types::type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
     }
     let it = ops::get_iter(vm, &args[0])?;
     while let Some(v) = ops::iter_next(vm, &it)? {
@@ -442,7 +564,12 @@ fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 }
 
 /// Sorts values in place (stable), with an optional key function.
-pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
+pub fn sort_values(
+    vm: &mut Vm,
+    items: &mut Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<()> {
     super::types::list::sort_values(vm, items, key, reverse)
 }
 
@@ -481,7 +608,12 @@ fn all(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn chr(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("chr", args, 1, 1)?;
-    let i = args[0].as_i64().ok_or_else(|| types::type_error(format!("'{}' object cannot be interpreted as an integer", args[0].type_name())))?;
+    let i = args[0].as_i64().ok_or_else(|| {
+        types::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            args[0].type_name()
+        ))
+    })?;
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => Ok(Value::str(c.to_string())),
         None => Err(types::value_error("chr() arg not in range(0x110000)")),
@@ -491,12 +623,17 @@ fn chr(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn ord(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("ord", args, 1, 1)?;
     match &args[0] {
-        Value::Str(s) if s.char_len == 1 => Ok(Value::Int(s.text.chars().next().map_or(0, |c| c as i64))),
+        Value::Str(s) if s.char_len == 1 => {
+            Ok(Value::Int(s.text.chars().next().map_or(0, |c| c as i64)))
+        }
         Value::Str(s) => Err(types::type_error(format!(
             "ord() expected a character, but string of length {} found",
             s.char_len
         ))),
-        other => Err(types::type_error(format!("ord() expected string of length 1, but {} found", other.type_name()))),
+        other => Err(types::type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            other.type_name()
+        ))),
     }
 }
 
@@ -528,7 +665,9 @@ pub fn sys_setrecursionlimit(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Val
     arity("setrecursionlimit", args, 1, 1)?;
     let n = args[0].as_i64().unwrap_or(1000);
     if n < 1 {
-        return Err(types::value_error("recursion limit must be greater or equal than 1"));
+        return Err(types::value_error(
+            "recursion limit must be greater or equal than 1",
+        ));
     }
     // The VM is stackless, but natives nest; keep a ceiling that cannot overflow.
     vm.recursion_limit = (n as usize).min(100_000);
@@ -565,9 +704,19 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     frame.cells = cells;
     frame.namespace = Some(namespace.clone());
     let class_cell = vm.run_frame(frame)?;
-    let module_name = body.globals.globals.borrow().get(&sym::NAME).and_then(|v| v.as_str().map(|s| s.to_string()));
+    let module_name = body
+        .globals
+        .globals
+        .borrow()
+        .get(&sym::NAME)
+        .and_then(|v| v.as_str().map(|s| s.to_string()));
     let ns = std::mem::take(&mut *namespace.borrow_mut());
-    let class = super::types::object::make_class(&name.text, &base, ns, module_name.unwrap_or_else(|| "__main__".to_string()))?;
+    let class = super::types::object::make_class(
+        &name.text,
+        &base,
+        ns,
+        module_name.unwrap_or_else(|| "__main__".to_string()),
+    )?;
     if let Value::Native(n) = &class_cell {
         if let Native::Cell(cell) = &**n {
             *cell.borrow_mut() = Value::Class(class.clone());

@@ -29,7 +29,10 @@ fn derive(vm: &mut Vm, like: &Value, msg: &Value, items: Vec<Value>) -> PyResult
 pub fn split_top(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> {
     if group_parts(exc).is_none() && exception_matches(exc, typ)? {
         let eg = types::with_types(|t| t.exception_group.clone());
-        let g = vm.call(&Value::Class(eg), &[Value::str(""), Value::list(vec![exc.clone()])])?;
+        let g = vm.call(
+            &Value::Class(eg),
+            &[Value::str(""), Value::list(vec![exc.clone()])],
+        )?;
         return Ok((Value::None, g));
     }
     split(vm, exc, typ)
@@ -60,8 +63,16 @@ pub fn split(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> 
                     rest.push(r);
                 }
             }
-            let m = if matched.is_empty() { Value::None } else { derive(vm, exc, &msg, matched)? };
-            let r = if rest.is_empty() { Value::None } else { derive(vm, exc, &msg, rest)? };
+            let m = if matched.is_empty() {
+                Value::None
+            } else {
+                derive(vm, exc, &msg, matched)?
+            };
+            let r = if rest.is_empty() {
+                Value::None
+            } else {
+                derive(vm, exc, &msg, rest)?
+            };
             Ok((r, m))
         }
     }
@@ -70,7 +81,12 @@ pub fn split(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> 
 /// After except* handlers: re-raise what is left (raised exceptions and the unhandled rest).
 pub fn prep_reraise(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<Value> {
     let items: Vec<Value> = match raised {
-        Value::List(l) => l.borrow().iter().filter(|v| !v.is_none()).cloned().collect(),
+        Value::List(l) => l
+            .borrow()
+            .iter()
+            .filter(|v| !v.is_none())
+            .cloned()
+            .collect(),
         _ => Vec::new(),
     };
     if items.is_empty() {
@@ -85,45 +101,70 @@ pub fn prep_reraise(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<Value
 
 /// BaseExceptionGroup(message, exceptions): validates the arguments and picks the class
 /// (BaseExceptionGroup becomes ExceptionGroup when every member is an Exception).
-pub fn check_new(vm: &mut Vm, class: &std::rc::Rc<crate::value::object::Class>, args: &[Value]) -> PyResult<std::rc::Rc<crate::value::object::Class>> {
+pub fn check_new(
+    vm: &mut Vm,
+    class: &std::rc::Rc<crate::value::object::Class>,
+    args: &[Value],
+) -> PyResult<std::rc::Rc<crate::value::object::Class>> {
     let name = class.name.clone();
     if args.len() != 2 {
-        return Err(types::type_error(format!("{name}.__new__() takes exactly 2 arguments ({} given)", args.len())));
+        return Err(types::type_error(format!(
+            "{name}.__new__() takes exactly 2 arguments ({} given)",
+            args.len()
+        )));
     }
     if args[0].as_str().is_none() {
-        return Err(types::type_error(format!("argument 1 must be str, not {}", args[0].type_name())));
+        return Err(types::type_error(format!(
+            "argument 1 must be str, not {}",
+            args[0].type_name()
+        )));
     }
     let items = match &args[1] {
         Value::List(_) | Value::Tuple(_) => crate::vm::ops::collect_iterable(vm, &args[1])?,
-        _ => return Err(types::type_error("second argument (exceptions) must be a sequence")),
+        _ => {
+            return Err(types::type_error(
+                "second argument (exceptions) must be a sequence",
+            ))
+        }
     };
     if items.is_empty() {
-        return Err(types::value_error("second argument (exceptions) must be a non-empty sequence"));
+        return Err(types::value_error(
+            "second argument (exceptions) must be a non-empty sequence",
+        ));
     }
     let mut all_exceptions = true;
     for (i, e) in items.iter().enumerate() {
         if e.exc_data().is_none() {
-            return Err(types::value_error(format!("Item {i} of second argument (exceptions) is not an exception")));
+            return Err(types::value_error(format!(
+                "Item {i} of second argument (exceptions) is not an exception"
+            )));
         }
         if !types::exc_is(e, |t| &t.exception) {
             all_exceptions = false;
         }
     }
-    let (beg, eg) = types::with_types(|t| (t.base_exception_group.clone(), t.exception_group.clone()));
+    let (beg, eg) =
+        types::with_types(|t| (t.base_exception_group.clone(), t.exception_group.clone()));
     if std::rc::Rc::ptr_eq(class, &beg) {
         return Ok(if all_exceptions { eg } else { beg });
     }
     if std::rc::Rc::ptr_eq(class, &eg) && !all_exceptions {
-        return Err(types::type_error("Cannot nest BaseExceptions in an ExceptionGroup"));
+        return Err(types::type_error(
+            "Cannot nest BaseExceptions in an ExceptionGroup",
+        ));
     }
     if !all_exceptions && types::with_types(|t| class.is_subclass(&t.exception)) {
-        return Err(types::type_error(format!("Cannot nest BaseExceptions in '{name}'")));
+        return Err(types::type_error(format!(
+            "Cannot nest BaseExceptions in '{name}'"
+        )));
     }
     Ok(class.clone())
 }
 
 fn group_args(args: &[Value]) -> PyResult<(Value, Vec<Value>)> {
-    let exc = args.first().ok_or_else(|| types::type_error("descriptor needs an argument"))?;
+    let exc = args
+        .first()
+        .ok_or_else(|| types::type_error("descriptor needs an argument"))?;
     let a = crate::vm::exceptions::exc_args(exc);
     let msg = a.first().cloned().unwrap_or(Value::str(""));
     let items = match a.get(1) {
@@ -138,7 +179,12 @@ fn eg_str(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> P
     let (msg, items) = group_args(args)?;
     let m = crate::vm::ops::str_of(vm, &msg)?;
     let n = items.len();
-    Ok(Value::str(format!("{} ({} sub-exception{})", m, n, if n == 1 { "" } else { "s" })))
+    Ok(Value::str(format!(
+        "{} ({} sub-exception{})",
+        m,
+        n,
+        if n == 1 { "" } else { "s" }
+    )))
 }
 
 fn eg_repr(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
@@ -146,14 +192,27 @@ fn eg_repr(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> 
     let name = args[0].class().name.clone();
     let a = crate::vm::exceptions::exc_args(&args[0]);
     let list = a.get(1).cloned().unwrap_or_else(|| Value::list(items));
-    Ok(Value::str(format!("{}({}, {})", name, crate::vm::ops::repr(vm, &msg)?, crate::vm::ops::repr(vm, &list)?)))
+    Ok(Value::str(format!(
+        "{}({}, {})",
+        name,
+        crate::vm::ops::repr(vm, &msg)?,
+        crate::vm::ops::repr(vm, &list)?
+    )))
 }
 
-fn eg_exceptions(_vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+fn eg_exceptions(
+    _vm: &mut Vm,
+    args: &[Value],
+    _: &[(crate::value::Symbol, Value)],
+) -> PyResult<Value> {
     Ok(Value::tuple(group_args(args)?.1))
 }
 
-fn eg_message(_vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+fn eg_message(
+    _vm: &mut Vm,
+    args: &[Value],
+    _: &[(crate::value::Symbol, Value)],
+) -> PyResult<Value> {
     Ok(group_args(args)?.0)
 }
 
@@ -170,7 +229,11 @@ fn eg_split(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) ->
     Ok(Value::tuple(vec![matched, rest]))
 }
 
-fn eg_subgroup(vm: &mut Vm, args: &[Value], _: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+fn eg_subgroup(
+    vm: &mut Vm,
+    args: &[Value],
+    _: &[(crate::value::Symbol, Value)],
+) -> PyResult<Value> {
     let typ = args.get(1).cloned().unwrap_or(Value::None);
     Ok(split(vm, &args[0], &typ)?.1)
 }
@@ -186,7 +249,12 @@ pub fn register() {
         types::set_class_attr(c, "split", Value::builtin("split", eg_split));
         types::set_class_attr(c, "subgroup", Value::builtin("subgroup", eg_subgroup));
         let prop = |f: crate::value::object::NativeFn, name: &'static str| {
-            Value::native(Native::Property { fget: Value::builtin(name, f), fset: Value::None, fdel: Value::None, doc: Value::None })
+            Value::native(Native::Property {
+                fget: Value::builtin(name, f),
+                fset: Value::None,
+                fdel: Value::None,
+                doc: Value::None,
+            })
         };
         types::set_class_attr(c, "exceptions", prop(eg_exceptions, "exceptions"));
         types::set_class_attr(c, "message", prop(eg_message, "message"));

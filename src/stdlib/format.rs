@@ -9,7 +9,9 @@ use crate::vm::Vm;
 pub fn format_builtin(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
     let r = match v {
         Value::Bool(b) => numfmt::format_bool(*b, spec),
-        Value::Int(_) | Value::BigInt(_) => numfmt::format_int(&v.as_bigint().unwrap_or_default(), spec),
+        Value::Int(_) | Value::BigInt(_) => {
+            numfmt::format_int(&v.as_bigint().unwrap_or_default(), spec)
+        }
         Value::Float(f) => numfmt::format_float(*f, spec),
         Value::Str(s) => numfmt::format_str(&s.text, spec),
         _ => {

@@ -26,22 +26,42 @@ impl Output {
     /// The process's stdout (line buffered on a terminal).
     pub fn stdout() -> Output {
         use std::io::IsTerminal;
-        Output { target: Target::Stdout, buf: String::new(), line_buffered: std::io::stdout().is_terminal(), broken: false }
+        Output {
+            target: Target::Stdout,
+            buf: String::new(),
+            line_buffered: std::io::stdout().is_terminal(),
+            broken: false,
+        }
     }
 
     /// The process's stderr (unbuffered).
     pub fn stderr() -> Output {
-        Output { target: Target::Stderr, buf: String::new(), line_buffered: true, broken: false }
+        Output {
+            target: Target::Stderr,
+            buf: String::new(),
+            line_buffered: true,
+            broken: false,
+        }
     }
 
     /// An in-memory stream.
     pub fn capture() -> Output {
-        Output { target: Target::Capture(String::new()), buf: String::new(), line_buffered: false, broken: false }
+        Output {
+            target: Target::Capture(String::new()),
+            buf: String::new(),
+            line_buffered: false,
+            broken: false,
+        }
     }
 
     /// A stream whose text goes to `f`, one write at a time.
     pub fn sink(f: Box<dyn FnMut(&str)>) -> Output {
-        Output { target: Target::Sink(f), buf: String::new(), line_buffered: true, broken: false }
+        Output {
+            target: Target::Sink(f),
+            buf: String::new(),
+            line_buffered: true,
+            broken: false,
+        }
     }
 
     /// Writes text (buffered unless line buffered).

@@ -9,18 +9,18 @@ pub mod exc_group;
 pub mod format;
 pub mod generators;
 pub mod io;
-pub mod percent;
-pub mod pylib;
-mod random;
-pub mod random_core;
-mod time;
-pub mod suggest;
 pub mod itertools;
 pub mod json;
 pub mod math;
 pub mod operator;
 pub mod os;
+pub mod percent;
+pub mod pylib;
+mod random;
+pub mod random_core;
+pub mod suggest;
 pub mod sys;
+mod time;
 pub mod traceback;
 pub mod types;
 
@@ -34,7 +34,11 @@ use std::rc::Rc;
 
 /// A new empty module.
 pub fn new_module(name: &str) -> Rc<Module> {
-    Rc::new(Module { name: name.to_string(), file: None, globals: RefCell::new(AttrMap::default()) })
+    Rc::new(Module {
+        name: name.to_string(),
+        file: None,
+        globals: RefCell::new(AttrMap::default()),
+    })
 }
 
 /// `import name`: builtin modules, then `name.aio` beside the main script.
@@ -88,7 +92,9 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     if let Value::Instance(i) = &e {
-        i.dict.borrow_mut().insert(Symbol::new("name"), Value::str(name));
+        i.dict
+            .borrow_mut()
+            .insert(Symbol::new("name"), Value::str(name));
     }
     Err(e)
 }
@@ -106,14 +112,21 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
         {
             let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
             let ast = crate::parser::parse_module(&src).map_err(|e| {
-                vtypes::exc(|t| &t.syntax_error, format!("{} ({}, line {})", e.msg, filename, e.line(&src)))
+                vtypes::exc(
+                    |t| &t.syntax_error,
+                    format!("{} ({}, line {})", e.msg, filename, e.line(&src)),
+                )
             })?;
             let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
                 .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
-            m.globals.borrow_mut().insert(Symbol::new("__name__"), Value::str(name));
-            m.globals.borrow_mut().insert(Symbol::new("__file__"), Value::str(filename));
+            m.globals
+                .borrow_mut()
+                .insert(Symbol::new("__name__"), Value::str(name));
+            m.globals
+                .borrow_mut()
+                .insert(Symbol::new("__file__"), Value::str(filename));
             let mv = Value::Module(m.clone());
             register_module(vm, name, mv.clone());
             if let Err(e) = vm.run_module(code, m) {

@@ -36,7 +36,7 @@ fn best_match(name: &str, candidates: impl Iterator<Item = String>) -> Option<St
         if d > max {
             continue;
         }
-        if best.as_ref().map_or(true, |(bd, _)| d < *bd) {
+        if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
             best = Some((d, c));
         }
     }
@@ -45,7 +45,9 @@ fn best_match(name: &str, candidates: impl Iterator<Item = String>) -> Option<St
 
 /// The suggestion to append to an uncaught exception's last line, if any.
 pub fn suggestion_for(vm: &mut Vm, exc: &Value) -> Option<String> {
-    let Value::Instance(inst) = exc else { return None };
+    let Value::Instance(inst) = exc else {
+        return None;
+    };
     let name = inst.dict.borrow().get(&Symbol::new("name")).cloned()?;
     let name = name.as_str()?.to_string();
     if types::exc_is(exc, |t| &t.attribute_error) {
@@ -70,7 +72,13 @@ pub fn suggestion_for(vm: &mut Vm, exc: &Value) -> Option<String> {
         if let Some(m) = &vm.main_module {
             names.extend(m.globals.borrow().keys().map(|k| k.text().to_string()));
         }
-        names.extend(vm.builtins.globals.borrow().keys().map(|k| k.text().to_string()));
+        names.extend(
+            vm.builtins
+                .globals
+                .borrow()
+                .keys()
+                .map(|k| k.text().to_string()),
+        );
         return best_match(&name, names.into_iter());
     }
     None

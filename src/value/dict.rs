@@ -104,7 +104,9 @@ impl Dict {
         for (i, e) in self.entries.iter().enumerate() {
             let hash = e.as_ref().map_or(0, |e| e.hash) as u64;
             let entries = &self.entries;
-            self.table.insert_unique(hash, i, |&j| entries[j].as_ref().map_or(0, |e| e.hash as u64));
+            self.table.insert_unique(hash, i, |&j| {
+                entries[j].as_ref().map_or(0, |e| e.hash as u64)
+            });
         }
     }
 

@@ -60,7 +60,10 @@ thread_local! {
 
 impl Interner {
     fn new() -> Interner {
-        let mut interner = Interner { ids: HashMap::new(), names: Vec::new() };
+        let mut interner = Interner {
+            ids: HashMap::new(),
+            names: Vec::new(),
+        };
         for name in WELL_KNOWN {
             interner.intern(name);
         }

@@ -10,7 +10,7 @@ pub mod types;
 use crate::vm::generator::Generator;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
-use object::{Builtin, BoundMethod, Class, Function, Instance, Module, Native, Range};
+use object::{BoundMethod, Builtin, Class, Function, Instance, Module, Native, Range};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -30,8 +30,16 @@ pub struct PyStr {
 
 impl PyStr {
     pub fn new(text: String) -> PyStr {
-        let char_len = if text.is_ascii() { text.len() } else { text.chars().count() };
-        PyStr { text, char_len, hash: Cell::new(None) }
+        let char_len = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        PyStr {
+            text,
+            char_len,
+            hash: Cell::new(None),
+        }
     }
 
     pub fn is_ascii(&self) -> bool {
@@ -93,7 +101,10 @@ pub struct SetObj {
 impl SetObj {
     /// An empty set (or frozenset).
     pub fn new(frozen: bool) -> SetObj {
-        SetObj { items: RefCell::new(set::SetTable::new()), frozen }
+        SetObj {
+            items: RefCell::new(set::SetTable::new()),
+            frozen,
+        }
     }
 }
 
@@ -128,7 +139,11 @@ impl Value {
     }
 
     pub fn builtin(name: &'static str, func: object::NativeFn) -> Value {
-        Value::Builtin(Rc::new(Builtin { name, func, receiver: None }))
+        Value::Builtin(Rc::new(Builtin {
+            name,
+            func,
+            receiver: None,
+        }))
     }
 
     pub fn is_none(&self) -> bool {

@@ -172,25 +172,74 @@ pub struct Slice {
 
 /// The state of a builtin iterator.
 pub enum IterState {
-    List { list: Rc<RefCell<Vec<Value>>>, index: usize },
-    Tuple { items: Rc<Vec<Value>>, index: usize },
-    Range { next: i64, step: i64, remaining: i64 },
-    Str { text: Rc<super::PyStr>, byte_index: usize },
-    Bytes { bytes: Rc<Vec<u8>>, index: usize },
+    List {
+        list: Rc<RefCell<Vec<Value>>>,
+        index: usize,
+    },
+    Tuple {
+        items: Rc<Vec<Value>>,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        step: i64,
+        remaining: i64,
+    },
+    Str {
+        text: Rc<super::PyStr>,
+        byte_index: usize,
+    },
+    Bytes {
+        bytes: Rc<Vec<u8>>,
+        index: usize,
+    },
     /// A snapshot of keys/values/items taken at creation; `size` detects mutation.
-    DictKeys { dict: Rc<RefCell<super::dict::Dict>>, index: usize, size: usize, kind: DictIterKind },
-    Seq { items: Vec<Value>, index: usize },
+    DictKeys {
+        dict: Rc<RefCell<super::dict::Dict>>,
+        index: usize,
+        size: usize,
+        kind: DictIterKind,
+    },
+    Seq {
+        items: Vec<Value>,
+        index: usize,
+    },
     /// A set walked in table order; `used` detects a size change.
-    Set { set: Rc<super::SetObj>, pos: usize, used: usize },
-    Enumerate { inner: Value, count: Value },
-    Zip { inners: Vec<Value>, strict: bool },
-    Map { func: Value, inners: Vec<Value> },
-    Filter { func: Value, inner: Value },
-    Reversed { items: Vec<Value>, index: usize },
+    Set {
+        set: Rc<super::SetObj>,
+        pos: usize,
+        used: usize,
+    },
+    Enumerate {
+        inner: Value,
+        count: Value,
+    },
+    Zip {
+        inners: Vec<Value>,
+        strict: bool,
+    },
+    Map {
+        func: Value,
+        inners: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        inner: Value,
+    },
+    Reversed {
+        items: Vec<Value>,
+        index: usize,
+    },
     /// `iter(callable, sentinel)`.
-    Callable { func: Value, sentinel: Value },
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     /// A sequence with only `__getitem__`.
-    GetItem { obj: Value, index: i64 },
+    GetItem {
+        obj: Value,
+        index: i64,
+    },
     Exhausted,
 }
 
@@ -206,11 +255,19 @@ pub enum DictIterKind {
 pub enum Native {
     Slice(Slice),
     Iter(RefCell<IterState>, &'static str),
-    Property { fget: Value, fset: Value, fdel: Value, doc: Value },
+    Property {
+        fget: Value,
+        fset: Value,
+        fdel: Value,
+        doc: Value,
+    },
     StaticMethod(Value),
     ClassMethod(Value),
     /// `super()` bound to a class and an object.
-    Super { class: Rc<Class>, obj: Value },
+    Super {
+        class: Rc<Class>,
+        obj: Value,
+    },
     /// A view object: `d.keys()`, `d.values()`, `d.items()`.
     DictView(Rc<RefCell<super::dict::Dict>>, DictIterKind),
     Code(Rc<Code>),
@@ -229,7 +286,10 @@ pub enum Native {
     Ellipsis,
     /// An instance of a library class implemented in Rust (`random.Random`): its class
     /// (for methods, `type()` and reprs) and its Rust state, which the methods downcast.
-    Object { class: Rc<Class>, payload: Box<dyn std::any::Any> },
+    Object {
+        class: Rc<Class>,
+        payload: Box<dyn std::any::Any>,
+    },
 }
 
 impl Function {

@@ -127,7 +127,13 @@ pub fn new_class(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: 
 }
 
 /// Creates a class that belongs to a module other than builtins.
-pub fn new_class_in(name: &str, base: Option<&Rc<Class>>, layout: Layout, is_user: bool, module: &str) -> Rc<Class> {
+pub fn new_class_in(
+    name: &str,
+    base: Option<&Rc<Class>>,
+    layout: Layout,
+    is_user: bool,
+    module: &str,
+) -> Rc<Class> {
     let mut mro = Vec::new();
     if let Some(b) = base {
         mro.push(b.clone());
@@ -167,8 +173,20 @@ impl AsyncTypes {
         AsyncTypes {
             task,
             future,
-            event_loop: new_class_in("_UnixSelectorEventLoop", Some(&t.object), Layout::Native, false, "asyncio"),
-            timer_handle: new_class_in("TimerHandle", Some(&handle), Layout::Native, false, "asyncio"),
+            event_loop: new_class_in(
+                "_UnixSelectorEventLoop",
+                Some(&t.object),
+                Layout::Native,
+                false,
+                "asyncio",
+            ),
+            timer_handle: new_class_in(
+                "TimerHandle",
+                Some(&handle),
+                Layout::Native,
+                false,
+                "asyncio",
+            ),
             handle,
             cancelled_error: new_class_in(
                 "CancelledError",
@@ -177,8 +195,20 @@ impl AsyncTypes {
                 false,
                 "asyncio.exceptions",
             ),
-            agen_asend: new_class_in("async_generator_asend", Some(&t.object), Layout::Native, false, "builtins"),
-            agen_athrow: new_class_in("async_generator_athrow", Some(&t.object), Layout::Native, false, "builtins"),
+            agen_asend: new_class_in(
+                "async_generator_asend",
+                Some(&t.object),
+                Layout::Native,
+                false,
+                "builtins",
+            ),
+            agen_athrow: new_class_in(
+                "async_generator_athrow",
+                Some(&t.object),
+                Layout::Native,
+                false,
+                "builtins",
+            ),
             invalid_state_error: new_class_in(
                 "InvalidStateError",
                 Some(&t.exception),
@@ -192,7 +222,12 @@ impl AsyncTypes {
 
 /// ExceptionGroup derives from both Exception and BaseExceptionGroup.
 fn fix_exception_group(mut t: Types) -> Types {
-    let mro = vec![t.exception.clone(), t.base_exception_group.clone(), t.base_exception.clone(), t.object.clone()];
+    let mro = vec![
+        t.exception.clone(),
+        t.base_exception_group.clone(),
+        t.base_exception.clone(),
+        t.object.clone(),
+    ];
     t.exception_group = Rc::new(Class {
         name: "ExceptionGroup".to_string(),
         qualname: RefCell::new("ExceptionGroup".to_string()),
@@ -277,14 +312,32 @@ pub fn class_of(v: &Value) -> Rc<Class> {
                 },
                 Native::Code(_) | Native::Cell(_) => &t.code,
                 Native::Future(f) => {
-                    return with_async_types(|a| if f.task.is_some() { a.task.clone() } else { a.future.clone() })
+                    return with_async_types(|a| {
+                        if f.task.is_some() {
+                            a.task.clone()
+                        } else {
+                            a.future.clone()
+                        }
+                    })
                 }
                 Native::Loop => return with_async_types(|a| a.event_loop.clone()),
                 Native::AsyncGenOp(op) => {
-                    return with_async_types(|a| if op.borrow().is_throw() { a.agen_athrow.clone() } else { a.agen_asend.clone() })
+                    return with_async_types(|a| {
+                        if op.borrow().is_throw() {
+                            a.agen_athrow.clone()
+                        } else {
+                            a.agen_asend.clone()
+                        }
+                    })
                 }
                 Native::Handle(h) => {
-                    return with_async_types(|a| if h.timer { a.timer_handle.clone() } else { a.handle.clone() })
+                    return with_async_types(|a| {
+                        if h.timer {
+                            a.timer_handle.clone()
+                        } else {
+                            a.handle.clone()
+                        }
+                    })
                 }
                 Native::NotImplemented => &t.not_implemented_type,
                 Native::Ellipsis => &t.ellipsis,
@@ -301,7 +354,10 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
     Value::Instance(Rc::new(Instance {
         class: class.clone(),
         dict: RefCell::new(AttrMap::default()),
-        exc: Some(RefCell::new(ExcData { args, ..Default::default() })),
+        exc: Some(RefCell::new(ExcData {
+            args,
+            ..Default::default()
+        })),
         base: None,
     }))
 }

@@ -38,7 +38,12 @@ pub fn make_function(
 }
 
 /// Prepares a call of any callable.
-pub fn prepare_call(vm: &mut Vm, callee: &Value, mut args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
+pub fn prepare_call(
+    vm: &mut Vm,
+    callee: &Value,
+    mut args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<Prepared> {
     match callee {
         Value::Function(f) => function_call(vm, f, args, kwargs),
         Value::Builtin(b) => {
@@ -64,7 +69,9 @@ pub fn prepare_call(vm: &mut Vm, callee: &Value, mut args: Vec<Value>, kwargs: V
             }
         }
         Value::Native(n) => match &**n {
-            Native::StaticMethod(f) | Native::ClassMethod(f) if false => prepare_call(vm, f, args, kwargs),
+            Native::StaticMethod(f) | Native::ClassMethod(f) if false => {
+                prepare_call(vm, f, args, kwargs)
+            }
             _ => Err(not_callable(callee)),
         },
         _ => Err(not_callable(callee)),
@@ -76,7 +83,12 @@ fn not_callable(v: &Value) -> Value {
 }
 
 /// Binds arguments to a script function's parameters and builds its frame.
-pub fn function_call(vm: &mut Vm, f: &Rc<Function>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
+pub fn function_call(
+    vm: &mut Vm,
+    f: &Rc<Function>,
+    args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<Prepared> {
     let code = &f.code;
     let mut frame = vm.new_frame(code.clone(), f.globals.clone());
     bind_args(f, &mut frame.stack, args, kwargs)?;
@@ -114,14 +126,24 @@ pub fn function_call(vm: &mut Vm, f: &Rc<Function>, args: Vec<Value>, kwargs: Ve
 }
 
 /// Fills the local slots from positional and keyword arguments with CPython's errors.
-fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<()> {
+fn bind_args(
+    f: &Function,
+    slots: &mut [Value],
+    mut args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<()> {
     let code = &f.code;
     let argcount = code.argcount as usize;
     let kwonly = code.kwonlyargcount as usize;
     let name = f.qualname.borrow().clone();
     let nargs = args.len();
     // Fast path: exact positional call.
-    if nargs == argcount && kwargs.is_empty() && !code.flags.has_varargs && !code.flags.has_varkw && kwonly == 0 {
+    if nargs == argcount
+        && kwargs.is_empty()
+        && !code.flags.has_varargs
+        && !code.flags.has_varkw
+        && kwonly == 0
+    {
         for (i, a) in args.into_iter().enumerate() {
             slots[i] = a;
         }
@@ -133,7 +155,10 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
             varargs = args.split_off(argcount);
         } else {
             let required = argcount - f.defaults.len().min(argcount);
-            let given_kw = kwargs.iter().filter(|(k, _)| code.varnames[..argcount + kwonly].contains(k)).count();
+            let given_kw = kwargs
+                .iter()
+                .filter(|(k, _)| code.varnames[..argcount + kwonly].contains(k))
+                .count();
             let expected = if f.defaults.is_empty() {
                 format!("{argcount}")
             } else {
@@ -154,9 +179,17 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
                 "{}() takes {} positional argument{} but {} {}",
                 name,
                 expected,
-                if argcount == 1 && f.defaults.is_empty() { "" } else { "s" },
+                if argcount == 1 && f.defaults.is_empty() {
+                    ""
+                } else {
+                    "s"
+                },
                 nargs,
-                if kw_part.is_empty() { was.to_string() } else { format!("{}{}", kw_part.trim_start_matches(' '), " were") }
+                if kw_part.is_empty() {
+                    was.to_string()
+                } else {
+                    format!("{}{}", kw_part.trim_start_matches(' '), " were")
+                }
             );
             let takes = if kw_part.is_empty() {
                 takes
@@ -172,22 +205,35 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
                     if given_kw == 1 { "" } else { "s" }
                 )
             };
-            let msg = if takes.ends_with("given") { takes } else { format!("{takes} given") };
+            let msg = if takes.ends_with("given") {
+                takes
+            } else {
+                format!("{takes} given")
+            };
             return Err(types::type_error(msg));
         }
     }
     for (i, a) in args.into_iter().enumerate() {
         slots[i] = a;
     }
-    let mut extra_kw: Option<Dict> = if code.flags.has_varkw { Some(Dict::new()) } else { None };
+    let mut extra_kw: Option<Dict> = if code.flags.has_varkw {
+        Some(Dict::new())
+    } else {
+        None
+    };
     let mut extra_kw_items: Vec<(Symbol, Value)> = Vec::new();
     let posonly = code.posonlyargcount as usize;
     for (k, v) in kwargs {
-        let pos = code.varnames[posonly..argcount + kwonly].iter().position(|n| *n == k).map(|p| p + posonly);
+        let pos = code.varnames[posonly..argcount + kwonly]
+            .iter()
+            .position(|n| *n == k)
+            .map(|p| p + posonly);
         match pos {
             Some(i) => {
                 if !matches!(slots[i], Value::Undef) {
-                    return Err(types::type_error(format!("{name}() got multiple values for argument '{k}'")));
+                    return Err(types::type_error(format!(
+                        "{name}() got multiple values for argument '{k}'"
+                    )));
                 }
                 slots[i] = v;
             }
@@ -199,7 +245,9 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
                         "{name}() got some positional-only arguments passed as keyword arguments: '{k}'"
                     )));
                 } else {
-                    return Err(types::type_error(format!("{name}() got an unexpected keyword argument '{k}'")));
+                    return Err(types::type_error(format!(
+                        "{name}() got an unexpected keyword argument '{k}'"
+                    )));
                 }
             }
         }
@@ -217,7 +265,11 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
         }
     }
     if !missing.is_empty() {
-        return Err(types::type_error(missing_message(&name, &missing, "positional")));
+        return Err(types::type_error(missing_message(
+            &name,
+            &missing,
+            "positional",
+        )));
     }
     let mut missing_kw = Vec::new();
     for j in 0..kwonly {
@@ -230,7 +282,11 @@ fn bind_args(f: &Function, slots: &mut [Value], mut args: Vec<Value>, kwargs: Ve
         }
     }
     if !missing_kw.is_empty() {
-        return Err(types::type_error(missing_message(&name, &missing_kw, "keyword-only")));
+        return Err(types::type_error(missing_message(
+            &name,
+            &missing_kw,
+            "keyword-only",
+        )));
     }
     let mut next = argcount + kwonly;
     if code.flags.has_varargs {
@@ -256,7 +312,11 @@ fn missing_message(name: &str, missing: &[Symbol], kind: &str) -> String {
     let list = match quoted.len() {
         1 => quoted[0].clone(),
         2 => format!("{} and {}", quoted[0], quoted[1]),
-        _ => format!("{}, and {}", quoted[..quoted.len() - 1].join(", "), quoted[quoted.len() - 1]),
+        _ => format!(
+            "{}, and {}",
+            quoted[..quoted.len() - 1].join(", "),
+            quoted[quoted.len() - 1]
+        ),
     };
     format!(
         "{}() missing {} required {} argument{}: {}",
@@ -270,7 +330,12 @@ fn missing_message(name: &str, missing: &[Symbol], kind: &str) -> String {
 
 /// Calling a class: builtin constructors, or `__new__` (a script's own, or the native
 /// one of a builtin base) and then `__init__` on the new instance.
-fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<Value>, kwargs: Vec<(Symbol, Value)>) -> PyResult<Prepared> {
+fn instantiate(
+    vm: &mut Vm,
+    class: &Rc<crate::value::object::Class>,
+    args: Vec<Value>,
+    kwargs: Vec<(Symbol, Value)>,
+) -> PyResult<Prepared> {
     if !class.is_user {
         // Builtin types construct through their native `__new__`.
         if class.layout != Layout::Exception {
@@ -281,7 +346,10 @@ fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<V
                 return (b.func)(vm, &full, &kwargs).map(Prepared::Done);
             }
             if class.name != "object" {
-                return Err(types::type_error(format!("cannot create '{}' instances", class.name)));
+                return Err(types::type_error(format!(
+                    "cannot create '{}' instances",
+                    class.name
+                )));
             }
         }
     } else {
@@ -305,13 +373,18 @@ fn instantiate(vm: &mut Vm, class: &Rc<crate::value::object::Class>, args: Vec<V
             return init_instance(vm, &obj_class, obj, args, kwargs);
         }
     }
-    let class = &if class.layout == Layout::Exception && types::with_types(|t| class.is_subclass(&t.base_exception_group)) {
+    let class = &if class.layout == Layout::Exception
+        && types::with_types(|t| class.is_subclass(&t.base_exception_group))
+    {
         crate::stdlib::exc_group::check_new(vm, class, &args)?
     } else {
         class.clone()
     };
     let exc = if class.layout == Layout::Exception {
-        Some(RefCell::new(crate::value::object::ExcData { args: args.clone(), ..Default::default() }))
+        Some(RefCell::new(crate::value::object::ExcData {
+            args: args.clone(),
+            ..Default::default()
+        }))
     } else {
         None
     };
@@ -342,7 +415,9 @@ fn init_instance(
                     frame.entry = Entry::Init(obj);
                     Ok(Prepared::Frame(frame))
                 }
-                Prepared::Done(_) => Err(types::type_error("__init__() should return None, not 'generator'")),
+                Prepared::Done(_) => Err(types::type_error(
+                    "__init__() should return None, not 'generator'",
+                )),
             }
         }
         Some(init) => {
@@ -354,7 +429,10 @@ fn init_instance(
         }
         None => {
             if (!args.is_empty() || !kwargs.is_empty()) && class.layout == Layout::Object {
-                return Err(types::type_error(format!("{}() takes no arguments", class.name)));
+                return Err(types::type_error(format!(
+                    "{}() takes no arguments",
+                    class.name
+                )));
             }
             Ok(Prepared::Done(obj))
         }

@@ -12,7 +12,9 @@ use std::rc::Rc;
 pub fn name_error(name: Symbol) -> Value {
     let e = types::name_error(format!("name '{name}' is not defined"));
     if let Value::Instance(i) = &e {
-        i.dict.borrow_mut().insert(Symbol::new("name"), Value::str(name.text().to_string()));
+        i.dict
+            .borrow_mut()
+            .insert(Symbol::new("name"), Value::str(name.text().to_string()));
     }
     e
 }
@@ -44,17 +46,27 @@ pub fn set_context(exc: &Value, handled: Option<Value>) {
 /// Appends a frame to the exception's traceback.
 pub fn add_traceback(exc: &Value, code: &Rc<Code>, line: u32) {
     if let Some(data) = exc.exc_data() {
-        data.borrow_mut().traceback.push(TracebackEntry { code: code.clone(), line });
+        data.borrow_mut().traceback.push(TracebackEntry {
+            code: code.clone(),
+            line,
+        });
     }
 }
 
 /// PEP 479: StopIteration escaping a generator becomes RuntimeError.
 pub fn convert_stop_iteration(g: &Generator, exc: Value) -> Value {
     let (is_stop, msg) = match g.kind {
-        GenKind::Generator => (types::exc_is(&exc, |t| &t.stop_iteration), "generator raised StopIteration"),
-        GenKind::Coroutine => (types::exc_is(&exc, |t| &t.stop_iteration), "coroutine raised StopIteration"),
+        GenKind::Generator => (
+            types::exc_is(&exc, |t| &t.stop_iteration),
+            "generator raised StopIteration",
+        ),
+        GenKind::Coroutine => (
+            types::exc_is(&exc, |t| &t.stop_iteration),
+            "coroutine raised StopIteration",
+        ),
         GenKind::AsyncGenerator => (
-            types::exc_is(&exc, |t| &t.stop_async_iteration) || types::exc_is(&exc, |t| &t.stop_iteration),
+            types::exc_is(&exc, |t| &t.stop_async_iteration)
+                || types::exc_is(&exc, |t| &t.stop_iteration),
             "async generator raised StopAsyncIteration",
         ),
     };
@@ -91,16 +103,21 @@ pub fn make_raisable(vm: &mut Vm, exc: Value) -> PyResult<Value> {
             }
             Ok(v)
         }
-        _ => Err(types::type_error("exceptions must derive from BaseException")),
+        _ => Err(types::type_error(
+            "exceptions must derive from BaseException",
+        )),
     }
 }
 
 /// `raise exc from cause`.
 pub fn set_cause(vm: &mut Vm, exc: &Value, cause: Value) -> PyResult<()> {
-    let cause = match &cause {
-        Value::None => None,
-        _ => Some(make_raisable(vm, cause).map_err(|_| types::type_error("exception causes must derive from BaseException"))?),
-    };
+    let cause =
+        match &cause {
+            Value::None => None,
+            _ => Some(make_raisable(vm, cause).map_err(|_| {
+                types::type_error("exception causes must derive from BaseException")
+            })?),
+        };
     if let Some(d) = exc.exc_data() {
         let mut d = d.borrow_mut();
         d.cause = cause;
@@ -128,7 +145,9 @@ pub fn exception_matches(exc: &Value, typ: &Value) -> PyResult<bool> {
             }
             Ok(false)
         }
-        _ => Err(types::type_error("catching classes that do not inherit from BaseException is not allowed")),
+        _ => Err(types::type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
     }
 }
 
@@ -147,7 +166,9 @@ pub fn prep_reraise_star(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<
 
 /// The exception's args.
 pub fn exc_args(exc: &Value) -> Vec<Value> {
-    exc.exc_data().map(|d| d.borrow().args.clone()).unwrap_or_default()
+    exc.exc_data()
+        .map(|d| d.borrow().args.clone())
+        .unwrap_or_default()
 }
 
 /// `str(exc)` as CPython renders it for the final traceback line.
@@ -172,7 +193,12 @@ pub fn exc_type_name(exc: &Value) -> String {
 /// Renders an uncaught exception with its chain, as CPython prints it (exception
 /// groups as the boxed tree CPython draws).
 pub fn format_exception(vm: &mut Vm, exc: &Value) -> String {
-    let mut ctx = PrintContext { out: String::new(), depth: 0, need_close: false, seen: Vec::new() };
+    let mut ctx = PrintContext {
+        out: String::new(),
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+    };
     format_with_chain(vm, exc, &mut ctx);
     ctx.out
 }
@@ -220,10 +246,16 @@ fn group_members(exc: &Value) -> Option<Vec<Value>> {
 }
 
 fn stack_text(vm: &mut Vm, exc: &Value) -> String {
-    let tb = exc.exc_data().map(|d| d.borrow().traceback.clone()).unwrap_or_default();
+    let tb = exc
+        .exc_data()
+        .map(|d| d.borrow().traceback.clone())
+        .unwrap_or_default();
     let mut out = String::new();
     for entry in tb.iter().rev() {
-        out.push_str(&format!("  File \"{}\", line {}, in {}\n", entry.code.filename, entry.line, entry.code.name));
+        out.push_str(&format!(
+            "  File \"{}\", line {}, in {}\n",
+            entry.code.filename, entry.line, entry.code.name
+        ));
         if let Some(line) = vm.source_line(&entry.code.filename, entry.line) {
             let t = line.trim();
             if !t.is_empty() {
@@ -251,9 +283,15 @@ fn format_with_chain(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
             None => (None, None, false),
         };
         let (msg, next) = if let Some(c) = cause {
-            (Some("\nThe above exception was the direct cause of the following exception:\n\n"), Some(c))
+            (
+                Some("\nThe above exception was the direct cause of the following exception:\n\n"),
+                Some(c),
+            )
         } else if let Some(c) = context.filter(|_| !suppress) {
-            (Some("\nDuring handling of the above exception, another exception occurred:\n\n"), Some(c))
+            (
+                Some("\nDuring handling of the above exception, another exception occurred:\n\n"),
+                Some(c),
+            )
         } else {
             (None, None)
         };
@@ -280,7 +318,10 @@ fn format_single(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
         return;
     };
     if ctx.depth > MAX_GROUP_DEPTH {
-        ctx.emit(&format!("... (max_group_depth is {MAX_GROUP_DEPTH})\n"), '|');
+        ctx.emit(
+            &format!("... (max_group_depth is {MAX_GROUP_DEPTH})\n"),
+            '|',
+        );
         return;
     }
     let toplevel = ctx.depth == 0;
@@ -288,7 +329,10 @@ fn format_single(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
         ctx.depth += 1;
     }
     if !stack.is_empty() {
-        ctx.emit("Exception Group Traceback (most recent call last):\n", if toplevel { '+' } else { '|' });
+        ctx.emit(
+            "Exception Group Traceback (most recent call last):\n",
+            if toplevel { '+' } else { '|' },
+        );
         ctx.emit(&stack, '|');
     }
     ctx.emit(&last, '|');
@@ -300,13 +344,29 @@ fn format_single(vm: &mut Vm, exc: &Value, ctx: &mut PrintContext) {
             ctx.need_close = true;
         }
         let truncated = i >= MAX_GROUP_WIDTH;
-        let title = if truncated { "...".to_string() } else { (i + 1).to_string() };
-        let line = format!("{}{}+---------------- {} ----------------\n", ctx.indent(), if i == 0 { "+-" } else { "  " }, title);
+        let title = if truncated {
+            "...".to_string()
+        } else {
+            (i + 1).to_string()
+        };
+        let line = format!(
+            "{}{}+---------------- {} ----------------\n",
+            ctx.indent(),
+            if i == 0 { "+-" } else { "  " },
+            title
+        );
         ctx.out.push_str(&line);
         ctx.depth += 1;
         if truncated {
             let remaining = members.len() - MAX_GROUP_WIDTH;
-            ctx.emit(&format!("and {} more exception{}\n", remaining, if remaining > 1 { "s" } else { "" }), '|');
+            ctx.emit(
+                &format!(
+                    "and {} more exception{}\n",
+                    remaining,
+                    if remaining > 1 { "s" } else { "" }
+                ),
+                '|',
+            );
         } else {
             format_with_chain(vm, member, ctx);
         }
@@ -327,7 +387,11 @@ pub fn final_line(vm: &mut Vm, exc: &Value) -> String {
     let name = exc_type_name(exc);
     let msg = exc_str(vm, exc);
     let suggestion = crate::stdlib::suggest::suggestion_for(vm, exc);
-    let mut line = if msg.is_empty() { name } else { format!("{name}: {msg}") };
+    let mut line = if msg.is_empty() {
+        name
+    } else {
+        format!("{name}: {msg}")
+    };
     if let Some(s) = suggestion {
         line.push_str(&format!(". Did you mean: '{s}'?"));
     }

@@ -81,7 +81,10 @@ pub fn take_warnings() -> Vec<String> {
 
 impl Drop for Generator {
     fn drop(&mut self) {
-        if self.kind == GenKind::AsyncGenerator && self.hooked.get() && self.state.get() == GenState::Suspended {
+        if self.kind == GenKind::AsyncGenerator
+            && self.hooked.get()
+            && self.state.get() == GenState::Suspended
+        {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
             let frames = std::mem::take(&mut *self.frames.borrow_mut());
@@ -103,10 +106,15 @@ impl Drop for Generator {
             }
             return;
         }
-        if self.kind == GenKind::Coroutine && self.state.get() == GenState::Created && !self.awaited.get() {
+        if self.kind == GenKind::Coroutine
+            && self.state.get() == GenState::Created
+            && !self.awaited.get()
+        {
             let name = self.qualname.borrow().clone();
             PENDING_WARNINGS.with(|w| {
-                w.borrow_mut().push(format!("RuntimeWarning: coroutine '{name}' was never awaited"));
+                w.borrow_mut().push(format!(
+                    "RuntimeWarning: coroutine '{name}' was never awaited"
+                ));
             });
         }
     }

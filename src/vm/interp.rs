@@ -66,7 +66,10 @@ impl Vm {
                 Flow::Next => {}
                 Flow::Push(frame) => {
                     if self.depth >= self.recursion_limit {
-                        pending = Some((types::recursion_error("maximum recursion depth exceeded"), false));
+                        pending = Some((
+                            types::recursion_error("maximum recursion depth exceeded"),
+                            false,
+                        ));
                         continue;
                     }
                     self.depth += 1;
@@ -79,7 +82,10 @@ impl Vm {
                             g.state.set(GenState::Suspended);
                             *g.frames.borrow_mut() = seg;
                         }
-                        pending = Some((types::recursion_error("maximum recursion depth exceeded"), false));
+                        pending = Some((
+                            types::recursion_error("maximum recursion depth exceeded"),
+                            false,
+                        ));
                         continue;
                     }
                     self.depth += seg.len();
@@ -181,7 +187,9 @@ impl Vm {
         let caller = fiber.last_mut().expect("caller");
         let op = caller.pop();
         if matches!(asyncgen_op_kind(&op), Some(AsyncGenOpKind::Close)) {
-            return Err(types::runtime_error("async generator ignored GeneratorExit"));
+            return Err(types::runtime_error(
+                "async generator ignored GeneratorExit",
+            ));
         }
         caller.push(v);
         Ok(())
@@ -214,14 +222,22 @@ impl Vm {
 
     /// Finds a handler for `exc`, popping frames that have none. Returns a Halt when
     /// the exception leaves the bottom frame.
-    fn unwind(&mut self, fiber: &mut Vec<Box<Frame>>, mut exc: Value, reraise: bool) -> Option<Halt> {
+    fn unwind(
+        &mut self,
+        fiber: &mut Vec<Box<Frame>>,
+        mut exc: Value,
+        reraise: bool,
+    ) -> Option<Halt> {
         let mut first = true;
         loop {
             let frame = fiber.last_mut()?;
             frame.awaiting = false;
             if first {
                 if !reraise {
-                    exceptions::set_context(&exc, frame_handled(fiber).or_else(|| self.handled_base.clone()));
+                    exceptions::set_context(
+                        &exc,
+                        frame_handled(fiber).or_else(|| self.handled_base.clone()),
+                    );
                     let frame = fiber.last_mut()?;
                     exceptions::add_traceback(&exc, &frame.code, frame.line());
                 }
@@ -244,7 +260,8 @@ impl Vm {
                 // aclose() succeeds when the generator exits with GeneratorExit (or stops).
                 if g.kind == GenKind::AsyncGenerator && matches!(frame.entry, Entry::Delegate) {
                     if let Some(caller) = fiber.last_mut() {
-                        let closing = matches!(asyncgen_op_kind(caller.top()), Some(AsyncGenOpKind::Close));
+                        let closing =
+                            matches!(asyncgen_op_kind(caller.top()), Some(AsyncGenOpKind::Close));
                         let clean = types::exc_is(&exc, |t| &t.generator_exit)
                             || types::exc_is(&exc, |t| &t.stop_async_iteration);
                         if closing && clean {
@@ -271,575 +288,623 @@ impl Vm {
     /// (a call, return, yield or raise).
     fn step(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
         loop {
-        let frame = fiber.last_mut().expect("a frame to run");
-        let op = frame.code.ops[frame.ip];
-        frame.ip += 1;
-        match op {
-            Op::Nop => {}
-            Op::LoadConst(i) => {
-                let v = frame.code.consts[i as usize].clone();
-                frame.push(v);
-            }
-            Op::LoadFast(i) => {
-                let v = &frame.stack[i as usize];
-                if let Value::Undef = v {
-                    let name = frame.code.varnames[i as usize];
-                    return Err(types::unbound_local_error(format!(
+            let frame = fiber.last_mut().expect("a frame to run");
+            let op = frame.code.ops[frame.ip];
+            frame.ip += 1;
+            match op {
+                Op::Nop => {}
+                Op::LoadConst(i) => {
+                    let v = frame.code.consts[i as usize].clone();
+                    frame.push(v);
+                }
+                Op::LoadFast(i) => {
+                    let v = &frame.stack[i as usize];
+                    if let Value::Undef = v {
+                        let name = frame.code.varnames[i as usize];
+                        return Err(types::unbound_local_error(format!(
                         "cannot access local variable '{name}' where it is not associated with a value"
                     )));
+                    }
+                    let v = v.clone();
+                    frame.push(v);
                 }
-                let v = v.clone();
-                frame.push(v);
-            }
-            Op::StoreFast(i) => {
-                let v = frame.pop();
-                frame.stack[i as usize] = v;
-            }
-            Op::DeleteFast(i) => {
-                if let Value::Undef = frame.stack[i as usize] {
-                    let name = frame.code.varnames[i as usize];
-                    return Err(types::unbound_local_error(format!(
+                Op::StoreFast(i) => {
+                    let v = frame.pop();
+                    frame.stack[i as usize] = v;
+                }
+                Op::DeleteFast(i) => {
+                    if let Value::Undef = frame.stack[i as usize] {
+                        let name = frame.code.varnames[i as usize];
+                        return Err(types::unbound_local_error(format!(
                         "cannot access local variable '{name}' where it is not associated with a value"
                     )));
-                }
-                frame.stack[i as usize] = Value::Undef;
-            }
-            Op::LoadDeref(i) => {
-                let v = frame.cells[i as usize].borrow().clone();
-                if let Value::Undef = v {
-                    return Err(deref_error(frame, i));
-                }
-                frame.push(v);
-            }
-            Op::StoreDeref(i) => {
-                let v = frame.pop();
-                *frame.cells[i as usize].borrow_mut() = v;
-            }
-            Op::DeleteDeref(i) => {
-                let old = std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
-                if let Value::Undef = old {
-                    return Err(deref_error(frame, i));
-                }
-            }
-            Op::LoadClosure(i) => {
-                let cell = frame.cells[i as usize].clone();
-                frame.push(Value::native(Native::Cell(cell)));
-            }
-            Op::LoadClassDeref(i) => {
-                let name = deref_name(frame, i);
-                let found = frame.namespace.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
-                let v = match found {
-                    Some(v) => v,
-                    None => {
-                        let v = frame.cells[i as usize].borrow().clone();
-                        if let Value::Undef = v {
-                            return Err(deref_error(frame, i));
-                        }
-                        v
                     }
-                };
-                frame.push(v);
-            }
-            Op::LoadGlobal(i) => {
-                let name = frame.code.names[i as usize];
-                let found = frame.globals.globals.borrow().get(&name).cloned();
-                let v = match found {
-                    Some(v) => v,
-                    None => match self.builtins.globals.borrow().get(&name) {
-                        Some(v) => v.clone(),
-                        None => return Err(exceptions::name_error(name)),
-                    },
-                };
-                frame.push(v);
-            }
-            Op::StoreGlobal(i) => {
-                let name = frame.code.names[i as usize];
-                let v = frame.pop();
-                frame.globals.globals.borrow_mut().insert(name, v);
-            }
-            Op::DeleteGlobal(i) => {
-                let name = frame.code.names[i as usize];
-                if frame.globals.globals.borrow_mut().shift_remove(&name).is_none() {
-                    return Err(exceptions::name_error(name));
+                    frame.stack[i as usize] = Value::Undef;
                 }
-            }
-            Op::LoadName(i) => {
-                let name = frame.code.names[i as usize];
-                let local = frame.namespace.as_ref().and_then(|ns| ns.borrow().get(&name).cloned());
-                let v = match local {
-                    Some(v) => v,
-                    None => {
-                        let global = frame.globals.globals.borrow().get(&name).cloned();
-                        match global {
-                            Some(v) => v,
-                            None => match self.builtins.globals.borrow().get(&name) {
-                                Some(v) => v.clone(),
-                                None => return Err(exceptions::name_error(name)),
-                            },
-                        }
+                Op::LoadDeref(i) => {
+                    let v = frame.cells[i as usize].borrow().clone();
+                    if let Value::Undef = v {
+                        return Err(deref_error(frame, i));
                     }
-                };
-                frame.push(v);
-            }
-            Op::StoreName(i) => {
-                let name = frame.code.names[i as usize];
-                let v = frame.pop();
-                match &frame.namespace {
-                    Some(ns) => {
-                        ns.borrow_mut().insert(name, v);
-                    }
-                    None => {
-                        frame.globals.globals.borrow_mut().insert(name, v);
+                    frame.push(v);
+                }
+                Op::StoreDeref(i) => {
+                    let v = frame.pop();
+                    *frame.cells[i as usize].borrow_mut() = v;
+                }
+                Op::DeleteDeref(i) => {
+                    let old =
+                        std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
+                    if let Value::Undef = old {
+                        return Err(deref_error(frame, i));
                     }
                 }
-            }
-            Op::DeleteName(i) => {
-                let name = frame.code.names[i as usize];
-                let removed = match &frame.namespace {
-                    Some(ns) => ns.borrow_mut().shift_remove(&name),
-                    None => frame.globals.globals.borrow_mut().shift_remove(&name),
-                };
-                if removed.is_none() {
-                    return Err(exceptions::name_error(name));
+                Op::LoadClosure(i) => {
+                    let cell = frame.cells[i as usize].clone();
+                    frame.push(Value::native(Native::Cell(cell)));
                 }
-            }
-            Op::LoadAttr(i) => {
-                let name = frame.code.names[i as usize];
-                let obj = frame.pop();
-                let v = ops::getattr(self, &obj, name)?;
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::StoreAttr(i) => {
-                let name = frame.code.names[i as usize];
-                let obj = frame.pop();
-                let v = frame.pop();
-                ops::setattr(self, &obj, name, v)?;
-            }
-            Op::DeleteAttr(i) => {
-                let name = frame.code.names[i as usize];
-                let obj = frame.pop();
-                ops::delattr(self, &obj, name)?;
-            }
-            Op::LoadMethod(i) => {
-                let name = frame.code.names[i as usize];
-                let obj = frame.pop();
-                let (method, receiver) = ops::load_method(self, &obj, name)?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.push(method);
-                frame.push(receiver);
-            }
-            Op::CallMethod(argc) => {
-                let argc = argc as usize;
-                let len = frame.stack.len();
-                if let (Value::Function(f), false) = (&frame.stack[len - argc - 2], matches!(frame.stack[len - argc - 1], Value::Undef)) {
-                    if is_simple_call(&f.code, argc + 1) {
-                        let f = f.clone();
-                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
-                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc - 1..)) {
-                            *slot = v;
+                Op::LoadClassDeref(i) => {
+                    let name = deref_name(frame, i);
+                    let found = frame
+                        .namespace
+                        .as_ref()
+                        .and_then(|ns| ns.borrow().get(&name).cloned());
+                    let v = match found {
+                        Some(v) => v,
+                        None => {
+                            let v = frame.cells[i as usize].borrow().clone();
+                            if let Value::Undef = v {
+                                return Err(deref_error(frame, i));
+                            }
+                            v
                         }
-                        frame.pop();
-                        if !f.closure.is_empty() {
-                            callee.cells.extend(f.closure.iter().cloned());
-                        }
-                        callee.function = Some(f);
-                        return Ok(Flow::Push(callee));
+                    };
+                    frame.push(v);
+                }
+                Op::LoadGlobal(i) => {
+                    let name = frame.code.names[i as usize];
+                    let found = frame.globals.globals.borrow().get(&name).cloned();
+                    let v = match found {
+                        Some(v) => v,
+                        None => match self.builtins.globals.borrow().get(&name) {
+                            Some(v) => v.clone(),
+                            None => return Err(exceptions::name_error(name)),
+                        },
+                    };
+                    frame.push(v);
+                }
+                Op::StoreGlobal(i) => {
+                    let name = frame.code.names[i as usize];
+                    let v = frame.pop();
+                    frame.globals.globals.borrow_mut().insert(name, v);
+                }
+                Op::DeleteGlobal(i) => {
+                    let name = frame.code.names[i as usize];
+                    if frame
+                        .globals
+                        .globals
+                        .borrow_mut()
+                        .shift_remove(&name)
+                        .is_none()
+                    {
+                        return Err(exceptions::name_error(name));
                     }
                 }
-                let receiver = frame.stack[len - argc - 1].clone();
-                let args: Vec<Value> = if let Value::Undef = receiver {
-                    frame.stack.drain(len - argc..).collect()
-                } else {
-                    let mut a = Vec::with_capacity(argc + 1);
-                    a.push(receiver);
-                    a.extend(frame.stack.drain(len - argc..));
-                    a
-                };
-                frame.pop();
-                let method = frame.pop();
-                return self.call_flow(fiber, &method, args, Vec::new());
-            }
-            Op::Call(argc) => {
-                let argc = argc as usize;
-                let len = frame.stack.len();
-                if let Value::Function(f) = &frame.stack[len - argc - 1] {
-                    if is_simple_call(&f.code, argc) {
-                        let f = f.clone();
-                        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
-                        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc..)) {
-                            *slot = v;
-                        }
-                        frame.pop();
-                        if !f.closure.is_empty() {
-                            callee.cells.extend(f.closure.iter().cloned());
-                        }
-                        callee.function = Some(f);
-                        return Ok(Flow::Push(callee));
-                    }
-                }
-                let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
-                let func = frame.pop();
-                return self.call_flow(fiber, &func, args, Vec::new());
-            }
-            Op::CallKw(argc) => {
-                let names = frame.pop();
-                let argc = argc as usize;
-                let len = frame.stack.len();
-                let mut args: Vec<Value> = frame.stack.drain(len - argc..).collect();
-                let func = frame.pop();
-                let names = match &names {
-                    Value::Tuple(t) => t.clone(),
-                    _ => Rc::new(Vec::new()),
-                };
-                let kw_values = args.split_off(args.len() - names.len());
-                let kwargs: Vec<(Symbol, Value)> = names
-                    .iter()
-                    .zip(kw_values)
-                    .map(|(n, v)| (Symbol::new(n.as_str().unwrap_or("")), v))
-                    .collect();
-                return self.call_flow(fiber, &func, args, kwargs);
-            }
-            Op::CallEx => {
-                let kwargs = frame.pop();
-                let args = frame.pop();
-                let func = frame.pop();
-                let args = match args {
-                    Value::Tuple(t) => (*t).clone(),
-                    other => ops::collect_iterable(self, &other)?,
-                };
-                let kwargs = match kwargs {
-                    Value::Dict(d) => {
-                        let d = d.borrow();
-                        let mut out = Vec::with_capacity(d.len());
-                        for e in d.iter() {
-                            match e.key.as_str() {
-                                Some(k) => out.push((Symbol::new(k), e.value.clone())),
-                                None => return Err(types::type_error("keywords must be strings")),
+                Op::LoadName(i) => {
+                    let name = frame.code.names[i as usize];
+                    let local = frame
+                        .namespace
+                        .as_ref()
+                        .and_then(|ns| ns.borrow().get(&name).cloned());
+                    let v = match local {
+                        Some(v) => v,
+                        None => {
+                            let global = frame.globals.globals.borrow().get(&name).cloned();
+                            match global {
+                                Some(v) => v,
+                                None => match self.builtins.globals.borrow().get(&name) {
+                                    Some(v) => v.clone(),
+                                    None => return Err(exceptions::name_error(name)),
+                                },
                             }
                         }
-                        out
-                    }
-                    _ => Vec::new(),
-                };
-                return self.call_flow(fiber, &func, args, kwargs);
-            }
-            Op::Subscript => {
-                let key = frame.pop();
-                let obj = frame.pop();
-                let v = ops::getitem(self, &obj, &key)?;
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::StoreSubscript => {
-                let key = frame.pop();
-                let obj = frame.pop();
-                let v = frame.pop();
-                ops::setitem(self, &obj, key, v)?;
-            }
-            Op::DeleteSubscript => {
-                let key = frame.pop();
-                let obj = frame.pop();
-                ops::delitem(self, &obj, &key)?;
-            }
-            Op::Binary(bop) => {
-                let b = frame.pop();
-                let a = frame.pop();
-                let v = match (&a, &b) {
-                    (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
-                        Some(v) => v,
-                        None => ops::binary_op(self, bop, &a, &b)?,
-                    },
-                    _ => ops::binary_op(self, bop, &a, &b)?,
-                };
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::Inplace(bop) => {
-                let b = frame.pop();
-                let a = frame.pop();
-                let v = match (&a, &b) {
-                    (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
-                        Some(v) => v,
-                        None => ops::inplace_op(self, bop, &a, &b)?,
-                    },
-                    _ => ops::inplace_op(self, bop, &a, &b)?,
-                };
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::Compare(cop) => {
-                let b = frame.pop();
-                let a = frame.pop();
-                let v = match (&a, &b) {
-                    (Value::Int(x), Value::Int(y)) => Value::Bool(ops::cmp_ints(cop, *x, *y)),
-                    _ => ops::compare(self, cop, &a, &b)?,
-                };
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::Neg | Op::Pos | Op::Invert => {
-                let a = frame.pop();
-                let v = ops::unary_op(self, op, &a)?;
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::Not => {
-                let a = frame.pop();
-                let t = ops::truthy(self, &a)?;
-                fiber.last_mut().expect("frame").push(Value::Bool(!t));
-            }
-            Op::Pop => {
-                frame.pop();
-            }
-            Op::Dup => {
-                let v = frame.top().clone();
-                frame.push(v);
-            }
-            Op::Dup2 => {
-                let a = frame.peek(1).clone();
-                let b = frame.peek(0).clone();
-                frame.push(a);
-                frame.push(b);
-            }
-            Op::Rot2 => {
-                let len = frame.stack.len();
-                frame.stack.swap(len - 1, len - 2);
-            }
-            Op::Rot3 => {
-                let v = frame.pop();
-                let len = frame.stack.len();
-                frame.stack.insert(len - 2, v);
-            }
-            Op::Rot4 => {
-                let v = frame.pop();
-                let len = frame.stack.len();
-                frame.stack.insert(len - 3, v);
-            }
-            Op::BuildTuple(n) => {
-                let len = frame.stack.len();
-                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                frame.push(Value::tuple(items));
-            }
-            Op::BuildList(n) => {
-                let len = frame.stack.len();
-                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                frame.push(Value::list(items));
-            }
-            Op::BuildSet(n) => {
-                let folded = n & crate::bytecode::op::FOLDED_SET != 0;
-                let n = n & !crate::bytecode::op::FOLDED_SET;
-                let len = frame.stack.len();
-                let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
-                let set = if folded { ops::new_folded_set(self, items)? } else { ops::new_set(self, items, false)? };
-                fiber.last_mut().expect("frame").push(set);
-            }
-            Op::BuildMap(n) => {
-                let len = frame.stack.len();
-                let items: Vec<Value> = frame.stack.drain(len - 2 * n as usize..).collect();
-                let d = Rc::new(RefCell::new(crate::value::Dict::new()));
-                for pair in items.chunks(2) {
-                    ops::dict_set(self, &d, pair[0].clone(), pair[1].clone())?;
+                    };
+                    frame.push(v);
                 }
-                fiber.last_mut().expect("frame").push(Value::Dict(d));
-            }
-            Op::BuildSlice(n) => {
-                let step = if n == 3 { frame.pop() } else { Value::None };
-                let stop = frame.pop();
-                let start = frame.pop();
-                frame.push(Value::native(Native::Slice(crate::value::object::Slice { start, stop, step })));
-            }
-            Op::BuildString(n) => {
-                let len = frame.stack.len();
-                let mut s = String::new();
-                for v in frame.stack.drain(len - n as usize..) {
-                    if let Value::Str(p) = v {
-                        s.push_str(&p.text);
+                Op::StoreName(i) => {
+                    let name = frame.code.names[i as usize];
+                    let v = frame.pop();
+                    match &frame.namespace {
+                        Some(ns) => {
+                            ns.borrow_mut().insert(name, v);
+                        }
+                        None => {
+                            frame.globals.globals.borrow_mut().insert(name, v);
+                        }
                     }
                 }
-                frame.push(Value::str(s));
-            }
-            Op::ListAppend(i) => {
-                let v = frame.pop();
-                if let Value::List(l) = frame.peek(i as usize - 1) {
-                    l.borrow_mut().push(v);
-                }
-            }
-            Op::SetAdd(i) => {
-                let v = frame.pop();
-                let set = frame.peek(i as usize - 1).clone();
-                ops::set_add(self, &set, v)?;
-            }
-            Op::MapAdd(i) => {
-                let v = frame.pop();
-                let k = frame.pop();
-                if let Value::Dict(d) = frame.peek(i as usize - 1).clone() {
-                    ops::dict_set(self, &d, k, v)?;
-                }
-            }
-            Op::ListExtend(i) => {
-                let it = frame.pop();
-                let list = frame.peek(i as usize - 1).clone();
-                let items = ops::collect_iterable(self, &it).map_err(|e| ops::star_error(e, &it))?;
-                if let Value::List(l) = list {
-                    l.borrow_mut().extend(items);
-                }
-            }
-            Op::SetUpdate(i) => {
-                let it = frame.pop();
-                let set = frame.peek(i as usize - 1).clone();
-                if let Value::Set(s) = &set {
-                    ops::set_update(self, s, &it)?;
-                }
-            }
-            Op::DictUpdate(i) | Op::DictMerge(i) => {
-                let m = frame.pop();
-                let target = frame.peek(i as usize - 1).clone();
-                if let Value::Dict(d) = target {
-                    ops::dict_update(self, &d, &m, matches!(op, Op::DictMerge(_)))?;
-                }
-            }
-            Op::ListToTuple => {
-                let v = frame.pop();
-                let items = match v {
-                    Value::List(l) => l.borrow().clone(),
-                    _ => Vec::new(),
-                };
-                frame.push(Value::tuple(items));
-            }
-            Op::UnpackSequence(n) => {
-                let seq = frame.pop();
-                let items = ops::unpack(self, &seq, n as usize, None)?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.stack.extend(items.into_iter().rev());
-            }
-            Op::UnpackEx(arg) => {
-                let before = (arg & 0xffff) as usize;
-                let after = (arg >> 16) as usize;
-                let seq = frame.pop();
-                let items = ops::unpack(self, &seq, before, Some(after))?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.stack.extend(items.into_iter().rev());
-            }
-            Op::Jump(t) => {
-                if (t as usize) < frame.ip {
-                    if let Some(e) = super::take_interrupt() {
-                        return Err(e);
+                Op::DeleteName(i) => {
+                    let name = frame.code.names[i as usize];
+                    let removed = match &frame.namespace {
+                        Some(ns) => ns.borrow_mut().shift_remove(&name),
+                        None => frame.globals.globals.borrow_mut().shift_remove(&name),
+                    };
+                    if removed.is_none() {
+                        return Err(exceptions::name_error(name));
                     }
                 }
-                frame.ip = t as usize;
-            }
-            Op::PopJumpIfFalse(t) => {
-                let v = frame.pop();
-                let truth = match v {
-                    Value::Bool(b) => b,
-                    _ => ops::truthy(self, &v)?,
-                };
-                if !truth {
-                    fiber.last_mut().expect("frame").ip = t as usize;
+                Op::LoadAttr(i) => {
+                    let name = frame.code.names[i as usize];
+                    let obj = frame.pop();
+                    let v = ops::getattr(self, &obj, name)?;
+                    fiber.last_mut().expect("frame").push(v);
                 }
-            }
-            Op::PopJumpIfTrue(t) => {
-                let v = frame.pop();
-                let truth = match v {
-                    Value::Bool(b) => b,
-                    _ => ops::truthy(self, &v)?,
-                };
-                if truth {
-                    fiber.last_mut().expect("frame").ip = t as usize;
+                Op::StoreAttr(i) => {
+                    let name = frame.code.names[i as usize];
+                    let obj = frame.pop();
+                    let v = frame.pop();
+                    ops::setattr(self, &obj, name, v)?;
                 }
-            }
-            Op::JumpIfFalseOrPop(t) => {
-                let v = frame.top().clone();
-                if !ops::truthy(self, &v)? {
-                    fiber.last_mut().expect("frame").ip = t as usize;
-                } else {
-                    fiber.last_mut().expect("frame").pop();
+                Op::DeleteAttr(i) => {
+                    let name = frame.code.names[i as usize];
+                    let obj = frame.pop();
+                    ops::delattr(self, &obj, name)?;
                 }
-            }
-            Op::JumpIfTrueOrPop(t) => {
-                let v = frame.top().clone();
-                if ops::truthy(self, &v)? {
-                    fiber.last_mut().expect("frame").ip = t as usize;
-                } else {
-                    fiber.last_mut().expect("frame").pop();
+                Op::LoadMethod(i) => {
+                    let name = frame.code.names[i as usize];
+                    let obj = frame.pop();
+                    let (method, receiver) = ops::load_method(self, &obj, name)?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.push(method);
+                    frame.push(receiver);
                 }
-            }
-            Op::GetIter => {
-                let v = frame.pop();
-                let it = ops::get_iter(self, &v)?;
-                fiber.last_mut().expect("frame").push(it);
-            }
-            Op::ForIter(t) => {
-                let it = frame.top().clone();
-                if let Value::Generator(g) = &it {
-                    if g.kind == GenKind::Generator {
-                        let g = g.clone();
-                        return self.resume_for_iter(fiber, &g);
+                Op::CallMethod(argc) => {
+                    let argc = argc as usize;
+                    let len = frame.stack.len();
+                    if let (Value::Function(f), false) = (
+                        &frame.stack[len - argc - 2],
+                        matches!(frame.stack[len - argc - 1], Value::Undef),
+                    ) {
+                        if is_simple_call(&f.code, argc + 1) {
+                            let f = f.clone();
+                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                            for (slot, v) in callee
+                                .stack
+                                .iter_mut()
+                                .zip(frame.stack.drain(len - argc - 1..))
+                            {
+                                *slot = v;
+                            }
+                            frame.pop();
+                            if !f.closure.is_empty() {
+                                callee.cells.extend(f.closure.iter().cloned());
+                            }
+                            callee.function = Some(f);
+                            return Ok(Flow::Push(callee));
+                        }
                     }
+                    let receiver = frame.stack[len - argc - 1].clone();
+                    let args: Vec<Value> = if let Value::Undef = receiver {
+                        frame.stack.drain(len - argc..).collect()
+                    } else {
+                        let mut a = Vec::with_capacity(argc + 1);
+                        a.push(receiver);
+                        a.extend(frame.stack.drain(len - argc..));
+                        a
+                    };
+                    frame.pop();
+                    let method = frame.pop();
+                    return self.call_flow(fiber, &method, args, Vec::new());
                 }
-                match ops::iter_next(self, &it)? {
-                    Some(v) => fiber.last_mut().expect("frame").push(v),
-                    None => {
-                        let frame = fiber.last_mut().expect("frame");
-                        frame.pop();
-                        frame.ip = t as usize;
+                Op::Call(argc) => {
+                    let argc = argc as usize;
+                    let len = frame.stack.len();
+                    if let Value::Function(f) = &frame.stack[len - argc - 1] {
+                        if is_simple_call(&f.code, argc) {
+                            let f = f.clone();
+                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                            for (slot, v) in
+                                callee.stack.iter_mut().zip(frame.stack.drain(len - argc..))
+                            {
+                                *slot = v;
+                            }
+                            frame.pop();
+                            if !f.closure.is_empty() {
+                                callee.cells.extend(f.closure.iter().cloned());
+                            }
+                            callee.function = Some(f);
+                            return Ok(Flow::Push(callee));
+                        }
                     }
+                    let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
+                    let func = frame.pop();
+                    return self.call_flow(fiber, &func, args, Vec::new());
                 }
-            }
-            Op::MakeFunction(flags) => {
-                let code = match frame.pop() {
-                    Value::Native(n) => match &*n {
-                        Native::Code(c) => c.clone(),
-                        _ => return Err(types::system_error("MakeFunction without code")),
-                    },
-                    _ => return Err(types::system_error("MakeFunction without code")),
-                };
-                let closure: Vec<CellRef> = if flags & 4 != 0 {
-                    match frame.pop() {
-                        Value::Tuple(t) => t
-                            .iter()
-                            .filter_map(|c| match c {
-                                Value::Native(n) => match &**n {
-                                    Native::Cell(cell) => Some(cell.clone()),
-                                    _ => None,
-                                },
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    }
-                } else {
-                    Vec::new()
-                };
-                let kwdefaults = if flags & 2 != 0 {
-                    match frame.pop() {
-                        Value::Tuple(t) => t.iter().map(|v| if let Value::Undef = v { None } else { Some(v.clone()) }).collect(),
-                        _ => Vec::new(),
-                    }
-                } else {
-                    vec![None; code.kwonlyargcount as usize]
-                };
-                let defaults = if flags & 1 != 0 {
-                    match frame.pop() {
+                Op::CallKw(argc) => {
+                    let names = frame.pop();
+                    let argc = argc as usize;
+                    let len = frame.stack.len();
+                    let mut args: Vec<Value> = frame.stack.drain(len - argc..).collect();
+                    let func = frame.pop();
+                    let names = match &names {
+                        Value::Tuple(t) => t.clone(),
+                        _ => Rc::new(Vec::new()),
+                    };
+                    let kw_values = args.split_off(args.len() - names.len());
+                    let kwargs: Vec<(Symbol, Value)> = names
+                        .iter()
+                        .zip(kw_values)
+                        .map(|(n, v)| (Symbol::new(n.as_str().unwrap_or("")), v))
+                        .collect();
+                    return self.call_flow(fiber, &func, args, kwargs);
+                }
+                Op::CallEx => {
+                    let kwargs = frame.pop();
+                    let args = frame.pop();
+                    let func = frame.pop();
+                    let args = match args {
                         Value::Tuple(t) => (*t).clone(),
+                        other => ops::collect_iterable(self, &other)?,
+                    };
+                    let kwargs = match kwargs {
+                        Value::Dict(d) => {
+                            let d = d.borrow();
+                            let mut out = Vec::with_capacity(d.len());
+                            for e in d.iter() {
+                                match e.key.as_str() {
+                                    Some(k) => out.push((Symbol::new(k), e.value.clone())),
+                                    None => {
+                                        return Err(types::type_error("keywords must be strings"))
+                                    }
+                                }
+                            }
+                            out
+                        }
                         _ => Vec::new(),
-                    }
-                } else {
-                    Vec::new()
-                };
-                let f = call::make_function(code, frame.globals.clone(), defaults, kwdefaults, closure);
-                frame.push(f);
-            }
-            Op::Return => {
-                let v = frame.pop();
-                return Ok(Flow::Return(v));
-            }
-            Op::Yield => {
-                let v = frame.pop();
-                if frame.code.flags.is_coroutine {
-                    return Ok(Flow::AsyncYield(v));
+                    };
+                    return self.call_flow(fiber, &func, args, kwargs);
                 }
-                return Ok(Flow::Yield(v));
-            }
-            Op::AsyncGenWrap => {}
-            Op::GetYieldFromIter => {
-                let v = frame.pop();
-                let it = match &v {
+                Op::Subscript => {
+                    let key = frame.pop();
+                    let obj = frame.pop();
+                    let v = ops::getitem(self, &obj, &key)?;
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::StoreSubscript => {
+                    let key = frame.pop();
+                    let obj = frame.pop();
+                    let v = frame.pop();
+                    ops::setitem(self, &obj, key, v)?;
+                }
+                Op::DeleteSubscript => {
+                    let key = frame.pop();
+                    let obj = frame.pop();
+                    ops::delitem(self, &obj, &key)?;
+                }
+                Op::Binary(bop) => {
+                    let b = frame.pop();
+                    let a = frame.pop();
+                    let v = match (&a, &b) {
+                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
+                            Some(v) => v,
+                            None => ops::binary_op(self, bop, &a, &b)?,
+                        },
+                        _ => ops::binary_op(self, bop, &a, &b)?,
+                    };
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::Inplace(bop) => {
+                    let b = frame.pop();
+                    let a = frame.pop();
+                    let v = match (&a, &b) {
+                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
+                            Some(v) => v,
+                            None => ops::inplace_op(self, bop, &a, &b)?,
+                        },
+                        _ => ops::inplace_op(self, bop, &a, &b)?,
+                    };
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::Compare(cop) => {
+                    let b = frame.pop();
+                    let a = frame.pop();
+                    let v = match (&a, &b) {
+                        (Value::Int(x), Value::Int(y)) => Value::Bool(ops::cmp_ints(cop, *x, *y)),
+                        _ => ops::compare(self, cop, &a, &b)?,
+                    };
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::Neg | Op::Pos | Op::Invert => {
+                    let a = frame.pop();
+                    let v = ops::unary_op(self, op, &a)?;
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::Not => {
+                    let a = frame.pop();
+                    let t = ops::truthy(self, &a)?;
+                    fiber.last_mut().expect("frame").push(Value::Bool(!t));
+                }
+                Op::Pop => {
+                    frame.pop();
+                }
+                Op::Dup => {
+                    let v = frame.top().clone();
+                    frame.push(v);
+                }
+                Op::Dup2 => {
+                    let a = frame.peek(1).clone();
+                    let b = frame.peek(0).clone();
+                    frame.push(a);
+                    frame.push(b);
+                }
+                Op::Rot2 => {
+                    let len = frame.stack.len();
+                    frame.stack.swap(len - 1, len - 2);
+                }
+                Op::Rot3 => {
+                    let v = frame.pop();
+                    let len = frame.stack.len();
+                    frame.stack.insert(len - 2, v);
+                }
+                Op::Rot4 => {
+                    let v = frame.pop();
+                    let len = frame.stack.len();
+                    frame.stack.insert(len - 3, v);
+                }
+                Op::BuildTuple(n) => {
+                    let len = frame.stack.len();
+                    let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                    frame.push(Value::tuple(items));
+                }
+                Op::BuildList(n) => {
+                    let len = frame.stack.len();
+                    let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                    frame.push(Value::list(items));
+                }
+                Op::BuildSet(n) => {
+                    let folded = n & crate::bytecode::op::FOLDED_SET != 0;
+                    let n = n & !crate::bytecode::op::FOLDED_SET;
+                    let len = frame.stack.len();
+                    let items: Vec<Value> = frame.stack.drain(len - n as usize..).collect();
+                    let set = if folded {
+                        ops::new_folded_set(self, items)?
+                    } else {
+                        ops::new_set(self, items, false)?
+                    };
+                    fiber.last_mut().expect("frame").push(set);
+                }
+                Op::BuildMap(n) => {
+                    let len = frame.stack.len();
+                    let items: Vec<Value> = frame.stack.drain(len - 2 * n as usize..).collect();
+                    let d = Rc::new(RefCell::new(crate::value::Dict::new()));
+                    for pair in items.chunks(2) {
+                        ops::dict_set(self, &d, pair[0].clone(), pair[1].clone())?;
+                    }
+                    fiber.last_mut().expect("frame").push(Value::Dict(d));
+                }
+                Op::BuildSlice(n) => {
+                    let step = if n == 3 { frame.pop() } else { Value::None };
+                    let stop = frame.pop();
+                    let start = frame.pop();
+                    frame.push(Value::native(Native::Slice(crate::value::object::Slice {
+                        start,
+                        stop,
+                        step,
+                    })));
+                }
+                Op::BuildString(n) => {
+                    let len = frame.stack.len();
+                    let mut s = String::new();
+                    for v in frame.stack.drain(len - n as usize..) {
+                        if let Value::Str(p) = v {
+                            s.push_str(&p.text);
+                        }
+                    }
+                    frame.push(Value::str(s));
+                }
+                Op::ListAppend(i) => {
+                    let v = frame.pop();
+                    if let Value::List(l) = frame.peek(i as usize - 1) {
+                        l.borrow_mut().push(v);
+                    }
+                }
+                Op::SetAdd(i) => {
+                    let v = frame.pop();
+                    let set = frame.peek(i as usize - 1).clone();
+                    ops::set_add(self, &set, v)?;
+                }
+                Op::MapAdd(i) => {
+                    let v = frame.pop();
+                    let k = frame.pop();
+                    if let Value::Dict(d) = frame.peek(i as usize - 1).clone() {
+                        ops::dict_set(self, &d, k, v)?;
+                    }
+                }
+                Op::ListExtend(i) => {
+                    let it = frame.pop();
+                    let list = frame.peek(i as usize - 1).clone();
+                    let items =
+                        ops::collect_iterable(self, &it).map_err(|e| ops::star_error(e, &it))?;
+                    if let Value::List(l) = list {
+                        l.borrow_mut().extend(items);
+                    }
+                }
+                Op::SetUpdate(i) => {
+                    let it = frame.pop();
+                    let set = frame.peek(i as usize - 1).clone();
+                    if let Value::Set(s) = &set {
+                        ops::set_update(self, s, &it)?;
+                    }
+                }
+                Op::DictUpdate(i) | Op::DictMerge(i) => {
+                    let m = frame.pop();
+                    let target = frame.peek(i as usize - 1).clone();
+                    if let Value::Dict(d) = target {
+                        ops::dict_update(self, &d, &m, matches!(op, Op::DictMerge(_)))?;
+                    }
+                }
+                Op::ListToTuple => {
+                    let v = frame.pop();
+                    let items = match v {
+                        Value::List(l) => l.borrow().clone(),
+                        _ => Vec::new(),
+                    };
+                    frame.push(Value::tuple(items));
+                }
+                Op::UnpackSequence(n) => {
+                    let seq = frame.pop();
+                    let items = ops::unpack(self, &seq, n as usize, None)?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.stack.extend(items.into_iter().rev());
+                }
+                Op::UnpackEx(arg) => {
+                    let before = (arg & 0xffff) as usize;
+                    let after = (arg >> 16) as usize;
+                    let seq = frame.pop();
+                    let items = ops::unpack(self, &seq, before, Some(after))?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.stack.extend(items.into_iter().rev());
+                }
+                Op::Jump(t) => {
+                    if (t as usize) < frame.ip {
+                        if let Some(e) = super::take_interrupt() {
+                            return Err(e);
+                        }
+                    }
+                    frame.ip = t as usize;
+                }
+                Op::PopJumpIfFalse(t) => {
+                    let v = frame.pop();
+                    let truth = match v {
+                        Value::Bool(b) => b,
+                        _ => ops::truthy(self, &v)?,
+                    };
+                    if !truth {
+                        fiber.last_mut().expect("frame").ip = t as usize;
+                    }
+                }
+                Op::PopJumpIfTrue(t) => {
+                    let v = frame.pop();
+                    let truth = match v {
+                        Value::Bool(b) => b,
+                        _ => ops::truthy(self, &v)?,
+                    };
+                    if truth {
+                        fiber.last_mut().expect("frame").ip = t as usize;
+                    }
+                }
+                Op::JumpIfFalseOrPop(t) => {
+                    let v = frame.top().clone();
+                    if !ops::truthy(self, &v)? {
+                        fiber.last_mut().expect("frame").ip = t as usize;
+                    } else {
+                        fiber.last_mut().expect("frame").pop();
+                    }
+                }
+                Op::JumpIfTrueOrPop(t) => {
+                    let v = frame.top().clone();
+                    if ops::truthy(self, &v)? {
+                        fiber.last_mut().expect("frame").ip = t as usize;
+                    } else {
+                        fiber.last_mut().expect("frame").pop();
+                    }
+                }
+                Op::GetIter => {
+                    let v = frame.pop();
+                    let it = ops::get_iter(self, &v)?;
+                    fiber.last_mut().expect("frame").push(it);
+                }
+                Op::ForIter(t) => {
+                    let it = frame.top().clone();
+                    if let Value::Generator(g) = &it {
+                        if g.kind == GenKind::Generator {
+                            let g = g.clone();
+                            return self.resume_for_iter(fiber, &g);
+                        }
+                    }
+                    match ops::iter_next(self, &it)? {
+                        Some(v) => fiber.last_mut().expect("frame").push(v),
+                        None => {
+                            let frame = fiber.last_mut().expect("frame");
+                            frame.pop();
+                            frame.ip = t as usize;
+                        }
+                    }
+                }
+                Op::MakeFunction(flags) => {
+                    let code = match frame.pop() {
+                        Value::Native(n) => match &*n {
+                            Native::Code(c) => c.clone(),
+                            _ => return Err(types::system_error("MakeFunction without code")),
+                        },
+                        _ => return Err(types::system_error("MakeFunction without code")),
+                    };
+                    let closure: Vec<CellRef> = if flags & 4 != 0 {
+                        match frame.pop() {
+                            Value::Tuple(t) => t
+                                .iter()
+                                .filter_map(|c| match c {
+                                    Value::Native(n) => match &**n {
+                                        Native::Cell(cell) => Some(cell.clone()),
+                                        _ => None,
+                                    },
+                                    _ => None,
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    let kwdefaults = if flags & 2 != 0 {
+                        match frame.pop() {
+                            Value::Tuple(t) => t
+                                .iter()
+                                .map(|v| {
+                                    if let Value::Undef = v {
+                                        None
+                                    } else {
+                                        Some(v.clone())
+                                    }
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        vec![None; code.kwonlyargcount as usize]
+                    };
+                    let defaults = if flags & 1 != 0 {
+                        match frame.pop() {
+                            Value::Tuple(t) => (*t).clone(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    let f = call::make_function(
+                        code,
+                        frame.globals.clone(),
+                        defaults,
+                        kwdefaults,
+                        closure,
+                    );
+                    frame.push(f);
+                }
+                Op::Return => {
+                    let v = frame.pop();
+                    return Ok(Flow::Return(v));
+                }
+                Op::Yield => {
+                    let v = frame.pop();
+                    if frame.code.flags.is_coroutine {
+                        return Ok(Flow::AsyncYield(v));
+                    }
+                    return Ok(Flow::Yield(v));
+                }
+                Op::AsyncGenWrap => {}
+                Op::GetYieldFromIter => {
+                    let v = frame.pop();
+                    let it = match &v {
                     Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
                     Value::Generator(g) if g.kind == GenKind::Coroutine => {
                         return Err(types::type_error(
@@ -848,188 +913,232 @@ impl Vm {
                     }
                     _ => ops::get_iter(self, &v)?,
                 };
-                fiber.last_mut().expect("frame").push(it);
-            }
-            Op::GetAwaitable => {
-                let v = frame.pop();
-                let aw = ops::get_awaitable(self, &v)?;
-                fiber.last_mut().expect("frame").push(aw);
-            }
-            Op::YieldFrom => return self.yield_from(fiber),
-            Op::SetupExcept(t) | Op::SetupFinally(t) => {
-                let level = frame.level() as u32;
-                frame.blocks.push(Block { handler: t, level });
-            }
-            Op::SetupCleanup(t) => {
-                let level = frame.level() as u32 - 1;
-                frame.blocks.push(Block { handler: t, level });
-            }
-            Op::PopBlock => {
-                frame.blocks.pop();
-            }
-            Op::PushExcInfo => {
-                let exc = frame.pop();
-                let prev = frame.handled.take().unwrap_or(Value::None);
-                frame.handled = Some(exc.clone());
-                frame.push(prev);
-                frame.push(exc);
-            }
-            Op::PopExcept => {
-                let prev = frame.pop();
-                frame.handled = if prev.is_none() { None } else { Some(prev) };
-            }
-            Op::Reraise => {
-                let exc = frame.pop();
-                return Ok(Flow::Reraise(exc));
-            }
-            Op::CheckExcMatch => {
-                let typ = frame.pop();
-                let exc = frame.top().clone();
-                let m = exceptions::exception_matches(&exc, &typ)?;
-                fiber.last_mut().expect("frame").push(Value::Bool(m));
-            }
-            Op::CheckEgMatch => {
-                let typ = frame.pop();
-                let rest = frame.pop();
-                let (rest, matched) = exceptions::split_group(self, &rest, &typ)?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.push(rest);
-                frame.push(matched);
-            }
-            Op::PrepReraiseStar => {
-                let raised = frame.pop();
-                let orig = frame.pop();
-                let v = exceptions::prep_reraise_star(self, &orig, &raised)?;
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::Raise(n) => {
-                return match n {
-                    0 => match frame_handled(fiber).or_else(|| self.handled_base.clone()) {
-                        Some(e) => Ok(Flow::Reraise(e)),
-                        None => Err(types::runtime_error("No active exception to reraise")),
-                    },
-                    _ => {
-                        let cause = if n == 2 { Some(frame.pop()) } else { None };
-                        let exc = frame.pop();
-                        let exc = exceptions::make_raisable(self, exc)?;
-                        if let Some(cause) = cause {
-                            exceptions::set_cause(self, &exc, cause)?;
-                        }
-                        Err(exc)
-                    }
-                };
-            }
-            Op::BeforeWith => {
-                let mgr = frame.pop();
-                let exit = ops::special_method(self, &mgr, crate::value::intern::sym::EXIT, "__exit__", true)?;
-                let enter = ops::special_method(self, &mgr, crate::value::intern::sym::ENTER, "__enter__", true)?;
-                let result = self.call(&enter, &[])?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.push(exit);
-                frame.push(result);
-            }
-            Op::BeforeAsyncWith => {
-                let mgr = frame.pop();
-                let exit = ops::special_method(self, &mgr, crate::value::intern::sym::AEXIT, "__aexit__", false)?;
-                let enter = ops::special_method(self, &mgr, crate::value::intern::sym::AENTER, "__aenter__", false)?;
-                let result = self.call(&enter, &[])?;
-                let frame = fiber.last_mut().expect("frame");
-                frame.push(exit);
-                frame.push(result);
-            }
-            Op::WithExceptStart => {
-                let exc = frame.top().clone();
-                let exit = frame.peek(2).clone();
-                let typ = Value::Class(exc.class());
-                let tb = Value::None;
-                let r = self.call(&exit, &[typ, exc, tb])?;
-                fiber.last_mut().expect("frame").push(r);
-            }
-            Op::FormatValue(flags) => {
-                let spec = if flags & 4 != 0 { Some(frame.pop()) } else { None };
-                let v = frame.pop();
-                let s = ops::format_value(self, &v, flags & 3, spec.as_ref())?;
-                fiber.last_mut().expect("frame").push(s);
-            }
-            Op::ImportName(i) => {
-                let name = frame.code.names[i as usize];
-                let fromlist = frame.pop();
-                let _level = frame.pop();
-                let text = name.text();
-                let mut m = crate::stdlib::import_module(self, &text)?;
-                // `import a.b` binds `a`: the statement gets the top-level package.
-                if let (Some((top, _)), true) = (text.split_once('.'), fromlist.is_none()) {
-                    m = crate::stdlib::import_module(self, top)?;
+                    fiber.last_mut().expect("frame").push(it);
                 }
-                fiber.last_mut().expect("frame").push(m);
-            }
-            Op::ImportFrom(i) => {
-                let name = frame.code.names[i as usize];
-                let m = frame.top().clone();
-                let v = ops::getattr(self, &m, name).map_err(|_| {
-                    let mname = match &m {
-                        Value::Module(m) => m.name.clone(),
-                        _ => "?".into(),
-                    };
-                    let e = types::import_error(format!("cannot import name '{name}' from '{mname}' (unknown location)"));
-                    if let Value::Instance(i) = &e {
-                        i.dict.borrow_mut().insert(Symbol::new("name"), Value::str(mname));
-                    }
-                    e
-                })?;
-                fiber.last_mut().expect("frame").push(v);
-            }
-            Op::ImportStar => {
-                let m = frame.pop();
-                if let Value::Module(m) = m {
-                    let items: Vec<(Symbol, Value)> =
-                        m.globals.borrow().iter().map(|(k, v)| (*k, v.clone())).collect();
-                    let frame = fiber.last_mut().expect("frame");
-                    for (k, v) in items {
-                        if !k.with(|s| s.starts_with('_')) {
-                            frame.globals.globals.borrow_mut().insert(k, v);
-                        }
-                    }
+                Op::GetAwaitable => {
+                    let v = frame.pop();
+                    let aw = ops::get_awaitable(self, &v)?;
+                    fiber.last_mut().expect("frame").push(aw);
                 }
-            }
-            Op::LoadBuildClass => {
-                let v = self.builtins.globals.borrow().get(&Symbol::new("__build_class__")).cloned();
-                frame.push(v.unwrap_or(Value::None));
-            }
-            Op::LoadAssertionError => {
-                let c = types::with_types(|t| t.assertion_error.clone());
-                frame.push(Value::Class(c));
-            }
-            Op::PrintExpr => {
-                let v = frame.pop();
-                if !v.is_none() {
-                    let r = ops::repr(self, &v)?;
-                    self.stdout.write_str(&r);
-                    self.stdout.write_str("\n");
-                    self.builtins.globals.borrow_mut().insert(Symbol::new("_"), v);
+                Op::YieldFrom => return self.yield_from(fiber),
+                Op::SetupExcept(t) | Op::SetupFinally(t) => {
+                    let level = frame.level() as u32;
+                    frame.blocks.push(Block { handler: t, level });
                 }
-            }
-            Op::GetAIter => {
-                let v = frame.pop();
-                let it = ops::get_aiter(self, &v)?;
-                fiber.last_mut().expect("frame").push(it);
-            }
-            Op::GetANext => {
-                let it = frame.top().clone();
-                let aw = ops::get_anext(self, &it)?;
-                fiber.last_mut().expect("frame").push(aw);
-            }
-            Op::EndAsyncFor => {
-                let exc = frame.pop();
-                if types::exc_is(&exc, |t| &t.stop_async_iteration) {
-                    frame.pop();
-                    frame.handled = None;
-                } else {
+                Op::SetupCleanup(t) => {
+                    let level = frame.level() as u32 - 1;
+                    frame.blocks.push(Block { handler: t, level });
+                }
+                Op::PopBlock => {
+                    frame.blocks.pop();
+                }
+                Op::PushExcInfo => {
+                    let exc = frame.pop();
+                    let prev = frame.handled.take().unwrap_or(Value::None);
+                    frame.handled = Some(exc.clone());
+                    frame.push(prev);
+                    frame.push(exc);
+                }
+                Op::PopExcept => {
+                    let prev = frame.pop();
+                    frame.handled = if prev.is_none() { None } else { Some(prev) };
+                }
+                Op::Reraise => {
+                    let exc = frame.pop();
                     return Ok(Flow::Reraise(exc));
                 }
+                Op::CheckExcMatch => {
+                    let typ = frame.pop();
+                    let exc = frame.top().clone();
+                    let m = exceptions::exception_matches(&exc, &typ)?;
+                    fiber.last_mut().expect("frame").push(Value::Bool(m));
+                }
+                Op::CheckEgMatch => {
+                    let typ = frame.pop();
+                    let rest = frame.pop();
+                    let (rest, matched) = exceptions::split_group(self, &rest, &typ)?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.push(rest);
+                    frame.push(matched);
+                }
+                Op::PrepReraiseStar => {
+                    let raised = frame.pop();
+                    let orig = frame.pop();
+                    let v = exceptions::prep_reraise_star(self, &orig, &raised)?;
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::Raise(n) => {
+                    return match n {
+                        0 => match frame_handled(fiber).or_else(|| self.handled_base.clone()) {
+                            Some(e) => Ok(Flow::Reraise(e)),
+                            None => Err(types::runtime_error("No active exception to reraise")),
+                        },
+                        _ => {
+                            let cause = if n == 2 { Some(frame.pop()) } else { None };
+                            let exc = frame.pop();
+                            let exc = exceptions::make_raisable(self, exc)?;
+                            if let Some(cause) = cause {
+                                exceptions::set_cause(self, &exc, cause)?;
+                            }
+                            Err(exc)
+                        }
+                    };
+                }
+                Op::BeforeWith => {
+                    let mgr = frame.pop();
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::EXIT,
+                        "__exit__",
+                        true,
+                    )?;
+                    let enter = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::ENTER,
+                        "__enter__",
+                        true,
+                    )?;
+                    let result = self.call(&enter, &[])?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.push(exit);
+                    frame.push(result);
+                }
+                Op::BeforeAsyncWith => {
+                    let mgr = frame.pop();
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::AEXIT,
+                        "__aexit__",
+                        false,
+                    )?;
+                    let enter = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::AENTER,
+                        "__aenter__",
+                        false,
+                    )?;
+                    let result = self.call(&enter, &[])?;
+                    let frame = fiber.last_mut().expect("frame");
+                    frame.push(exit);
+                    frame.push(result);
+                }
+                Op::WithExceptStart => {
+                    let exc = frame.top().clone();
+                    let exit = frame.peek(2).clone();
+                    let typ = Value::Class(exc.class());
+                    let tb = Value::None;
+                    let r = self.call(&exit, &[typ, exc, tb])?;
+                    fiber.last_mut().expect("frame").push(r);
+                }
+                Op::FormatValue(flags) => {
+                    let spec = if flags & 4 != 0 {
+                        Some(frame.pop())
+                    } else {
+                        None
+                    };
+                    let v = frame.pop();
+                    let s = ops::format_value(self, &v, flags & 3, spec.as_ref())?;
+                    fiber.last_mut().expect("frame").push(s);
+                }
+                Op::ImportName(i) => {
+                    let name = frame.code.names[i as usize];
+                    let fromlist = frame.pop();
+                    let _level = frame.pop();
+                    let text = name.text();
+                    let mut m = crate::stdlib::import_module(self, &text)?;
+                    // `import a.b` binds `a`: the statement gets the top-level package.
+                    if let (Some((top, _)), true) = (text.split_once('.'), fromlist.is_none()) {
+                        m = crate::stdlib::import_module(self, top)?;
+                    }
+                    fiber.last_mut().expect("frame").push(m);
+                }
+                Op::ImportFrom(i) => {
+                    let name = frame.code.names[i as usize];
+                    let m = frame.top().clone();
+                    let v = ops::getattr(self, &m, name).map_err(|_| {
+                        let mname = match &m {
+                            Value::Module(m) => m.name.clone(),
+                            _ => "?".into(),
+                        };
+                        let e = types::import_error(format!(
+                            "cannot import name '{name}' from '{mname}' (unknown location)"
+                        ));
+                        if let Value::Instance(i) = &e {
+                            i.dict
+                                .borrow_mut()
+                                .insert(Symbol::new("name"), Value::str(mname));
+                        }
+                        e
+                    })?;
+                    fiber.last_mut().expect("frame").push(v);
+                }
+                Op::ImportStar => {
+                    let m = frame.pop();
+                    if let Value::Module(m) = m {
+                        let items: Vec<(Symbol, Value)> = m
+                            .globals
+                            .borrow()
+                            .iter()
+                            .map(|(k, v)| (*k, v.clone()))
+                            .collect();
+                        let frame = fiber.last_mut().expect("frame");
+                        for (k, v) in items {
+                            if !k.with(|s| s.starts_with('_')) {
+                                frame.globals.globals.borrow_mut().insert(k, v);
+                            }
+                        }
+                    }
+                }
+                Op::LoadBuildClass => {
+                    let v = self
+                        .builtins
+                        .globals
+                        .borrow()
+                        .get(&Symbol::new("__build_class__"))
+                        .cloned();
+                    frame.push(v.unwrap_or(Value::None));
+                }
+                Op::LoadAssertionError => {
+                    let c = types::with_types(|t| t.assertion_error.clone());
+                    frame.push(Value::Class(c));
+                }
+                Op::PrintExpr => {
+                    let v = frame.pop();
+                    if !v.is_none() {
+                        let r = ops::repr(self, &v)?;
+                        self.stdout.write_str(&r);
+                        self.stdout.write_str("\n");
+                        self.builtins
+                            .globals
+                            .borrow_mut()
+                            .insert(Symbol::new("_"), v);
+                    }
+                }
+                Op::GetAIter => {
+                    let v = frame.pop();
+                    let it = ops::get_aiter(self, &v)?;
+                    fiber.last_mut().expect("frame").push(it);
+                }
+                Op::GetANext => {
+                    let it = frame.top().clone();
+                    let aw = ops::get_anext(self, &it)?;
+                    fiber.last_mut().expect("frame").push(aw);
+                }
+                Op::EndAsyncFor => {
+                    let exc = frame.pop();
+                    if types::exc_is(&exc, |t| &t.stop_async_iteration) {
+                        frame.pop();
+                        frame.handled = None;
+                    } else {
+                        return Ok(Flow::Reraise(exc));
+                    }
+                }
+                Op::Unreachable => return Err(types::system_error("unreachable code was reached")),
             }
-            Op::Unreachable => return Err(types::system_error("unreachable code was reached")),
-        }
         }
     }
 
@@ -1120,7 +1229,9 @@ impl Vm {
             return match g.state.get() {
                 GenState::Finished => {
                     if g.kind == GenKind::Coroutine {
-                        Err(types::runtime_error("cannot reuse already awaited coroutine"))
+                        Err(types::runtime_error(
+                            "cannot reuse already awaited coroutine",
+                        ))
                     } else {
                         frame.pop();
                         frame.push(Value::None);
@@ -1174,8 +1285,12 @@ fn asyncgen_op_kind(v: &Value) -> Option<AsyncGenOpKind> {
 impl Vm {
     /// `await` on an asend/athrow/aclose awaitable: resume the async generator on this fiber.
     fn drive_async_gen(&mut self, fiber: &mut [Box<Frame>], aw: &Value) -> PyResult<Option<Flow>> {
-        let Value::Native(n) = aw else { return Ok(None) };
-        let Native::AsyncGenOp(cell) = &**n else { return Ok(None) };
+        let Value::Native(n) = aw else {
+            return Ok(None);
+        };
+        let Native::AsyncGenOp(cell) = &**n else {
+            return Ok(None);
+        };
         let (g, kind) = {
             let mut op = cell.borrow_mut();
             if op.used {
@@ -1197,7 +1312,9 @@ impl Vm {
             GenState::Running => {
                 let what = match kind {
                     AsyncGenOpKind::Send(_) => "anext(): asynchronous generator is already running",
-                    AsyncGenOpKind::Throw(_) => "athrow(): asynchronous generator is already running",
+                    AsyncGenOpKind::Throw(_) => {
+                        "athrow(): asynchronous generator is already running"
+                    }
                     AsyncGenOpKind::Close => "aclose(): asynchronous generator is already running",
                 };
                 Err(types::runtime_error(what))
@@ -1252,7 +1369,10 @@ impl Vm {
                     AsyncGenOpKind::Throw(e) => Ok(Some(Flow::PushSegmentThrow(seg, e))),
                     AsyncGenOpKind::Close => {
                         let exit = types::with_types(|t| t.generator_exit.clone());
-                        Ok(Some(Flow::PushSegmentThrow(seg, types::new_exception(&exit, vec![]))))
+                        Ok(Some(Flow::PushSegmentThrow(
+                            seg,
+                            types::new_exception(&exit, vec![]),
+                        )))
                     }
                 }
             }
@@ -1300,7 +1420,12 @@ pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
 
 fn deref_name(frame: &Frame, i: u32) -> Symbol {
     let code = &frame.code;
-    code.cellvars.iter().chain(code.freevars.iter()).nth(i as usize).copied().unwrap_or(Symbol::new("?"))
+    code.cellvars
+        .iter()
+        .chain(code.freevars.iter())
+        .nth(i as usize)
+        .copied()
+        .unwrap_or(Symbol::new("?"))
 }
 
 fn deref_error(frame: &Frame, i: u32) -> Value {

@@ -134,7 +134,9 @@ impl Vm {
             Halt::Error(e) => Err(e),
             Halt::Yield(_) => {
                 self.depth -= fiber.len();
-                Err(types::runtime_error("cannot suspend here: no event loop drives this call"))
+                Err(types::runtime_error(
+                    "cannot suspend here: no event loop drives this call",
+                ))
             }
         }
     }
@@ -145,7 +147,12 @@ impl Vm {
     }
 
     /// Calls with keyword arguments, synchronously.
-    pub fn call_kw(&mut self, callee: &Value, args: &[Value], kwargs: &[(crate::value::Symbol, Value)]) -> PyResult<Value> {
+    pub fn call_kw(
+        &mut self,
+        callee: &Value,
+        args: &[Value],
+        kwargs: &[(crate::value::Symbol, Value)],
+    ) -> PyResult<Value> {
         match call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec())? {
             call::Prepared::Done(v) => Ok(v),
             call::Prepared::Frame(mut frame) => {
@@ -175,7 +182,10 @@ impl Vm {
     /// Starts a nested run from native code: its fiber sees the native's handled exception.
     pub fn enter_nested(&mut self) -> (Option<Value>, Option<Value>) {
         let outer = self.native_handled.clone();
-        (std::mem::replace(&mut self.handled_base, outer.clone()), outer)
+        (
+            std::mem::replace(&mut self.handled_base, outer.clone()),
+            outer,
+        )
     }
 
     /// Ends a nested run, restoring what `enter_nested` saved.
@@ -204,7 +214,9 @@ impl Vm {
 
     /// A line of a known source file.
     pub fn source_line(&self, file: &str, line: u32) -> Option<String> {
-        self.sources.get(file).map(|s| s.line_text(line as usize).to_string())
+        self.sources
+            .get(file)
+            .map(|s| s.line_text(line as usize).to_string())
     }
 }
 
@@ -219,7 +231,9 @@ impl Vm {
         for w in warnings {
             self.stderr.write_str(&format!("sys:1: {w}\n"));
         }
-        self.stderr.write_str("RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+        self.stderr.write_str(
+            "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
+        );
     }
 }
 

@@ -105,7 +105,10 @@ fn len_result(r: &Value) -> PyResult<i64> {
         Value::Int(i) if *i >= 0 => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::Int(_) => Err(types::value_error("__len__() should return >= 0")),
-        other => Err(types::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+        other => Err(types::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            other.type_name()
+        ))),
     }
 }
 
@@ -121,7 +124,12 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
         Value::Range(r) => r.len(),
         Value::Native(n) => match &**n {
             Native::DictView(d, _) => d.borrow().len() as i64,
-            _ => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+            _ => {
+                return Err(types::type_error(format!(
+                    "object of type '{}' has no len()",
+                    v.type_name()
+                )))
+            }
         },
         Value::Instance(i) => match i.class.lookup(sym::LEN) {
             _ if inherited(v, sym::LEN).is_some() => return len(vm, base_value(v)),
@@ -129,9 +137,19 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
                 let r = vm.call(&f, &[v.clone()])?;
                 len_result(&r)?
             }
-            None => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+            None => {
+                return Err(types::type_error(format!(
+                    "object of type '{}' has no len()",
+                    v.type_name()
+                )))
+            }
         },
-        _ => return Err(types::type_error(format!("object of type '{}' has no len()", v.type_name()))),
+        _ => {
+            return Err(types::type_error(format!(
+                "object of type '{}' has no len()",
+                v.type_name()
+            )))
+        }
     })
 }
 
@@ -170,20 +188,31 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
         }
         Value::Set(s) if s.frozen => s.items.borrow().frozen_hash(),
         Value::List(_) | Value::Dict(_) | Value::Set(_) => {
-            return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())))
+            return Err(types::type_error(format!(
+                "unhashable type: '{}'",
+                v.type_name()
+            )))
         }
         Value::Native(n) if matches!(&**n, Native::Slice(_)) => {
             return Err(types::type_error("unhashable type: 'slice'"))
         }
         Value::Instance(i) => {
             if i.class.unhashable.get() {
-                return Err(types::type_error(format!("unhashable type: '{}'", v.type_name())));
+                return Err(types::type_error(format!(
+                    "unhashable type: '{}'",
+                    v.type_name()
+                )));
             }
             if let Some(b) = inherited(v, sym::HASH) {
                 return hash(vm, b);
             }
             match i.class.lookup(sym::HASH) {
-                Some(Value::None) => return Err(types::type_error(format!("unhashable type: '{}'", v.type_name()))),
+                Some(Value::None) => {
+                    return Err(types::type_error(format!(
+                        "unhashable type: '{}'",
+                        v.type_name()
+                    )))
+                }
                 Some(f @ Value::Function(_)) => {
                     let r = vm.call(&f, &[v.clone()])?;
                     match r {
@@ -196,7 +225,11 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
                         }
                         Value::BigInt(b) => bigint_hash(&b),
                         Value::Bool(b) => b as i64,
-                        _ => return Err(types::type_error("__hash__ method should return an integer")),
+                        _ => {
+                            return Err(types::type_error(
+                                "__hash__ method should return an integer",
+                            ))
+                        }
                     }
                 }
                 _ => (v.ptr().unwrap_or(0) >> 4) as i64,
@@ -236,7 +269,9 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
         (Str(x), Str(y)) => Rc::ptr_eq(x, y) || x.text == y.text,
         (None, None) => true,
         (Bool(x), Bool(y)) => x == y,
-        (Int(_) | Bool(_) | BigInt(_) | Float(_), Int(_) | Bool(_) | BigInt(_) | Float(_)) => num_eq(a, b),
+        (Int(_) | Bool(_) | BigInt(_) | Float(_), Int(_) | Bool(_) | BigInt(_) | Float(_)) => {
+            num_eq(a, b)
+        }
         (Bytes(x), Bytes(y)) => x == y,
         (Tuple(x), Tuple(y)) => {
             if x.len() != y.len() {
@@ -249,9 +284,25 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             }
             true
         }
-        (Native(x), Native(y)) if matches!((&**x, &**y), (crate::value::object::Native::Slice(_), crate::value::object::Native::Slice(_))) => {
-            if let (crate::value::object::Native::Slice(p), crate::value::object::Native::Slice(q)) = (&**x, &**y) {
-                return Some(simple_eq(&p.start, &q.start)? && simple_eq(&p.stop, &q.stop)? && simple_eq(&p.step, &q.step)?);
+        (Native(x), Native(y))
+            if matches!(
+                (&**x, &**y),
+                (
+                    crate::value::object::Native::Slice(_),
+                    crate::value::object::Native::Slice(_)
+                )
+            ) =>
+        {
+            if let (
+                crate::value::object::Native::Slice(p),
+                crate::value::object::Native::Slice(q),
+            ) = (&**x, &**y)
+            {
+                return Some(
+                    simple_eq(&p.start, &q.start)?
+                        && simple_eq(&p.stop, &q.stop)?
+                        && simple_eq(&p.step, &q.step)?,
+                );
             }
             false
         }
@@ -282,7 +333,11 @@ fn num_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Float(x), other) | (other, Value::Float(x)) => match other.as_bigint() {
-            Some(i) => x.is_finite() && x.fract() == 0.0 && num_traits::FromPrimitive::from_f64(*x) == Some(i),
+            Some(i) => {
+                x.is_finite()
+                    && x.fract() == 0.0
+                    && num_traits::FromPrimitive::from_f64(*x) == Some(i)
+            }
             None => false,
         },
         _ => a.as_bigint() == b.as_bigint(),
@@ -313,7 +368,9 @@ pub fn new_set(vm: &mut Vm, items: Vec<Value>, frozen: bool) -> PyResult<Value> 
 /// into a new set.
 pub fn new_folded_set(vm: &mut Vm, items: Vec<Value>) -> PyResult<Value> {
     let first = new_set(vm, items, true)?;
-    let Value::Set(f1) = &first else { return Ok(first) };
+    let Value::Set(f1) = &first else {
+        return Ok(first);
+    };
     let order = f1.items.borrow().keys();
     let second = new_set(vm, order, true)?;
     let out = Rc::new(SetObj::new(false));
@@ -345,7 +402,13 @@ pub fn set_contains(vm: &mut Vm, s: &SetObj, v: &Value) -> PyResult<bool> {
 
 /// The slot of `key` in a set, comparing with script `__eq__` outside the borrow if needed.
 pub fn set_find(vm: &mut Vm, s: &SetObj, key: &Value, h: i64) -> PyResult<Option<usize>> {
-    let probe = s.items.borrow().probe(h, |k| if k.is(key) { Some(true) } else { simple_eq(k, key) });
+    let probe = s.items.borrow().probe(h, |k| {
+        if k.is(key) {
+            Some(true)
+        } else {
+            simple_eq(k, key)
+        }
+    });
     match probe {
         SetProbe::Found(i) => Ok(Some(i)),
         SetProbe::Absent { .. } => Ok(None),
@@ -363,7 +426,13 @@ pub fn set_find(vm: &mut Vm, s: &SetObj, key: &Value, h: i64) -> PyResult<Option
 
 /// set_add_entry: adds a key with a known hash; false when it was already there.
 pub fn set_add_hashed(vm: &mut Vm, s: &SetObj, key: Value, h: i64) -> PyResult<bool> {
-    let probe = s.items.borrow().probe(h, |k| if k.is(&key) { Some(true) } else { simple_eq(k, &key) });
+    let probe = s.items.borrow().probe(h, |k| {
+        if k.is(&key) {
+            Some(true)
+        } else {
+            simple_eq(k, &key)
+        }
+    });
     match probe {
         SetProbe::Found(_) => Ok(false),
         SetProbe::Absent { slot, reuses_dummy } => {
@@ -409,7 +478,8 @@ pub fn set_update(vm: &mut Vm, s: &SetObj, other: &Value) -> PyResult<()> {
             }
         }
         Value::Dict(d) => {
-            let pairs: Vec<(i64, Value)> = d.borrow().iter().map(|e| (e.hash, e.key.clone())).collect();
+            let pairs: Vec<(i64, Value)> =
+                d.borrow().iter().map(|e| (e.hash, e.key.clone())).collect();
             s.items.borrow_mut().reserve_for(pairs.len());
             for (h, k) in pairs {
                 set_add_hashed(vm, s, k, h)?;
@@ -504,7 +574,11 @@ pub fn dict_remove(vm: &mut Vm, d: &RefCell<Dict>, key: &Value) -> PyResult<Opti
 /// `{**m}` / `f(**m)`: merges a mapping into a dict.
 pub fn dict_update(vm: &mut Vm, d: &RefCell<Dict>, m: &Value, for_call: bool) -> PyResult<()> {
     let pairs: Vec<(Value, Value)> = match m {
-        Value::Dict(src) => src.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        Value::Dict(src) => src
+            .borrow()
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect(),
         Value::Instance(_) => {
             let keys_fn = getattr(vm, m, Symbol::new("keys")).map_err(|_| {
                 types::type_error(format!("'{}' object is not a mapping", m.type_name()))
@@ -546,14 +620,19 @@ pub fn dict_update(vm: &mut Vm, d: &RefCell<Dict>, m: &Value, for_call: bool) ->
 /// Rewords the error of `*x` on a non-iterable.
 pub fn star_error(e: Value, it: &Value) -> Value {
     if types::exc_is(&e, |t| &t.type_error) && !is_iterable_type(it) {
-        return types::type_error(format!("Value after * must be an iterable, not {}", it.type_name()));
+        return types::type_error(format!(
+            "Value after * must be an iterable, not {}",
+            it.type_name()
+        ));
     }
     e
 }
 
 fn is_iterable_type(v: &Value) -> bool {
     match v {
-        Value::Instance(i) => i.class.lookup(sym::ITER).is_some() || i.class.lookup(sym::GETITEM).is_some(),
+        Value::Instance(i) => {
+            i.class.lookup(sym::ITER).is_some() || i.class.lookup(sym::GETITEM).is_some()
+        }
         Value::Str(_)
         | Value::Bytes(_)
         | Value::Tuple(_)
@@ -606,19 +685,37 @@ fn bad_unary(op: Op, a: &Value) -> Value {
         Op::Pos => "+",
         _ => "~",
     };
-    types::type_error(format!("bad operand type for unary {sym}: '{}'", a.type_name()))
+    types::type_error(format!(
+        "bad operand type for unary {sym}: '{}'",
+        a.type_name()
+    ))
 }
 
 /// Looks a special method up on the type (never the instance), as Python does.
-pub fn special_method(vm: &mut Vm, obj: &Value, name: Symbol, text: &str, sync: bool) -> PyResult<Value> {
+pub fn special_method(
+    vm: &mut Vm,
+    obj: &Value,
+    name: Symbol,
+    text: &str,
+    sync: bool,
+) -> PyResult<Value> {
     let class = obj.class();
     match class.lookup(name) {
         Some(f) => bind(vm, f, obj, &class),
         None => {
-            let what = if sync { "the context manager protocol" } else { "the asynchronous context manager protocol" };
+            let what = if sync {
+                "the context manager protocol"
+            } else {
+                "the asynchronous context manager protocol"
+            };
             let _ = text;
             let missing = if name == sym::EXIT || name == sym::AEXIT {
-                format!("'{}' object does not support {} (missed {} method)", obj.type_name(), what, text)
+                format!(
+                    "'{}' object does not support {} (missed {} method)",
+                    obj.type_name(),
+                    what,
+                    text
+                )
             } else {
                 format!("'{}' object does not support {}", obj.type_name(), what)
             };
@@ -630,17 +727,23 @@ pub fn special_method(vm: &mut Vm, obj: &Value, name: Symbol, text: &str, sync: 
 /// Binds a class attribute to an instance (functions become bound methods).
 pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult<Value> {
     match &attr {
-        Value::Function(_) => Ok(Value::Method(Rc::new(BoundMethod { func: attr.clone(), receiver: obj.clone() }))),
-        Value::Builtin(b) if b.receiver.is_none() => Ok(Value::Builtin(Rc::new(crate::value::object::Builtin {
-            name: b.name,
-            func: b.func,
-            receiver: Some(obj.clone()),
+        Value::Function(_) => Ok(Value::Method(Rc::new(BoundMethod {
+            func: attr.clone(),
+            receiver: obj.clone(),
         }))),
+        Value::Builtin(b) if b.receiver.is_none() => {
+            Ok(Value::Builtin(Rc::new(crate::value::object::Builtin {
+                name: b.name,
+                func: b.func,
+                receiver: Some(obj.clone()),
+            })))
+        }
         Value::Native(n) => match &**n {
             Native::StaticMethod(f) => Ok(f.clone()),
-            Native::ClassMethod(f) => {
-                Ok(Value::Method(Rc::new(BoundMethod { func: f.clone(), receiver: Value::Class(class.clone()) })))
-            }
+            Native::ClassMethod(f) => Ok(Value::Method(Rc::new(BoundMethod {
+                func: f.clone(),
+                receiver: Value::Class(class.clone()),
+            }))),
             Native::Property { fget, .. } => {
                 if fget.is_none() {
                     return Err(types::attribute_error("property has no getter"));
@@ -651,7 +754,10 @@ pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResul
         },
         // A descriptor defined by a script (functools.cached_property, ...).
         Value::Instance(i) => match i.class.lookup(sym::GET) {
-            Some(get) => vm.call(&get, &[attr.clone(), obj.clone(), Value::Class(class.clone())]),
+            Some(get) => vm.call(
+                &get,
+                &[attr.clone(), obj.clone(), Value::Class(class.clone())],
+            ),
             None => Ok(attr.clone()),
         },
         _ => Ok(attr.clone()),
@@ -662,7 +768,9 @@ pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResul
 /// descriptor, which takes precedence over the instance `__dict__`.
 pub fn is_data_descriptor(v: &Value) -> bool {
     match v {
-        Value::Instance(i) => i.class.lookup(sym::SET).is_some() || i.class.lookup(sym::DELETE).is_some(),
+        Value::Instance(i) => {
+            i.class.lookup(sym::SET).is_some() || i.class.lookup(sym::DELETE).is_some()
+        }
         _ => false,
     }
 }

@@ -2,8 +2,8 @@
 //! `function<TAB>args...<TAB>expected`, and `eval_case` computes the same
 //! textual result from the Rust module.
 
-use num_bigint::BigInt;
 use aio::value::numfmt as nf;
+use num_bigint::BigInt;
 
 /// Undoes the generator's escaping (`\\`, `\t`, `\n`, `\r`, `\u{hex}`).
 pub fn unescape(s: &str) -> String {

@@ -13,14 +13,22 @@ use crate::vm::Vm;
 type Kw<'a> = &'a [(Symbol, Value)];
 
 fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
-    kwargs.iter().find(|(k, _)| k.with(|s| s == name)).map(|(_, v)| v)
+    kwargs
+        .iter()
+        .find(|(k, _)| k.with(|s| s == name))
+        .map(|(_, v)| v)
 }
 
 /// `import asyncio`: the aio-written module over the native core.
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let core = native_core(vm);
     vm.modules.borrow_mut().insert("_asyncio".to_string(), core);
-    let m = super::load_source_module(vm, "asyncio", "<aio asyncio>".to_string(), include_str!("asyncio.aio").to_string())?;
+    let m = super::load_source_module(
+        vm,
+        "asyncio",
+        "<aio asyncio>".to_string(),
+        include_str!("asyncio.aio").to_string(),
+    )?;
     Ok(m)
 }
 
@@ -52,11 +60,23 @@ fn native_core(_vm: &mut Vm) -> Value {
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
-            g.insert(Symbol::new("CancelledError"), Value::Class(a.cancelled_error.clone()));
-            g.insert(Symbol::new("InvalidStateError"), Value::Class(a.invalid_state_error.clone()));
-            g.insert(Symbol::new("AbstractEventLoop"), Value::Class(a.event_loop.clone()));
+            g.insert(
+                Symbol::new("CancelledError"),
+                Value::Class(a.cancelled_error.clone()),
+            );
+            g.insert(
+                Symbol::new("InvalidStateError"),
+                Value::Class(a.invalid_state_error.clone()),
+            );
+            g.insert(
+                Symbol::new("AbstractEventLoop"),
+                Value::Class(a.event_loop.clone()),
+            );
             g.insert(Symbol::new("Handle"), Value::Class(a.handle.clone()));
-            g.insert(Symbol::new("TimerHandle"), Value::Class(a.timer_handle.clone()));
+            g.insert(
+                Symbol::new("TimerHandle"),
+                Value::Class(a.timer_handle.clone()),
+            );
         });
     }
     register_methods();
@@ -65,7 +85,9 @@ fn native_core(_vm: &mut Vm) -> Value {
 
 fn register_methods() {
     types::with_async_types(|a| {
-        let m = |c: &std::rc::Rc<crate::value::object::Class>, name: &'static str, f: crate::value::object::NativeFn| {
+        let m = |c: &std::rc::Rc<crate::value::object::Class>,
+                 name: &'static str,
+                 f: crate::value::object::NativeFn| {
             types::set_class_attr(c, name, Value::builtin(name, f));
         };
         let f = &a.future;
@@ -110,8 +132,10 @@ fn register_methods() {
     });
 }
 
-fn this_future<'a>(args: &'a [Value]) -> PyResult<&'a crate::runtime::future::FutureObj> {
-    args.first().and_then(future_of).ok_or_else(|| types::type_error("descriptor requires a 'Future' object"))
+fn this_future(args: &[Value]) -> PyResult<&crate::runtime::future::FutureObj> {
+    args.first()
+        .and_then(future_of)
+        .ok_or_else(|| types::type_error("descriptor requires a 'Future' object"))
 }
 
 fn is_coroutine(v: &Value) -> bool {
@@ -122,11 +146,15 @@ fn is_coroutine(v: &Value) -> bool {
 fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("run", args, 1, 1)?;
     if vm.event_loop.as_ref().is_some_and(|l| l.running) {
-        return Err(types::runtime_error("asyncio.run() cannot be called from a running event loop"));
+        return Err(types::runtime_error(
+            "asyncio.run() cannot be called from a running event loop",
+        ));
     }
     if !is_coroutine(&args[0]) {
         let r = ops::repr(vm, &args[0])?;
-        return Err(types::value_error(format!("a coroutine was expected, got {r}")));
+        return Err(types::value_error(format!(
+            "a coroutine was expected, got {r}"
+        )));
     }
     vm.event_loop = Some(Box::new(runtime::EventLoop::new()));
     if let Some(d) = kwarg(kwargs, "debug") {
@@ -147,7 +175,11 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 /// asyncio.run's shutdown: cancel what is left and let it clean up.
 fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
-    let pending = vm.event_loop.as_ref().map(|l| l.pending_tasks()).unwrap_or_default();
+    let pending = vm
+        .event_loop
+        .as_ref()
+        .map(|l| l.pending_tasks())
+        .unwrap_or_default();
     if pending.is_empty() {
         return Ok(());
     }
@@ -204,16 +236,25 @@ fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
 
 /// "Task exception was never retrieved" for failed tasks nobody looked at.
 fn report_unretrieved(vm: &mut Vm) {
-    let tasks = vm.event_loop.as_ref().map(|l| l.tasks.clone()).unwrap_or_default();
+    let tasks = vm
+        .event_loop
+        .as_ref()
+        .map(|l| l.tasks.clone())
+        .unwrap_or_default();
     for t in tasks {
         let Some(f) = future_of(&t) else { continue };
         if !f.log_traceback.get() {
             continue;
         }
         f.log_traceback.set(false);
-        let Some(e) = f.exception.borrow().clone() else { continue };
+        let Some(e) = f.exception.borrow().clone() else {
+            continue;
+        };
         let r = ops::repr(vm, &t).unwrap_or_default();
-        vm.report_exception(&format!("Task exception was never retrieved\nfuture: {r}"), &e);
+        vm.report_exception(
+            &format!("Task exception was never retrieved\nfuture: {r}"),
+            &e,
+        );
     }
 }
 
@@ -222,7 +263,12 @@ fn create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if vm.running_loop().is_err() {
         return Err(types::runtime_error("no running event loop"));
     }
-    task::create_task_in(vm, args[0].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
+    task::create_task_in(
+        vm,
+        args[0].clone(),
+        kwarg(kwargs, "name").cloned(),
+        kwarg(kwargs, "context").cloned(),
+    )
 }
 
 fn ensure_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -251,7 +297,9 @@ fn get_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn new_event_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     if vm.event_loop.as_ref().is_some_and(|l| l.running) {
-        return Err(types::runtime_error("Cannot run the event loop while another loop is running"));
+        return Err(types::runtime_error(
+            "Cannot run the event loop while another loop is running",
+        ));
     }
     vm.event_loop = Some(Box::new(runtime::EventLoop::new()));
     Ok(vm.loop_object())
@@ -296,7 +344,12 @@ fn future_new(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn task_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("Task", &args[1..], 1, 1)?;
     vm.running_loop()?;
-    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
+    task::create_task_in(
+        vm,
+        args[1].clone(),
+        kwarg(kwargs, "name").cloned(),
+        kwarg(kwargs, "context").cloned(),
+    )
 }
 
 fn fut_result(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -310,7 +363,9 @@ fn fut_exception(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn fut_set_result(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("set_result", &args[1..], 1, 1)?;
     if this_future(args)?.task.is_some() {
-        return Err(types::runtime_error("Task does not support set_result operation"));
+        return Err(types::runtime_error(
+            "Task does not support set_result operation",
+        ));
     }
     future::set_result(vm, &args[0], args[1].clone())?;
     Ok(Value::None)
@@ -319,7 +374,9 @@ fn fut_set_result(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn fut_set_exception(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("set_exception", &args[1..], 1, 1)?;
     if this_future(args)?.task.is_some() {
-        return Err(types::runtime_error("Task does not support set_exception operation"));
+        return Err(types::runtime_error(
+            "Task does not support set_exception operation",
+        ));
     }
     future::set_exception(vm, &args[0], args[1].clone())?;
     Ok(Value::None)
@@ -330,12 +387,18 @@ fn fut_done(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn fut_cancelled(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(this_future(args)?.state.get() == future::FutState::Cancelled))
+    Ok(Value::Bool(
+        this_future(args)?.state.get() == future::FutState::Cancelled,
+    ))
 }
 
 fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     this_future(args)?;
-    let msg = args.get(1).or_else(|| kwarg(kwargs, "msg")).cloned().unwrap_or(Value::None);
+    let msg = args
+        .get(1)
+        .or_else(|| kwarg(kwargs, "msg"))
+        .cloned()
+        .unwrap_or(Value::None);
     Ok(Value::Bool(task::cancel_any(vm, &args[0], msg)))
 }
 
@@ -365,7 +428,9 @@ fn fut_get_loop(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 
 /// The coroutine part of a task's repr: `main() running at x.aio:3` / `f() done, defined at ...`.
 fn coro_repr(coro: &Value) -> String {
-    let Value::Generator(g) = coro else { return String::new() };
+    let Value::Generator(g) = coro else {
+        return String::new();
+    };
     let name = g.qualname.borrow().clone();
     let frames = g.frames.borrow();
     match frames.first() {
@@ -378,7 +443,10 @@ fn coro_repr(coro: &Value) -> String {
             };
             format!("{}() running at {}:{}", name, fr.code.filename, line)
         }
-        _ => format!("{}() done, defined at {}:{}", name, g.code.filename, g.code.first_line),
+        _ => format!(
+            "{}() done, defined at {}:{}",
+            name, g.code.filename, g.code.first_line
+        ),
     }
 }
 
@@ -393,7 +461,12 @@ fn callback_repr(cb: &DoneCallback) -> String {
         DoneCallback::Wakeup(_) => "Task.task_wakeup()".to_string(),
         DoneCallback::StopLoop => "_run_until_complete_cb()".to_string(),
         DoneCallback::Call(Value::Function(f)) => {
-            format!("{}() at {}:{}", f.qualname.borrow(), f.code.filename, f.code.first_line)
+            format!(
+                "{}() at {}:{}",
+                f.qualname.borrow(),
+                f.code.filename,
+                f.code.first_line
+            )
         }
         DoneCallback::Call(Value::Method(m)) => match &m.func {
             Value::Function(f) => format!("{}()", f.qualname.borrow()),
@@ -440,13 +513,21 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     match callbacks.len() {
         0 => {}
         1 | 2 => parts.push(format!("cb=[{}]", callbacks.join(", "))),
-        n => parts.push(format!("cb=[{}, <{} more>, {}]", callbacks[0], n - 2, callbacks[n - 1])),
+        n => parts.push(format!(
+            "cb=[{}, <{} more>, {}]",
+            callbacks[0],
+            n - 2,
+            callbacks[n - 1]
+        )),
     }
     Ok(Value::str(format!("<{} {}>", kind, parts.join(" "))))
 }
 
 fn task_data(args: &[Value]) -> PyResult<&crate::runtime::TaskData> {
-    this_future(args)?.task.as_ref().ok_or_else(|| types::type_error("descriptor requires a 'Task' object"))
+    this_future(args)?
+        .task
+        .as_ref()
+        .ok_or_else(|| types::type_error("descriptor requires a 'Task' object"))
 }
 
 fn task_get_name(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -465,13 +546,16 @@ fn task_get_coro(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn task_cancelling(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Int(task_data(args)?.num_cancels_requested.get() as i64))
+    Ok(Value::Int(
+        task_data(args)?.num_cancels_requested.get() as i64
+    ))
 }
 
 fn task_uncancel(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let t = task_data(args)?;
     if t.num_cancels_requested.get() > 0 {
-        t.num_cancels_requested.set(t.num_cancels_requested.get() - 1);
+        t.num_cancels_requested
+            .set(t.num_cancels_requested.get() - 1);
     }
     Ok(Value::Int(t.num_cancels_requested.get() as i64))
 }
@@ -515,12 +599,18 @@ fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
         Some(c) if !c.is_none() => c.clone(),
         _ => crate::stdlib::contextvars::copy_current(vm),
     };
-    Callback::CallIn { func: func.clone(), args: args.to_vec(), context }
+    Callback::CallIn {
+        func: func.clone(),
+        args: args.to_vec(),
+        context,
+    }
 }
 
 fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 2 {
-        return Err(types::type_error("call_soon() missing 1 required positional argument: 'callback'"));
+        return Err(types::type_error(
+            "call_soon() missing 1 required positional argument: 'callback'",
+        ));
     }
     check_open(vm, args)?;
     let cb = call_in(vm, &args[1], &args[2..], kwargs);
@@ -532,14 +622,19 @@ fn number(v: &Value) -> PyResult<f64> {
     match v {
         Value::Float(f) => Ok(*f),
         other => other.as_i64().map(|i| i as f64).ok_or_else(|| {
-            types::type_error(format!("'{}' object cannot be interpreted as a number", other.type_name()))
+            types::type_error(format!(
+                "'{}' object cannot be interpreted as a number",
+                other.type_name()
+            ))
         }),
     }
 }
 
 fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
-        return Err(types::type_error("call_later() missing required arguments: 'delay' and 'callback'"));
+        return Err(types::type_error(
+            "call_later() missing required arguments: 'delay' and 'callback'",
+        ));
     }
     let when = vm.clock.now() + number(&args[1])?;
     check_open(vm, args)?;
@@ -550,7 +645,9 @@ fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() < 3 {
-        return Err(types::type_error("call_at() missing required arguments: 'when' and 'callback'"));
+        return Err(types::type_error(
+            "call_at() missing required arguments: 'when' and 'callback'",
+        ));
     }
     let when = number(&args[1])?;
     check_open(vm, args)?;
@@ -566,7 +663,12 @@ fn loop_create_future(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
 fn loop_create_task(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("create_task", &args[1..], 1, 1)?;
     check_open(vm, args)?;
-    task::create_task_in(vm, args[1].clone(), kwarg(kwargs, "name").cloned(), kwarg(kwargs, "context").cloned())
+    task::create_task_in(
+        vm,
+        args[1].clone(),
+        kwarg(kwargs, "name").cloned(),
+        kwarg(kwargs, "context").cloned(),
+    )
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -579,7 +681,9 @@ fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value
     } else if is_coroutine(&args[1]) {
         task::create_task(vm, args[1].clone(), None)?
     } else {
-        return Err(types::type_error("An asyncio.Future, a coroutine or an awaitable is required"));
+        return Err(types::type_error(
+            "An asyncio.Future, a coroutine or an awaitable is required",
+        ));
     };
     vm.run_until_complete(&fut)
 }
@@ -622,7 +726,7 @@ fn loop_is_running(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn loop_is_closed(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(this_loop(vm, args).map_or(true, |l| l.closed)))
+    Ok(Value::Bool(this_loop(vm, args).is_none_or(|l| l.closed)))
 }
 
 fn loop_get_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -702,5 +806,7 @@ fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         Value::Method(m) => m.func.clone(),
         other => other.clone(),
     };
-    Ok(Value::Bool(matches!(&f, Value::Function(f) if f.code.flags.is_coroutine && !f.code.flags.is_generator)))
+    Ok(Value::Bool(
+        matches!(&f, Value::Function(f) if f.code.flags.is_coroutine && !f.code.flags.is_generator),
+    ))
 }

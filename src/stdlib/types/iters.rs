@@ -35,24 +35,34 @@ fn slice_new(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         2 => (args[0].clone(), args[1].clone(), Value::None),
         _ => (args[0].clone(), args[1].clone(), args[2].clone()),
     };
-    Ok(Value::native(crate::value::object::Native::Slice(crate::value::object::Slice { start, stop, step })))
+    Ok(Value::native(crate::value::object::Native::Slice(
+        crate::value::object::Slice { start, stop, step },
+    )))
 }
 
 /// `slice.indices(length)`: (start, stop, step) clipped to a sequence of that length.
 fn slice_indices(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     arity("indices", &args[1..], 1, 1)?;
     let Some(Value::Native(n)) = args.first() else {
-        return Err(types::type_error("descriptor 'indices' requires a 'slice' object"));
+        return Err(types::type_error(
+            "descriptor 'indices' requires a 'slice' object",
+        ));
     };
     let crate::value::object::Native::Slice(s) = &**n else {
-        return Err(types::type_error("descriptor 'indices' requires a 'slice' object"));
+        return Err(types::type_error(
+            "descriptor 'indices' requires a 'slice' object",
+        ));
     };
     let len = ops::index_of(vm, &args[1], "slice")?;
     if len < 0 {
         return Err(types::value_error("length should not be negative"));
     }
     let (a, b, c) = ops::slice_indices(vm, s, len as usize)?;
-    Ok(Value::tuple(vec![Value::Int(a), Value::Int(b), Value::Int(c)]))
+    Ok(Value::tuple(vec![
+        Value::Int(a),
+        Value::Int(b),
+        Value::Int(c),
+    ]))
 }
 
 fn range_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {

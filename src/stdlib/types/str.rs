@@ -135,7 +135,7 @@ fn str_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 }
 
 /// (sep, maxsplit) of split/rsplit.
-fn split_args<'a>(args: &'a [Value], kwargs: Kw, name: &str) -> PyResult<(Option<String>, usize)> {
+fn split_args(args: &[Value], kwargs: Kw, name: &str) -> PyResult<(Option<String>, usize)> {
     let p = params(name, &args[1..], kwargs, &["sep", "maxsplit"], 0, true)?;
     let sep = match &p[0] {
         None | Some(Value::None) => None,

@@ -133,7 +133,7 @@ fn pad_args(vm: &mut Vm, args: &[Value], name: &str) -> PyResult<(String, usize,
 }
 
 fn fill(c: char, n: usize) -> String {
-    std::iter::repeat(c).take(n).collect()
+    std::iter::repeat_n(c, n).collect()
 }
 
 fn center(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

@@ -80,21 +80,35 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
 
 /// CPython's wording for `+` and `*` on sequences with the wrong other operand.
 fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
-    let is_seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_));
+    let is_seq = |v: &Value| {
+        matches!(
+            v,
+            Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
+        )
+    };
     match op {
         BinOp::Add => match a {
             Value::Bytes(_) => Some(format!("can't concat {} to bytes", b.type_name())),
             Value::Str(_) | Value::List(_) | Value::Tuple(_) => {
                 let t = a.type_name();
-                Some(format!("can only concatenate {t} (not \"{}\") to {t}", b.type_name()))
+                Some(format!(
+                    "can only concatenate {t} (not \"{}\") to {t}",
+                    b.type_name()
+                ))
             }
             _ => None,
         },
         BinOp::Mult if is_seq(a) && !b.is_int() && !is_seq(b) || is_seq(a) && is_seq(b) => {
-            Some(format!("can't multiply sequence by non-int of type '{}'", b.type_name()))
+            Some(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                b.type_name()
+            ))
         }
         BinOp::Mult if is_seq(b) && !a.is_int() && !matches!(a, Value::Instance(_)) => {
-            Some(format!("can't multiply sequence by non-int of type '{}'", a.type_name()))
+            Some(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                a.type_name()
+            ))
         }
         _ => None,
     }
@@ -103,7 +117,11 @@ fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
 /// `a op= b`: `__iop__` first, then the binary operator. Lists extend in place.
 pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
     let target = match a {
-        Value::Instance(i) if i.base.is_some() && !overrides(&i.class, Symbol::new(dunder(op).2)) => base_value(a),
+        Value::Instance(i)
+            if i.base.is_some() && !overrides(&i.class, Symbol::new(dunder(op).2)) =>
+        {
+            base_value(a)
+        }
         _ => a,
     };
     match (op, target) {
@@ -147,13 +165,21 @@ pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Valu
         _ => {}
     }
     binary_op(vm, op, a, b).map_err(|e| {
-        if types::exc_is(&e, |t| &t.type_error) && e.exc_data().map(|d| d.borrow().traceback.is_empty()).unwrap_or(false) {
+        if types::exc_is(&e, |t| &t.type_error)
+            && e.exc_data()
+                .map(|d| d.borrow().traceback.is_empty())
+                .unwrap_or(false)
+        {
             let msg = super::super::exceptions::exc_args(&e)
                 .first()
                 .and_then(|m| m.as_str().map(|s| s.to_string()))
                 .unwrap_or_default();
             if msg.starts_with("unsupported operand type(s) for ") {
-                return types::type_error(msg.replacen(&format!("for {}:", op.symbol()), &format!("for {}=:", op.symbol()), 1));
+                return types::type_error(msg.replacen(
+                    &format!("for {}:", op.symbol()),
+                    &format!("for {}=:", op.symbol()),
+                    1,
+                ));
             }
         }
         e
@@ -176,8 +202,10 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
     Ok(Some(match (a, b) {
         (Int(_) | Bool(_) | BigInt(_), Int(_) | Bool(_) | BigInt(_)) => int_binary(op, a, b)?,
         (Float(_) | Int(_) | Bool(_) | BigInt(_), Float(_) | Int(_) | Bool(_) | BigInt(_)) => {
-            let x = to_f64(a).ok_or_else(|| types::overflow_error("int too large to convert to float"))?;
-            let y = to_f64(b).ok_or_else(|| types::overflow_error("int too large to convert to float"))?;
+            let x = to_f64(a)
+                .ok_or_else(|| types::overflow_error("int too large to convert to float"))?;
+            let y = to_f64(b)
+                .ok_or_else(|| types::overflow_error("int too large to convert to float"))?;
             float_binary(op, x, y)?
         }
         (Str(x), Str(y)) if op == BinOp::Add => {
@@ -187,14 +215,21 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             Value::str(s)
         }
         (Str(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), Str(x)) if op == BinOp::Mult => {
-            let n = if let Str(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0);
+            let n = if let Str(_) = a {
+                b.as_i64()
+            } else {
+                a.as_i64()
+            }
+            .unwrap_or(0);
             let n = n.max(0) as usize;
             if x.text.len().saturating_mul(n) > (1 << 32) {
                 return Err(types::memory_error(""));
             }
             Value::str(x.text.repeat(n))
         }
-        (Str(x), _) if op == BinOp::Mod => Value::str(crate::stdlib::percent::format(vm, &x.text, b)?),
+        (Str(x), _) if op == BinOp::Mod => {
+            Value::str(crate::stdlib::percent::format(vm, &x.text, b)?)
+        }
         (Bytes(x), Bytes(y)) if op == BinOp::Add => {
             let mut v = (**x).clone();
             v.extend_from_slice(y);
@@ -211,7 +246,13 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             Value::tuple(v)
         }
         (List(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), List(x)) if op == BinOp::Mult => {
-            let n = if let List(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0).max(0) as usize;
+            let n = if let List(_) = a {
+                b.as_i64()
+            } else {
+                a.as_i64()
+            }
+            .unwrap_or(0)
+            .max(0) as usize;
             let items = x.borrow();
             if items.len().saturating_mul(n) > (1 << 28) {
                 return Err(types::memory_error(""));
@@ -223,7 +264,13 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             Value::list(v)
         }
         (Tuple(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), Tuple(x)) if op == BinOp::Mult => {
-            let n = if let Tuple(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0).max(0) as usize;
+            let n = if let Tuple(_) = a {
+                b.as_i64()
+            } else {
+                a.as_i64()
+            }
+            .unwrap_or(0)
+            .max(0) as usize;
             if x.len().saturating_mul(n) > (1 << 28) {
                 return Err(types::memory_error(""));
             }
@@ -233,18 +280,32 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             }
             Value::tuple(v)
         }
-        (Set(x), Set(y)) if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) => {
+        (Set(x), Set(y))
+            if matches!(
+                op,
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+            ) =>
+        {
             crate::stdlib::types::set::binary(vm, op, x, y)?
         }
         (Bytes(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), Bytes(x)) if op == BinOp::Mult => {
-            let n = if let Bytes(_) = a { b.as_i64() } else { a.as_i64() }.unwrap_or(0).max(0) as usize;
+            let n = if let Bytes(_) = a {
+                b.as_i64()
+            } else {
+                a.as_i64()
+            }
+            .unwrap_or(0)
+            .max(0) as usize;
             if x.len().saturating_mul(n) > (1 << 32) {
                 return Err(types::memory_error(""));
             }
             Value::Bytes(Rc::new(x.repeat(n)))
         }
-        _ if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
-            && (crate::stdlib::types::dict::is_set_view(a) || crate::stdlib::types::dict::is_set_view(b)) =>
+        _ if matches!(
+            op,
+            BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+        ) && (crate::stdlib::types::dict::is_set_view(a)
+            || crate::stdlib::types::dict::is_set_view(b)) =>
         {
             crate::stdlib::types::dict::view_binary(vm, op, a, b)?
         }
@@ -280,7 +341,9 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
         BinOp::Mult => Value::from_bigint(x * y),
         BinOp::FloorDiv => {
             if y.is_zero() {
-                return Err(types::zero_division_error("integer division or modulo by zero"));
+                return Err(types::zero_division_error(
+                    "integer division or modulo by zero",
+                ));
             }
             Value::from_bigint(x.div_floor(&y))
         }
@@ -295,7 +358,11 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
                 return Err(types::zero_division_error("division by zero"));
             }
             match (x.to_f64(), y.to_f64()) {
-                (Some(p), Some(q)) if p.abs() < 9007199254740992.0 && q.abs() < 9007199254740992.0 => Value::Float(p / q),
+                (Some(p), Some(q))
+                    if p.abs() < 9007199254740992.0 && q.abs() < 9007199254740992.0 =>
+                {
+                    Value::Float(p / q)
+                }
                 _ => Value::Float(int_true_div(&x, &y)?),
             }
         }
@@ -304,12 +371,16 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
                 let p = x.to_f64().unwrap_or(f64::INFINITY);
                 let q = y.to_f64().unwrap_or(f64::NEG_INFINITY);
                 if p == 0.0 {
-                    return Err(types::zero_division_error("0.0 cannot be raised to a negative power"));
+                    return Err(types::zero_division_error(
+                        "0.0 cannot be raised to a negative power",
+                    ));
                 }
                 return Ok(Value::Float(p.powf(q)));
             }
-            let e = y.to_u32().ok_or_else(|| types::overflow_error("exponent too large"))?;
-            if x.bits() as u64 * e as u64 > 64_000_000 {
+            let e = y
+                .to_u32()
+                .ok_or_else(|| types::overflow_error("exponent too large"))?;
+            if x.bits() * e as u64 > 64_000_000 {
                 return Err(types::memory_error(""));
             }
             Value::from_bigint(Pow::pow(x, e))
@@ -318,7 +389,9 @@ fn int_binary(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             if y.is_negative() {
                 return Err(types::value_error("negative shift count"));
             }
-            let s = y.to_usize().ok_or_else(|| types::overflow_error("too many digits in integer"))?;
+            let s = y
+                .to_usize()
+                .ok_or_else(|| types::overflow_error("too many digits in integer"))?;
             if s > 64_000_000 {
                 return Err(types::memory_error(""));
             }
@@ -358,7 +431,9 @@ fn float_binary(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
             }
             x / y
         }
-        BinOp::FloorDiv => crate::value::numfmt::float_floordiv(x, y).map_err(types::zero_division_error)?,
+        BinOp::FloorDiv => {
+            crate::value::numfmt::float_floordiv(x, y).map_err(types::zero_division_error)?
+        }
         BinOp::Mod => crate::value::numfmt::float_mod(x, y).map_err(types::zero_division_error)?,
         BinOp::Pow => crate::value::numfmt::float_pow(x, y).map_err(|m| {
             if m.contains("raised to a negative power") {
@@ -436,7 +511,9 @@ pub fn compare(vm: &mut Vm, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> 
         if !matches!(x, Value::Instance(_)) && !matches!(y, Value::Instance(_)) {
             let (x, y) = (x.clone(), y.clone());
             return compare(vm, op, &x, &y).map_err(|e| {
-                let msg = super::super::exceptions::exc_args(&e).first().and_then(|m| m.as_str().map(String::from));
+                let msg = super::super::exceptions::exc_args(&e)
+                    .first()
+                    .and_then(|m| m.as_str().map(String::from));
                 let ours = format!(
                     "'{}' not supported between instances of '{}' and '{}'",
                     op.symbol(),
@@ -460,7 +537,8 @@ pub fn compare(vm: &mut Vm, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> 
         CmpOp::Eq => Ok(Value::Bool(builtin_eq(vm, a, b)?)),
         CmpOp::NotEq => Ok(Value::Bool(!builtin_eq(vm, a, b)?)),
         _ => {
-            let ord = builtin_order(vm, a, b).and_then(|o| o.ok_or_else(|| order_error(op, a, b)))?;
+            let ord =
+                builtin_order(vm, a, b).and_then(|o| o.ok_or_else(|| order_error(op, a, b)))?;
             Ok(Value::Bool(match (op, ord) {
                 (_, None) => false,
                 (CmpOp::Lt, Some(o)) => o == Ordering::Less,
@@ -498,7 +576,11 @@ fn builtin_eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
             if x.borrow().len() != y.borrow().len() {
                 return Ok(false);
             }
-            let entries: Vec<(Value, Value)> = x.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+            let entries: Vec<(Value, Value)> = x
+                .borrow()
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect();
             for (k, v) in entries {
                 match super::dict_get(vm, y, &k)? {
                     Some(w) => {
@@ -543,12 +625,16 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
     use Value::*;
     Ok(Some(match (a, b) {
         (Int(x), Int(y)) => Some(x.cmp(y)),
-        (Int(_) | Bool(_) | BigInt(_), Int(_) | Bool(_) | BigInt(_)) => Some(a.as_bigint().cmp(&b.as_bigint())),
+        (Int(_) | Bool(_) | BigInt(_), Int(_) | Bool(_) | BigInt(_)) => {
+            Some(a.as_bigint().cmp(&b.as_bigint()))
+        }
         (Float(_) | Int(_) | Bool(_) | BigInt(_), Float(_) | Int(_) | Bool(_) | BigInt(_)) => {
             match (a, b) {
                 (Float(x), Float(y)) => x.partial_cmp(y),
                 (Float(x), _) => cmp_float_int(*x, &b.as_bigint().unwrap_or_default()),
-                (_, Float(y)) => cmp_float_int(*y, &a.as_bigint().unwrap_or_default()).map(|o| o.reverse()),
+                (_, Float(y)) => {
+                    cmp_float_int(*y, &a.as_bigint().unwrap_or_default()).map(|o| o.reverse())
+                }
                 _ => Option::None,
             }
         }
@@ -561,7 +647,10 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
         (Tuple(x), Tuple(y)) => return seq_order(vm, x, y),
         (Set(x), Set(y)) => {
             // Subset ordering.
-            let sub = |vm: &mut Vm, p: &crate::value::SetObj, q: &crate::value::SetObj| -> PyResult<bool> {
+            let sub = |vm: &mut Vm,
+                       p: &crate::value::SetObj,
+                       q: &crate::value::SetObj|
+             -> PyResult<bool> {
                 for k in p.items.borrow().keys() {
                     if !set_contains(vm, q, &k)? {
                         return Ok(false);
@@ -587,12 +676,20 @@ fn cmp_float_int(x: f64, i: &BigInt) -> Option<Ordering> {
         return None;
     }
     if x.is_infinite() {
-        return Some(if x > 0.0 { Ordering::Greater } else { Ordering::Less });
+        return Some(if x > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        });
     }
     let fl = x.floor();
     let fi: BigInt = num_traits::FromPrimitive::from_f64(fl)?;
     match fi.cmp(i) {
-        Ordering::Equal => Some(if x > fl { Ordering::Greater } else { Ordering::Equal }),
+        Ordering::Equal => Some(if x > fl {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }),
         o => Some(o),
     }
 }
@@ -671,7 +768,9 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
         Value::Native(n) if matches!(&**n, Native::DictView(..)) => {
             if let Native::DictView(d, kind) = &**n {
                 match kind {
-                    crate::value::object::DictIterKind::Keys => Ok(super::dict_get(vm, d, item)?.is_some()),
+                    crate::value::object::DictIterKind::Keys => {
+                        Ok(super::dict_get(vm, d, item)?.is_some())
+                    }
                     _ => {
                         let items = super::collect_iterable(vm, container)?;
                         for v in &items {

@@ -25,7 +25,10 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
             if let Some(v) = inst.dict.borrow().get(&name) {
                 return Ok(v.clone());
             }
-            if inst.exc.is_some() && name.with(|s| s == "code") && types::exc_is(obj, |t| &t.system_exit) {
+            if inst.exc.is_some()
+                && name.with(|s| s == "code")
+                && types::exc_is(obj, |t| &t.system_exit)
+            {
                 // SystemExit.code: None, the single argument, or all of them.
                 let args = crate::vm::exceptions::exc_args(obj);
                 return Ok(match args.len() {
@@ -68,9 +71,14 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                     return Ok(Value::str(m.name.clone()));
                 }
                 if name == sym::DICT {
-                    return Ok(crate::stdlib::builtins::attrmap_to_dict(&m.globals.borrow()));
+                    return Ok(crate::stdlib::builtins::attrmap_to_dict(
+                        &m.globals.borrow(),
+                    ));
                 }
-                Err(types::attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)))
+                Err(types::attribute_error(format!(
+                    "module '{}' has no attribute '{}'",
+                    m.name, name
+                )))
             }
         },
         Value::Function(f) => {
@@ -82,7 +90,11 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 "__qualname__" => Ok(Value::str(f.qualname.borrow().clone())),
                 "__module__" => Ok(Value::str(f.globals.name.clone())),
                 "__doc__" => Ok(f.code.consts.first().cloned().unwrap_or(Value::None)),
-                "__defaults__" => Ok(if f.defaults.is_empty() { Value::None } else { Value::tuple(f.defaults.clone()) }),
+                "__defaults__" => Ok(if f.defaults.is_empty() {
+                    Value::None
+                } else {
+                    Value::tuple(f.defaults.clone())
+                }),
                 "__kwdefaults__" => {
                     let n = f.code.argcount as usize;
                     let mut d = crate::value::Dict::new();
@@ -96,7 +108,11 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                             d.push_new(h, key, v.clone());
                         }
                     }
-                    Ok(if d.is_empty() { Value::None } else { Value::dict(d) })
+                    Ok(if d.is_empty() {
+                        Value::None
+                    } else {
+                        Value::dict(d)
+                    })
                 }
                 "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&f.dict.borrow())),
                 "__code__" => Ok(Value::native(Native::Code(f.code.clone()))),
@@ -110,7 +126,9 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
             _ => getattr(vm, &m.func.clone(), name),
         },
         Value::Builtin(b) => match &*name.text() {
-            "__name__" | "__qualname__" => Ok(Value::str(b.name.rsplit('.').next().unwrap_or(b.name).to_string())),
+            "__name__" | "__qualname__" => Ok(Value::str(
+                b.name.rsplit('.').next().unwrap_or(b.name).to_string(),
+            )),
             "__self__" => Ok(b.receiver.clone().unwrap_or(Value::None)),
             _ => builtin_type_attr(vm, obj, name),
         },
@@ -126,7 +144,12 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 "step" => Ok(s.step.clone()),
                 _ => builtin_type_attr(vm, obj, name),
             },
-            Native::Property { fget, fset, fdel, doc } => match &*name.text() {
+            Native::Property {
+                fget,
+                fset,
+                fdel,
+                doc,
+            } => match &*name.text() {
                 "fget" => Ok(fget.clone()),
                 "fset" => Ok(fset.clone()),
                 "fdel" => Ok(fdel.clone()),
@@ -134,7 +157,9 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
                 _ => builtin_type_attr(vm, obj, name),
             },
             Native::Super { class, obj: target } => super_getattr(vm, class, target, name),
-            Native::StaticMethod(f) | Native::ClassMethod(f) if &*name.text() == "__func__" => Ok(f.clone()),
+            Native::StaticMethod(f) | Native::ClassMethod(f) if &*name.text() == "__func__" => {
+                Ok(f.clone())
+            }
             _ => builtin_type_attr(vm, obj, name),
         },
         _ => builtin_type_attr(vm, obj, name),
@@ -142,7 +167,10 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
 }
 
 /// Attributes of exception instances: args and the chaining fields.
-fn exception_attr(exc: &std::cell::RefCell<crate::value::object::ExcData>, name: Symbol) -> Option<Value> {
+fn exception_attr(
+    exc: &std::cell::RefCell<crate::value::object::ExcData>,
+    name: Symbol,
+) -> Option<Value> {
     let d = exc.borrow();
     Some(match name {
         sym::ARGS => Value::tuple(d.args.clone()),
@@ -170,9 +198,15 @@ fn builtin_type_attr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> 
 
 /// The AttributeError for a missing attribute, with `name` and `obj` set for suggestions.
 pub fn no_attribute(obj: &Value, name: Symbol) -> Value {
-    let e = types::attribute_error(format!("'{}' object has no attribute '{}'", obj.type_name(), name));
+    let e = types::attribute_error(format!(
+        "'{}' object has no attribute '{}'",
+        obj.type_name(),
+        name
+    ));
     if let Value::Instance(i) = &e {
-        i.dict.borrow_mut().insert(Symbol::new("name"), Value::str(name.text().to_string()));
+        i.dict
+            .borrow_mut()
+            .insert(Symbol::new("name"), Value::str(name.text().to_string()));
         i.dict.borrow_mut().insert(Symbol::new("obj"), obj.clone());
     }
     e
@@ -183,10 +217,12 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         return match &v {
             Value::Native(n) => match &**n {
                 Native::StaticMethod(f) => Ok(f.clone()),
-                Native::ClassMethod(f) => Ok(Value::Method(Rc::new(crate::value::object::BoundMethod {
-                    func: f.clone(),
-                    receiver: Value::Class(c.clone()),
-                }))),
+                Native::ClassMethod(f) => {
+                    Ok(Value::Method(Rc::new(crate::value::object::BoundMethod {
+                        func: f.clone(),
+                        receiver: Value::Class(c.clone()),
+                    })))
+                }
                 _ => Ok(v.clone()),
             },
             Value::Instance(i) => match i.class.lookup(sym::GET) {
@@ -200,7 +236,9 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         "__name__" => Ok(Value::str(c.name.clone())),
         "__qualname__" => Ok(Value::str(c.qualname.borrow().clone())),
         "__module__" => Ok(Value::str(c.module.clone())),
-        "__bases__" => Ok(Value::tuple(c.base.iter().map(|b| Value::Class(b.clone())).collect())),
+        "__bases__" => Ok(Value::tuple(
+            c.base.iter().map(|b| Value::Class(b.clone())).collect(),
+        )),
         "__base__" => Ok(c.base.clone().map(Value::Class).unwrap_or(Value::None)),
         "__mro__" => {
             let mut v = vec![Value::Class(c.clone())];
@@ -218,7 +256,10 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         }
         _ => {
             let _ = vm;
-            Err(types::attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)))
+            Err(types::attribute_error(format!(
+                "type object '{}' has no attribute '{}'",
+                c.name, name
+            )))
         }
     }
 }
@@ -231,7 +272,11 @@ fn super_getattr(vm: &mut Vm, class: &Rc<Class>, obj: &Value, name: Symbol) -> P
     };
     let mut chain: Vec<Rc<Class>> = vec![start.clone()];
     chain.extend(start.mro.iter().cloned());
-    let pos = chain.iter().position(|c| Rc::ptr_eq(c, class)).map(|p| p + 1).unwrap_or(chain.len());
+    let pos = chain
+        .iter()
+        .position(|c| Rc::ptr_eq(c, class))
+        .map(|p| p + 1)
+        .unwrap_or(chain.len());
     for c in &chain[pos..] {
         if let Some(v) = c.dict.borrow().get(&name).cloned() {
             if let Value::Class(_) = obj {
@@ -248,7 +293,9 @@ fn super_getattr(vm: &mut Vm, class: &Rc<Class>, obj: &Value, name: Symbol) -> P
             return bind(vm, v, obj, &start);
         }
     }
-    Err(types::attribute_error(format!("'super' object has no attribute '{name}'")))
+    Err(types::attribute_error(format!(
+        "'super' object has no attribute '{name}'"
+    )))
 }
 
 /// `obj.name = value`.
@@ -260,7 +307,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             // where only object.__setattr__ consults data descriptors).
             if let Some(sa) = class.lookup(sym::SETATTR) {
                 if !matches!(sa, Value::Builtin(_)) {
-                    vm.call(&sa, &[obj.clone(), Value::str(name.text().to_string()), value])?;
+                    vm.call(
+                        &sa,
+                        &[obj.clone(), Value::str(name.text().to_string()), value],
+                    )?;
                     return Ok(());
                 }
             }
@@ -325,7 +375,9 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
         Value::Function(f) => {
             match &*name.text() {
                 "__name__" => *f.name.borrow_mut() = value.as_str().unwrap_or("").to_string(),
-                "__qualname__" => *f.qualname.borrow_mut() = value.as_str().unwrap_or("").to_string(),
+                "__qualname__" => {
+                    *f.qualname.borrow_mut() = value.as_str().unwrap_or("").to_string()
+                }
                 _ => {
                     f.dict.borrow_mut().insert(name, value);
                 }
@@ -344,7 +396,11 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     name
                 )))
             } else {
-                Err(types::attribute_error(format!("'{}' object has no attribute '{}'", obj.type_name(), name)))
+                Err(types::attribute_error(format!(
+                    "'{}' object has no attribute '{}'",
+                    obj.type_name(),
+                    name
+                )))
             }
         }
     }
@@ -375,7 +431,10 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
         }
         Value::Class(c) if c.is_user => {
             if c.dict.borrow_mut().shift_remove(&name).is_none() {
-                return Err(types::attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)));
+                return Err(types::attribute_error(format!(
+                    "type object '{}' has no attribute '{}'",
+                    c.name, name
+                )));
             }
             Ok(())
         }
@@ -426,8 +485,12 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(_) => Err(types::index_error(format!("cannot fit 'int' into an index-sized integer"))),
-        Value::Instance(_) if inherited(v, sym::INDEX).is_some() => index_of(vm, base_value(v), what),
+        Value::BigInt(_) => Err(types::index_error(
+            "cannot fit 'int' into an index-sized integer".to_string(),
+        )),
+        Value::Instance(_) if inherited(v, sym::INDEX).is_some() => {
+            index_of(vm, base_value(v), what)
+        }
         Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
             let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
             let r = vm.call(&f, &[v.clone()])?;
@@ -444,7 +507,11 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
 /// Resolves a slice against a length: (start, stop, step) as CPython's PySlice_AdjustIndices.
 pub fn slice_indices(vm: &mut Vm, s: &Slice, len: usize) -> PyResult<(i64, i64, i64)> {
     let len = len as i64;
-    let step = if s.step.is_none() { 1 } else { slice_part(vm, &s.step)? };
+    let step = if s.step.is_none() {
+        1
+    } else {
+        slice_part(vm, &s.step)?
+    };
     if step == 0 {
         return Err(types::value_error("slice step cannot be zero"));
     }
@@ -456,14 +523,34 @@ pub fn slice_indices(vm: &mut Vm, s: &Slice, len: usize) -> PyResult<(i64, i64, 
             v.min(upper)
         }
     };
-    let start = if s.start.is_none() { if step < 0 { upper } else { lower } } else { fix(slice_part(vm, &s.start)?) };
-    let stop = if s.stop.is_none() { if step < 0 { lower } else { upper } } else { fix(slice_part(vm, &s.stop)?) };
+    let start = if s.start.is_none() {
+        if step < 0 {
+            upper
+        } else {
+            lower
+        }
+    } else {
+        fix(slice_part(vm, &s.start)?)
+    };
+    let stop = if s.stop.is_none() {
+        if step < 0 {
+            lower
+        } else {
+            upper
+        }
+    } else {
+        fix(slice_part(vm, &s.stop)?)
+    };
     Ok((start, stop, step))
 }
 
 fn slice_part(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     match v {
-        Value::BigInt(b) => Ok(if num_traits::Signed::is_negative(&**b) { i64::MIN / 2 } else { i64::MAX / 2 }),
+        Value::BigInt(b) => Ok(if num_traits::Signed::is_negative(&**b) {
+            i64::MIN / 2
+        } else {
+            i64::MAX / 2
+        }),
         _ => index_of(vm, v, "slice").map_err(|_| {
             types::type_error("slice indices must be integers or None or have an __index__ method")
         }),
@@ -499,21 +586,32 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
         Value::List(l) => {
             let i = index_of(vm, key, "list")?;
             let l = l.borrow();
-            norm_index(i, l.len()).map(|i| l[i].clone()).ok_or_else(|| types::index_error("list index out of range"))
+            norm_index(i, l.len())
+                .map(|i| l[i].clone())
+                .ok_or_else(|| types::index_error("list index out of range"))
         }
         Value::Tuple(t) => {
             let i = index_of(vm, key, "tuple")?;
-            norm_index(i, t.len()).map(|i| t[i].clone()).ok_or_else(|| types::index_error("tuple index out of range"))
+            norm_index(i, t.len())
+                .map(|i| t[i].clone())
+                .ok_or_else(|| types::index_error("tuple index out of range"))
         }
         Value::Str(s) => {
             let i = index_of(vm, key, "string")?;
-            let idx = norm_index(i, s.char_len).ok_or_else(|| types::index_error("string index out of range"))?;
-            let c = if s.is_ascii() { s.text.as_bytes()[idx] as char } else { s.text.chars().nth(idx).unwrap_or(' ') };
+            let idx = norm_index(i, s.char_len)
+                .ok_or_else(|| types::index_error("string index out of range"))?;
+            let c = if s.is_ascii() {
+                s.text.as_bytes()[idx] as char
+            } else {
+                s.text.chars().nth(idx).unwrap_or(' ')
+            };
             Ok(Value::str(c.to_string()))
         }
         Value::Bytes(b) => {
             let i = index_of(vm, key, "byte")?;
-            norm_index(i, b.len()).map(|i| Value::Int(b[i] as i64)).ok_or_else(|| types::index_error("index out of range"))
+            norm_index(i, b.len())
+                .map(|i| Value::Int(b[i] as i64))
+                .ok_or_else(|| types::index_error("index out of range"))
         }
         Value::Range(r) => {
             let i = index_of(vm, key, "range")?;
@@ -548,7 +646,10 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
             if !c.is_user {
                 return Ok(obj.clone());
             }
-            Err(types::type_error(format!("type '{}' is not subscriptable", c.name)))
+            Err(types::type_error(format!(
+                "type '{}' is not subscriptable",
+                c.name
+            )))
         }
         _ => Err(not_subscriptable(obj)),
     }
@@ -573,11 +674,21 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
         Value::List(l) => {
             let items = l.borrow().clone();
             let (a, b, c) = slice_indices(vm, s, items.len())?;
-            Ok(Value::list(slice_positions(a, b, c).into_iter().map(|i| items[i].clone()).collect()))
+            Ok(Value::list(
+                slice_positions(a, b, c)
+                    .into_iter()
+                    .map(|i| items[i].clone())
+                    .collect(),
+            ))
         }
         Value::Tuple(t) => {
             let (a, b, c) = slice_indices(vm, s, t.len())?;
-            Ok(Value::tuple(slice_positions(a, b, c).into_iter().map(|i| t[i].clone()).collect()))
+            Ok(Value::tuple(
+                slice_positions(a, b, c)
+                    .into_iter()
+                    .map(|i| t[i].clone())
+                    .collect(),
+            ))
         }
         Value::Str(st) => {
             let (a, b, c) = slice_indices(vm, s, st.char_len)?;
@@ -587,15 +698,28 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
                     let (a, b) = (a as usize, (b.max(a)) as usize);
                     return Ok(Value::str(st.text[a..b].to_string()));
                 }
-                let out: String = slice_positions(a, b, c).into_iter().map(|i| bytes[i] as char).collect();
+                let out: String = slice_positions(a, b, c)
+                    .into_iter()
+                    .map(|i| bytes[i] as char)
+                    .collect();
                 return Ok(Value::str(out));
             }
             let chars: Vec<char> = st.text.chars().collect();
-            Ok(Value::str(slice_positions(a, b, c).into_iter().map(|i| chars[i]).collect::<String>()))
+            Ok(Value::str(
+                slice_positions(a, b, c)
+                    .into_iter()
+                    .map(|i| chars[i])
+                    .collect::<String>(),
+            ))
         }
         Value::Bytes(by) => {
             let (a, b, c) = slice_indices(vm, s, by.len())?;
-            Ok(Value::Bytes(Rc::new(slice_positions(a, b, c).into_iter().map(|i| by[i]).collect())))
+            Ok(Value::Bytes(Rc::new(
+                slice_positions(a, b, c)
+                    .into_iter()
+                    .map(|i| by[i])
+                    .collect(),
+            )))
         }
         Value::Range(r) => {
             let (a, b, c) = slice_indices(vm, s, r.len() as usize)?;
@@ -605,13 +729,21 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
                 step: r.step * c,
             })))
         }
-        Value::Instance(_) if inherited(obj, sym::GETITEM).is_some() => get_slice(vm, base_value(obj), s),
+        Value::Instance(_) if inherited(obj, sym::GETITEM).is_some() => {
+            get_slice(vm, base_value(obj), s)
+        }
         Value::Instance(i) => match i.class.lookup(sym::GETITEM) {
-            Some(f) => vm.call(&f, &[obj.clone(), Value::native(Native::Slice(Slice {
-                start: s.start.clone(),
-                stop: s.stop.clone(),
-                step: s.step.clone(),
-            }))]),
+            Some(f) => vm.call(
+                &f,
+                &[
+                    obj.clone(),
+                    Value::native(Native::Slice(Slice {
+                        start: s.start.clone(),
+                        stop: s.stop.clone(),
+                        step: s.step.clone(),
+                    })),
+                ],
+            ),
             None => Err(not_subscriptable(obj)),
         },
         _ => Err(not_subscriptable(obj)),
@@ -659,7 +791,9 @@ pub fn setitem(vm: &mut Vm, obj: &Value, key: Value, value: Value) -> PyResult<(
             }
         }
         Value::Dict(d) => dict_set(vm, d, key, value),
-        Value::Instance(_) if inherited(obj, sym::SETITEM).is_some() => setitem(vm, base_value(obj), key, value),
+        Value::Instance(_) if inherited(obj, sym::SETITEM).is_some() => {
+            setitem(vm, base_value(obj), key, value)
+        }
         Value::Instance(i) => match i.class.lookup(sym::SETITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key, value])?;
@@ -670,7 +804,10 @@ pub fn setitem(vm: &mut Vm, obj: &Value, key: Value, value: Value) -> PyResult<(
                 obj.type_name()
             ))),
         },
-        _ => Err(types::type_error(format!("'{}' object does not support item assignment", obj.type_name()))),
+        _ => Err(types::type_error(format!(
+            "'{}' object does not support item assignment",
+            obj.type_name()
+        ))),
     }
 }
 
@@ -715,19 +852,33 @@ pub fn delitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<()> {
             Some(_) => Ok(()),
             None => Err(types::key_error(key.clone())),
         },
-        Value::Instance(_) if inherited(obj, sym::DELITEM).is_some() => delitem(vm, base_value(obj), key),
+        Value::Instance(_) if inherited(obj, sym::DELITEM).is_some() => {
+            delitem(vm, base_value(obj), key)
+        }
         Value::Instance(i) => match i.class.lookup(sym::DELITEM) {
             Some(f) => {
                 vm.call(&f, &[obj.clone(), key.clone()])?;
                 Ok(())
             }
-            None => Err(types::type_error(format!("'{}' object does not support item deletion", obj.type_name()))),
+            None => Err(types::type_error(format!(
+                "'{}' object does not support item deletion",
+                obj.type_name()
+            ))),
         },
-        _ => Err(types::type_error(format!("'{}' object does not support item deletion", obj.type_name()))),
+        _ => Err(types::type_error(format!(
+            "'{}' object does not support item deletion",
+            obj.type_name()
+        ))),
     }
 }
 
 /// Makes an iterator over a list (used by builtins).
 pub fn list_iter(l: &Rc<std::cell::RefCell<Vec<Value>>>) -> Value {
-    new_iter(IterState::List { list: l.clone(), index: 0 }, "list_iterator")
+    new_iter(
+        IterState::List {
+            list: l.clone(),
+            index: 0,
+        },
+        "list_iterator",
+    )
 }

@@ -11,20 +11,64 @@ use std::rc::Rc;
 /// `iter(v)`.
 pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
     Ok(match v {
-        Value::List(l) => new_iter(IterState::List { list: l.clone(), index: 0 }, "list_iterator"),
-        Value::Tuple(t) => new_iter(IterState::Tuple { items: t.clone(), index: 0 }, "tuple_iterator"),
-        Value::Range(r) => {
-            new_iter(IterState::Range { next: r.start, step: r.step, remaining: r.len() }, "range_iterator")
-        }
-        Value::Str(s) => new_iter(IterState::Str { text: s.clone(), byte_index: 0 }, "str_ascii_iterator"),
-        Value::Bytes(b) => new_iter(IterState::Bytes { bytes: b.clone(), index: 0 }, "bytes_iterator"),
+        Value::List(l) => new_iter(
+            IterState::List {
+                list: l.clone(),
+                index: 0,
+            },
+            "list_iterator",
+        ),
+        Value::Tuple(t) => new_iter(
+            IterState::Tuple {
+                items: t.clone(),
+                index: 0,
+            },
+            "tuple_iterator",
+        ),
+        Value::Range(r) => new_iter(
+            IterState::Range {
+                next: r.start,
+                step: r.step,
+                remaining: r.len(),
+            },
+            "range_iterator",
+        ),
+        Value::Str(s) => new_iter(
+            IterState::Str {
+                text: s.clone(),
+                byte_index: 0,
+            },
+            "str_ascii_iterator",
+        ),
+        Value::Bytes(b) => new_iter(
+            IterState::Bytes {
+                bytes: b.clone(),
+                index: 0,
+            },
+            "bytes_iterator",
+        ),
         Value::Dict(d) => {
             let size = d.borrow().len();
-            new_iter(IterState::DictKeys { dict: d.clone(), index: 0, size, kind: DictIterKind::Keys }, "dict_keyiterator")
+            new_iter(
+                IterState::DictKeys {
+                    dict: d.clone(),
+                    index: 0,
+                    size,
+                    kind: DictIterKind::Keys,
+                },
+                "dict_keyiterator",
+            )
         }
         Value::Set(s) => {
             let used = s.items.borrow().len();
-            new_iter(IterState::Set { set: s.clone(), pos: 0, used }, "set_iterator")
+            new_iter(
+                IterState::Set {
+                    set: s.clone(),
+                    pos: 0,
+                    used,
+                },
+                "set_iterator",
+            )
         }
         Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
         Value::Native(n) => match &**n {
@@ -36,11 +80,21 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
                     DictIterKind::Values => "dict_valueiterator",
                     DictIterKind::Items => "dict_itemiterator",
                 };
-                new_iter(IterState::DictKeys { dict: d.clone(), index: 0, size, kind: *kind }, name)
+                new_iter(
+                    IterState::DictKeys {
+                        dict: d.clone(),
+                        index: 0,
+                        size,
+                        kind: *kind,
+                    },
+                    name,
+                )
             }
             _ => return Err(not_iterable(v)),
         },
-        Value::Instance(_) if super::inherited(v, sym::ITER).is_some() => get_iter(vm, super::base_value(v))?,
+        Value::Instance(_) if super::inherited(v, sym::ITER).is_some() => {
+            get_iter(vm, super::base_value(v))?
+        }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::ITER) {
                 let it = vm.call(&f, &[v.clone()])?;
@@ -53,7 +107,13 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
                 return Ok(it);
             }
             if i.class.lookup(sym::GETITEM).is_some() {
-                return Ok(new_iter(IterState::GetItem { obj: v.clone(), index: 0 }, "iterator"));
+                return Ok(new_iter(
+                    IterState::GetItem {
+                        obj: v.clone(),
+                        index: 0,
+                    },
+                    "iterator",
+                ));
             }
             return Err(not_iterable(v));
         }
@@ -79,11 +139,17 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
     match it {
         Value::Native(n) => match &**n {
             Native::Iter(state, _) => native_next(vm, state),
-            _ => Err(types::type_error(format!("'{}' object is not an iterator", it.type_name()))),
+            _ => Err(types::type_error(format!(
+                "'{}' object is not an iterator",
+                it.type_name()
+            ))),
         },
         Value::Generator(g) => match g.kind {
             GenKind::Generator => generator_next(vm, g),
-            _ => Err(types::type_error(format!("'{}' object is not an iterator", it.type_name()))),
+            _ => Err(types::type_error(format!(
+                "'{}' object is not an iterator",
+                it.type_name()
+            ))),
         },
         Value::Instance(i) => match i.class.lookup(sym::NEXT) {
             Some(f) => match vm.call(&f, &[it.clone()]) {
@@ -91,9 +157,15 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
                 Err(e) if types::exc_is(&e, |t| &t.stop_iteration) => Ok(None),
                 Err(e) => Err(e),
             },
-            None => Err(types::type_error(format!("'{}' object is not an iterator", it.type_name()))),
+            None => Err(types::type_error(format!(
+                "'{}' object is not an iterator",
+                it.type_name()
+            ))),
         },
-        _ => Err(types::type_error(format!("'{}' object is not an iterator", it.type_name()))),
+        _ => Err(types::type_error(format!(
+            "'{}' object is not an iterator",
+            it.type_name()
+        ))),
     }
 }
 
@@ -112,16 +184,20 @@ pub enum GenOutcome {
 }
 
 /// send()/throw() on a generator from native code (a nested run).
-pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::interp::Resume) -> PyResult<GenOutcome> {
+pub fn generator_send(
+    vm: &mut Vm,
+    g: &Rc<Generator>,
+    resume: super::super::interp::Resume,
+) -> PyResult<GenOutcome> {
     use super::super::frame::Entry;
     use super::super::interp::Resume;
     match g.state.get() {
         GenState::Finished => {
             return match resume {
                 Resume::Throw(e) => Err(e),
-                Resume::Send(_) if g.kind == GenKind::Coroutine => {
-                    Err(types::runtime_error("cannot reuse already awaited coroutine"))
-                }
+                Resume::Send(_) if g.kind == GenKind::Coroutine => Err(types::runtime_error(
+                    "cannot reuse already awaited coroutine",
+                )),
                 Resume::Send(_) => Ok(GenOutcome::Returned(Value::None)),
             }
         }
@@ -131,7 +207,11 @@ pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::inte
                 if !v.is_none() {
                     return Err(types::type_error(format!(
                         "can't send non-None value to a just-started {}",
-                        if g.kind == GenKind::Coroutine { "coroutine" } else { "generator" }
+                        if g.kind == GenKind::Coroutine {
+                            "coroutine"
+                        } else {
+                            "generator"
+                        }
                     )));
                 }
             }
@@ -156,7 +236,11 @@ pub fn generator_send(vm: &mut Vm, g: &Rc<Generator>, resume: super::super::inte
     g.state.set(GenState::Running);
     if vm.depth + seg.len() > vm.recursion_limit || vm.native_depth > vm.recursion_limit {
         *g.frames.borrow_mut() = seg;
-        g.state.set(if was_created { GenState::Created } else { GenState::Suspended });
+        g.state.set(if was_created {
+            GenState::Created
+        } else {
+            GenState::Suspended
+        });
         return Err(types::recursion_error("maximum recursion depth exceeded"));
     }
     vm.depth += seg.len();
@@ -199,7 +283,11 @@ fn native_next(vm: &mut Vm, state: &std::cell::RefCell<IterState>) -> PyResult<O
                 *index += 1;
                 return Ok(r);
             }
-            IterState::Range { next, step, remaining } => {
+            IterState::Range {
+                next,
+                step,
+                remaining,
+            } => {
                 if *remaining <= 0 {
                     return Ok(None);
                 }
@@ -220,11 +308,18 @@ fn native_next(vm: &mut Vm, state: &std::cell::RefCell<IterState>) -> PyResult<O
                 *index += 1;
                 return Ok(r);
             }
-            IterState::DictKeys { dict, index, size, kind } => {
+            IterState::DictKeys {
+                dict,
+                index,
+                size,
+                kind,
+            } => {
                 let d = dict.borrow();
                 if d.len() != *size {
                     *size = usize::MAX;
-                    return Err(types::runtime_error("dictionary changed size during iteration"));
+                    return Err(types::runtime_error(
+                        "dictionary changed size during iteration",
+                    ));
                 }
                 return Ok(match d.next_from(*index) {
                     Some((i, e)) => {
@@ -232,7 +327,9 @@ fn native_next(vm: &mut Vm, state: &std::cell::RefCell<IterState>) -> PyResult<O
                         Some(match kind {
                             DictIterKind::Keys => e.key.clone(),
                             DictIterKind::Values => e.value.clone(),
-                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                            DictIterKind::Items => {
+                                Value::tuple(vec![e.key.clone(), e.value.clone()])
+                            }
                         })
                     }
                     None => None,
@@ -346,7 +443,10 @@ fn native_next(vm: &mut Vm, state: &std::cell::RefCell<IterState>) -> PyResult<O
         }
         _ => match super::getitem(vm, &vals[0], &vals[1]) {
             Ok(v) => Some(v),
-            Err(e) if types::exc_is(&e, |t| &t.index_error) || types::exc_is(&e, |t| &t.stop_iteration) => {
+            Err(e)
+                if types::exc_is(&e, |t| &t.index_error)
+                    || types::exc_is(&e, |t| &t.stop_iteration) =>
+            {
                 *state.borrow_mut() = IterState::Exhausted;
                 None
             }
@@ -379,8 +479,14 @@ pub fn unpack(vm: &mut Vm, seq: &Value, n: usize, after: Option<usize>) -> PyRes
     let items = match seq {
         Value::List(_) | Value::Tuple(_) => collect_iterable(vm, seq)?,
         _ => collect_iterable(vm, seq).map_err(|e| {
-            if types::exc_is(&e, |t| &t.type_error) && super::len(vm, seq).is_err() && !matches!(seq, Value::Instance(_) | Value::Generator(_)) {
-                types::type_error(format!("cannot unpack non-iterable {} object", seq.type_name()))
+            if types::exc_is(&e, |t| &t.type_error)
+                && super::len(vm, seq).is_err()
+                && !matches!(seq, Value::Instance(_) | Value::Generator(_))
+            {
+                types::type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    seq.type_name()
+                ))
             } else {
                 e
             }
@@ -396,7 +502,9 @@ pub fn unpack(vm: &mut Vm, seq: &Value, n: usize, after: Option<usize>) -> PyRes
                 )));
             }
             if items.len() > n {
-                return Err(types::value_error(format!("too many values to unpack (expected {n})")));
+                return Err(types::value_error(format!(
+                    "too many values to unpack (expected {n})"
+                )));
             }
             Ok(items)
         }
@@ -448,7 +556,10 @@ pub fn get_awaitable(vm: &mut Vm, v: &Value) -> PyResult<Value> {
 }
 
 fn not_awaitable(v: &Value) -> Value {
-    types::type_error(format!("object {} can't be used in 'await' expression", v.type_name()))
+    types::type_error(format!(
+        "object {} can't be used in 'await' expression",
+        v.type_name()
+    ))
 }
 
 /// `aiter(v)` for async for.

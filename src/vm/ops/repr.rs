@@ -12,7 +12,11 @@ pub fn float_repr(x: f64) -> String {
 
 /// repr() of a str, with CPython's quote choice and escapes.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -59,7 +63,11 @@ pub fn is_printable(c: char) -> bool {
 
 /// repr() of bytes.
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &c in b {
@@ -83,7 +91,9 @@ pub fn bytes_repr(b: &[u8]) -> String {
 /// repr(v).
 pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
     if vm.native_depth > vm.recursion_limit {
-        return Err(types::recursion_error("maximum recursion depth exceeded while getting the repr of an object"));
+        return Err(types::recursion_error(
+            "maximum recursion depth exceeded while getting the repr of an object",
+        ));
     }
     Ok(match v {
         Value::Undef => "<undefined>".into(),
@@ -122,7 +132,11 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             if vm.repr_guard(v) {
                 return Ok("{...}".into());
             }
-            let entries: Vec<(Value, Value)> = d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+            let entries: Vec<(Value, Value)> = d
+                .borrow()
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect();
             let mut parts = Vec::with_capacity(entries.len());
             let mut err = None;
             for (k, val) in entries {
@@ -158,7 +172,11 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
                 format!("range({}, {}, {})", r.start, r.stop, r.step)
             }
         }
-        Value::Function(f) => format!("<function {} at {:#x}>", f.qualname.borrow(), v.ptr().unwrap_or(0)),
+        Value::Function(f) => format!(
+            "<function {} at {:#x}>",
+            f.qualname.borrow(),
+            v.ptr().unwrap_or(0)
+        ),
         Value::Builtin(b) => match &b.receiver {
             Some(r) => format!(
                 "<built-in method {} of {} object at {:#x}>",
@@ -166,7 +184,10 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
                 r.type_name(),
                 r.ptr().unwrap_or(0)
             ),
-            None => format!("<built-in function {}>", b.name.rsplit('.').next().unwrap_or(b.name)),
+            None => format!(
+                "<built-in function {}>",
+                b.name.rsplit('.').next().unwrap_or(b.name)
+            ),
         },
         Value::Method(m) => {
             let fname = match &m.func {
@@ -190,55 +211,71 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
                 crate::vm::generator::GenKind::Coroutine => "coroutine",
                 crate::vm::generator::GenKind::AsyncGenerator => "async_generator",
             };
-            format!("<{} object {} at {:#x}>", kind, g.qualname.borrow(), v.ptr().unwrap_or(0))
+            format!(
+                "<{} object {} at {:#x}>",
+                kind,
+                g.qualname.borrow(),
+                v.ptr().unwrap_or(0)
+            )
         }
-        Value::Instance(i) if super::inherited(v, sym::REPR).is_some() => match super::base_value(v) {
-            // Subclasses of set and frozenset show their class name.
-            Value::Set(s) => {
-                let items = s.items.borrow().keys();
-                if items.is_empty() {
-                    format!("{}()", i.class.name)
-                } else {
-                    format!("{}({{{}}})", i.class.name, join_reprs(vm, items.iter())?)
+        Value::Instance(i) if super::inherited(v, sym::REPR).is_some() => {
+            match super::base_value(v) {
+                // Subclasses of set and frozenset show their class name.
+                Value::Set(s) => {
+                    let items = s.items.borrow().keys();
+                    if items.is_empty() {
+                        format!("{}()", i.class.name)
+                    } else {
+                        format!("{}({{{}}})", i.class.name, join_reprs(vm, items.iter())?)
+                    }
                 }
+                b => repr(vm, b)?,
             }
-            b => repr(vm, b)?,
-        },
+        }
         Value::Instance(i) => {
             if let Some(f) = i.class.lookup(sym::REPR) {
-                if !matches!(f, Value::Builtin(_)) || i.exc.is_some() || true {
-                    let r = vm.call(&f, &[v.clone()])?;
-                    return match r {
-                        Value::Str(s) => Ok(s.text.clone()),
-                        other => Err(types::type_error(format!(
-                            "__repr__ returned non-string (type {})",
-                            other.type_name()
-                        ))),
-                    };
-                }
+                let r = vm.call(&f, &[v.clone()])?;
+                return match r {
+                    Value::Str(s) => Ok(s.text.clone()),
+                    other => Err(types::type_error(format!(
+                        "__repr__ returned non-string (type {})",
+                        other.type_name()
+                    ))),
+                };
             }
             default_repr(v)
         }
         Value::Native(n) => match &**n {
-            Native::Slice(s) => format!("slice({}, {}, {})", repr(vm, &s.start)?, repr(vm, &s.stop)?, repr(vm, &s.step)?),
+            Native::Slice(s) => format!(
+                "slice({}, {}, {})",
+                repr(vm, &s.start)?,
+                repr(vm, &s.stop)?,
+                repr(vm, &s.step)?
+            ),
             Native::NotImplemented => "NotImplemented".into(),
             Native::Ellipsis => "Ellipsis".into(),
             Native::DictView(d, k) => {
                 let items: Vec<Value> = super::collect_iterable(vm, v)?;
                 let _ = d;
-                format!("{}([{}])", super::view_name(*k), join_reprs(vm, items.iter())?)
+                format!(
+                    "{}([{}])",
+                    super::view_name(*k),
+                    join_reprs(vm, items.iter())?
+                )
             }
             Native::Iter(_, name) => format!("<{} object at {:#x}>", name, v.ptr().unwrap_or(0)),
             Native::Super { .. } => "<super object>".into(),
             Native::Code(c) => format!("<code object {} at {:#x}>", c.name, v.ptr().unwrap_or(0)),
             // asyncio's native objects keep their repr in the class, like an instance.
-            Native::Future(_) | Native::Handle(_) | Native::Loop => match v.class().lookup(sym::REPR) {
-                Some(f @ Value::Builtin(_)) => {
-                    let r = vm.call(&f, &[v.clone()])?;
-                    return str_of(vm, &r);
+            Native::Future(_) | Native::Handle(_) | Native::Loop => {
+                match v.class().lookup(sym::REPR) {
+                    Some(f @ Value::Builtin(_)) => {
+                        let r = vm.call(&f, &[v.clone()])?;
+                        return str_of(vm, &r);
+                    }
+                    _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
                 }
-                _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
-            },
+            }
             _ => format!("<{} object at {:#x}>", v.type_name(), v.ptr().unwrap_or(0)),
         },
     })
@@ -247,7 +284,12 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
 /// `<__main__.C object at 0x...>`.
 pub fn default_repr(v: &Value) -> String {
     let class = v.class();
-    format!("<{}.{} object at {:#x}>", class.module, class.qualname.borrow(), v.ptr().unwrap_or(0))
+    format!(
+        "<{}.{} object at {:#x}>",
+        class.module,
+        class.qualname.borrow(),
+        v.ptr().unwrap_or(0)
+    )
 }
 
 fn join_reprs<'v>(vm: &mut Vm, items: impl Iterator<Item = &'v Value>) -> PyResult<String> {
@@ -291,7 +333,12 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
 }
 
 /// The FormatValue op: conversion (0 none, 1 str, 2 repr, 3 ascii) then format(spec).
-pub fn format_value(vm: &mut Vm, v: &Value, conversion: u32, spec: Option<&Value>) -> PyResult<Value> {
+pub fn format_value(
+    vm: &mut Vm,
+    v: &Value,
+    conversion: u32,
+    spec: Option<&Value>,
+) -> PyResult<Value> {
     let converted = match conversion {
         1 => Value::str(str_of(vm, v)?),
         2 => Value::str(repr(vm, v)?),
