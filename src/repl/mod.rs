@@ -129,7 +129,7 @@ impl Session {
         let out = match cmd {
             ":help" | ":h" | ":?" => HELP.to_string(),
             ":tasks" => {
-                let report = task::await_tree_report(&mut self.vm);
+                let report = task::await_tree_report(&mut self.vm, false);
                 if report.is_empty() {
                     "no pending tasks\n".to_string()
                 } else {
@@ -213,7 +213,7 @@ impl Session {
             }
             if !self.step_loop(true)? {
                 // Nothing can ever run again: the statement waits on a future nobody completes.
-                let report = task::await_tree_report(&mut self.vm);
+                let report = task::await_tree_report(&mut self.vm, true);
                 self.vm.stderr.write_str(&report);
                 task::cancel(&mut self.vm, &task, Value::None);
                 self.step_loop(true)?;

@@ -57,8 +57,10 @@ pub struct FutureObj {
     /// gather()'s outer future was asked to cancel.
     pub cancel_requested: Cell<bool>,
     /// What this future stands for, set by the library code that made it
-    /// ("Queue.get (queue empty)"): the deadlock report's "waiting on".
-    pub label: RefCell<Option<String>>,
+    /// ("Queue.get (queue empty)"): the deadlock report's "waiting on". A str,
+    /// or a callable asked for the text when a report is drawn (so the text
+    /// tells the state at that moment: who holds a lock now).
+    pub label: RefCell<Option<Value>>,
 }
 
 impl FutureObj {

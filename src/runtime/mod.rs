@@ -399,7 +399,7 @@ impl Vm {
     /// Prints the deadlock report and returns the exception that ends the program.
     fn deadlock(&mut self) -> Value {
         self.stdout.flush();
-        let report = task::await_tree_report(self);
+        let report = task::await_tree_report(self, true);
         self.stderr.write_str(&report);
         self.stderr
             .write_str("aio: deadlock: no task can make progress\n");

@@ -294,15 +294,23 @@ fn task_label(task: &Value) -> String {
 }
 
 /// What a future stands for, in words.
-fn describe_future(vm: &mut Vm, fut: &Value) -> String {
+fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
     if task_parts(fut).is_some() {
         return task_label(fut);
     }
     let Some(f) = future_of(fut) else {
         return ops::repr(vm, fut).unwrap_or_default();
     };
-    if let Some(label) = f.label.borrow().clone() {
-        return label;
+    let label = f.label.borrow().clone();
+    if let Some(label) = label {
+        let text = if matches!(label, Value::Str(_)) {
+            ops::str_of(vm, &label)
+        } else {
+            vm.call(&label, &[Value::Bool(deadlocked)])
+                .and_then(|t| ops::str_of(vm, &t))
+        };
+        // A label that fails to describe itself is not worth hiding the report for.
+        return text.unwrap_or_else(|_| "a Future".to_string());
     }
     let children = f.children.borrow().clone();
     if let Some(children) = children {
@@ -312,7 +320,10 @@ fn describe_future(vm: &mut Vm, fut: &Value) -> String {
                 seen.push(c);
             }
         }
-        let names: Vec<String> = seen.iter().map(|c| describe_future(vm, c)).collect();
+        let names: Vec<String> = seen
+            .iter()
+            .map(|c| describe_future(vm, c, deadlocked))
+            .collect();
         return format!("gather({})", names.join(", "));
     }
     "a Future".to_string()
@@ -320,7 +331,9 @@ fn describe_future(vm: &mut Vm, fut: &Value) -> String {
 
 /// Every pending task's await stack, for the deadlock report: the task, what it
 /// waits on, then its frames (outermost first) with their source lines.
-pub fn await_tree_report(vm: &mut Vm) -> String {
+/// `deadlocked` says nothing can run any more (a label may then say "no
+/// producer left"); otherwise the report is a snapshot of a live program.
+pub fn await_tree_report(vm: &mut Vm, deadlocked: bool) -> String {
     let tasks = vm
         .event_loop
         .as_ref()
@@ -330,7 +343,7 @@ pub fn await_tree_report(vm: &mut Vm) -> String {
     for task in tasks {
         let waiter = task_parts(&task).and_then(|(_, t)| t.fut_waiter.borrow().clone());
         let what = match waiter {
-            Some(w) => format!("waiting on {}", describe_future(vm, &w)),
+            Some(w) => format!("waiting on {}", describe_future(vm, &w, deadlocked)),
             None => "ready to run".to_string(),
         };
         out.push_str(&format!("{} {}:\n", task_label(&task), what));

@@ -791,12 +791,13 @@ fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(this_future(args)?.cancel_message.borrow().clone())
 }
 
-/// `_label(fut, text)`: names what a library-made future stands for (the
-/// deadlock report shows it); returns the future.
-fn label(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+/// `_label(fut, text_or_callable)`: names what a library-made future stands
+/// for (the deadlock report shows it; a callable is asked for the text when the
+/// report is drawn, with one argument: whether the program is deadlocked);
+/// returns the future.
+fn label(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("_label", args, 2, 2)?;
-    let text = ops::str_of(vm, &args[1])?;
-    *this_future(args)?.label.borrow_mut() = Some(text);
+    *this_future(args)?.label.borrow_mut() = Some(args[1].clone());
     Ok(args[0].clone())
 }
 
