@@ -273,6 +273,11 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             num_eq(a, b)
         }
         (Bytes(x), Bytes(y)) => x == y,
+        (Range(x), Range(y)) => {
+            // Ranges are equal when they give the same sequence.
+            let n = x.len();
+            n == y.len() && (n == 0 || (x.start == y.start && (n == 1 || x.step == y.step)))
+        }
         (Tuple(x), Tuple(y)) => {
             if x.len() != y.len() {
                 return Some(false);

@@ -751,20 +751,10 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
         }
         Value::Dict(d) => Ok(super::dict_get(vm, d, item)?.is_some()),
         Value::Set(s) => set_contains(vm, s, item),
-        Value::Range(r) => match item.as_i64() {
-            Some(i) => {
-                let n = r.len();
-                if n == 0 {
-                    return Ok(false);
-                }
-                let off = i as i128 - r.start as i128;
-                Ok(off % r.step as i128 == 0 && {
-                    let k = off / r.step as i128;
-                    k >= 0 && k < n as i128
-                })
-            }
-            None => Ok(false),
-        },
+        Value::Range(r) => {
+            let r = r.clone();
+            Ok(crate::stdlib::types::iters::range_position(vm, &r, item)?.is_some())
+        }
         Value::Native(n) if matches!(&**n, Native::DictView(..)) => {
             if let Native::DictView(d, kind) = &**n {
                 match kind {

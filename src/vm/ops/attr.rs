@@ -389,7 +389,32 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             Ok(())
         }
         _ => {
-            if obj.class().lookup(name).is_some() {
+            let found = obj.class().lookup(name);
+            if matches!(obj, Value::Native(n) if matches!(&**n, Native::Slice(_)))
+                && matches!(&*name.text(), "start" | "stop" | "step")
+            {
+                return Err(types::attribute_error("readonly attribute"));
+            }
+            if let Some(Value::Native(n)) = &found {
+                if matches!(&**n, Native::Property { .. }) {
+                    // A native getter: CPython's member (range, slice) or getset wording.
+                    return Err(types::attribute_error(
+                        if matches!(obj, Value::Range(_))
+                            || matches!(obj, Value::Native(n) if matches!(&**n, Native::Slice(_)))
+                        {
+                            "readonly attribute".to_string()
+                        } else {
+                            let class = obj.class();
+                            let owner = std::iter::once(&class)
+                                .chain(class.mro.iter())
+                                .find(|c| c.dict.borrow().get(&name).is_some())
+                                .map_or_else(|| class.name.clone(), |c| c.name.clone());
+                            format!("attribute '{name}' of '{owner}' objects is not writable")
+                        },
+                    ));
+                }
+            }
+            if found.is_some() {
                 Err(types::attribute_error(format!(
                     "'{}' object attribute '{}' is read-only",
                     obj.type_name(),
@@ -496,6 +521,10 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
             let r = vm.call(&f, &[v.clone()])?;
             index_of(vm, &r, what)
         }
+        _ if what == "string" => Err(types::type_error(format!(
+            "string indices must be integers, not '{}'",
+            v.type_name()
+        ))),
         _ => Err(types::type_error(format!(
             "{} indices must be integers or slices, not {}",
             what,
