@@ -259,9 +259,7 @@ fn convert(vm: &mut Vm, conv: char, arg: &Value, spec: &Spec, at: usize) -> PyRe
                     let code = v.as_i64().filter(|c| (0..0x110000).contains(c));
                     match code.and_then(|c| char::from_u32(c as u32)) {
                         Some(c) => c.to_string(),
-                        None => {
-                            return Err(types::overflow_error("%c arg not in range(0x110000)"))
-                        }
+                        None => return Err(types::overflow_error("%c arg not in range(0x110000)")),
                     }
                 }
                 _ => return Err(types::type_error("%c requires int or char")),

@@ -622,6 +622,39 @@ pub fn dict_update(vm: &mut Vm, d: &RefCell<Dict>, m: &Value, for_call: bool) ->
     Ok(())
 }
 
+/// Prefixes an error of `f(**m)` with the callable's name, as CPython does:
+/// "__main__.f() got multiple values for keyword argument 'a'".
+pub fn call_kwargs_error(vm: &mut Vm, e: Value, func: &Value) -> Value {
+    if !types::exc_is(&e, |t| &t.type_error) {
+        return e;
+    }
+    let Some(msg) = super::exceptions::exc_args(&e)
+        .first()
+        .and_then(|m| m.as_str().map(String::from))
+    else {
+        return e;
+    };
+    if !msg.starts_with("got multiple values") && !msg.starts_with("argument after **") {
+        return e;
+    }
+    let name = match getattr(vm, func, Symbol::new("__qualname__")) {
+        Ok(q) => {
+            let q = q.as_str().map(String::from).unwrap_or_default();
+            match getattr(vm, func, Symbol::new("__module__")) {
+                Ok(m) if m.as_str().is_some_and(|m| m != "builtins") => {
+                    format!("{}.{q}", m.as_str().unwrap_or(""))
+                }
+                _ => q,
+            }
+        }
+        Err(_) => match str_of(vm, func) {
+            Ok(s) => s,
+            Err(_) => return e,
+        },
+    };
+    types::type_error(format!("{name}() {msg}"))
+}
+
 /// Rewords the error of `*x` on a non-iterable.
 pub fn star_error(e: Value, it: &Value) -> Value {
     if types::exc_is(&e, |t| &t.type_error) && !is_iterable_type(it) {

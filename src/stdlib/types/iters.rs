@@ -22,9 +22,15 @@ pub fn register(g: &mut AttrMap) {
         super::method(&t.range, "__new__", range_new);
         super::method(&t.range, "index", range_index);
         super::method(&t.range, "count", range_count);
-        super::getter(&t.range, "start", |_, a, _| Ok(Value::Int(range_of(a, "start")?.start)));
-        super::getter(&t.range, "stop", |_, a, _| Ok(Value::Int(range_of(a, "stop")?.stop)));
-        super::getter(&t.range, "step", |_, a, _| Ok(Value::Int(range_of(a, "step")?.step)));
+        super::getter(&t.range, "start", |_, a, _| {
+            Ok(Value::Int(range_of(a, "start")?.start))
+        });
+        super::getter(&t.range, "stop", |_, a, _| {
+            Ok(Value::Int(range_of(a, "stop")?.stop))
+        });
+        super::getter(&t.range, "step", |_, a, _| {
+            Ok(Value::Int(range_of(a, "step")?.step))
+        });
         super::method(&t.slice, "__new__", slice_new);
         super::method(&t.slice, "indices", slice_indices);
     });
@@ -157,7 +163,10 @@ fn range_count(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     let r = range_of(args, "count")?.clone();
     arity("count", &args[1..], 1, 1)?;
     let item = &args[1];
-    if matches!(ops::base_value(item), Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) {
+    if matches!(
+        ops::base_value(item),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_)
+    ) {
         return Ok(Value::Int(range_position(vm, &r, item)?.is_some() as i64));
     }
     let mut n = 0;
