@@ -91,7 +91,7 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
                 }
             } else if let Some(f) = class.lookup(sym::LEN) {
                 let r = vm.call(&f, &[v.clone()])?;
-                len_result(&r)? != 0
+                len_result(vm, &r)? != 0
             } else {
                 true
             }
@@ -100,11 +100,31 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
     })
 }
 
-fn len_result(r: &Value) -> PyResult<i64> {
+fn len_result(vm: &mut Vm, r: &Value) -> PyResult<i64> {
     match r {
         Value::Int(i) if *i >= 0 => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::Int(_) => Err(types::value_error("__len__() should return >= 0")),
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => {
+            Err(types::value_error("__len__() should return >= 0"))
+        }
+        Value::BigInt(_) => Err(types::overflow_error(
+            "cannot fit 'int' into an index-sized integer",
+        )),
+        Value::Instance(i) if i.base.as_ref().is_some_and(|b| b.is_int()) => {
+            len_result(vm, base_value(r))
+        }
+        Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
+            let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
+            let n = vm.call(&f, &[r.clone()])?;
+            if !n.is_int() && !matches!(base_value(&n), Value::Int(_) | Value::BigInt(_)) {
+                return Err(types::type_error(format!(
+                    "__index__ returned non-int (type {})",
+                    n.type_name()
+                )));
+            }
+            len_result(vm, &n)
+        }
         other => Err(types::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
             other.type_name()
@@ -135,7 +155,7 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
             _ if inherited(v, sym::LEN).is_some() => return len(vm, base_value(v)),
             Some(f) => {
                 let r = vm.call(&f, &[v.clone()])?;
-                len_result(&r)?
+                len_result(vm, &r)?
             }
             None => {
                 return Err(types::type_error(format!(
@@ -263,6 +283,11 @@ pub fn float_hash(f: f64) -> i64 {
 
 /// Equality without script code, when both sides are builtin values (None: needs the VM).
 pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
+    simple_eq_at(a, b, 0)
+}
+
+/// `simple_eq` inside `depth` tuples: deep nesting is left to the VM's guarded path.
+fn simple_eq_at(a: &Value, b: &Value, depth: u32) -> Option<bool> {
     use Value::*;
     Some(match (a, b) {
         (Int(x), Int(y)) => x == y,
@@ -282,8 +307,11 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             if x.len() != y.len() {
                 return Some(false);
             }
+            if depth > 32 {
+                return Option::None;
+            }
             for (p, q) in x.iter().zip(y.iter()) {
-                if !simple_eq(p, q)? {
+                if !simple_eq_at(p, q, depth + 1)? {
                     return Some(false);
                 }
             }

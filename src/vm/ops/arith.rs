@@ -597,10 +597,28 @@ fn order_error(op: CmpOp, a: &Value, b: &Value) -> Value {
     ))
 }
 
+/// Runs a container comparison one native level deeper, so deeply nested lists end
+/// in RecursionError rather than overflowing the Rust stack.
+fn nested<T>(vm: &mut Vm, f: impl FnOnce(&mut Vm) -> PyResult<T>) -> PyResult<T> {
+    if vm.native_depth > vm.recursion_limit {
+        return Err(types::recursion_error(
+            "maximum recursion depth exceeded in comparison",
+        ));
+    }
+    vm.native_depth += 1;
+    let r = f(vm);
+    vm.native_depth -= 1;
+    r
+}
+
 fn builtin_eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     if let Some(r) = super::simple_eq(a, b) {
         return Ok(r);
     }
+    nested(vm, |vm| builtin_eq_nested(vm, a, b))
+}
+
+fn builtin_eq_nested(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     match (a, b) {
         (Value::List(x), Value::List(y)) => {
             if Rc::ptr_eq(x, y) {
@@ -680,9 +698,9 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
         (Bytes(x), Bytes(y)) => Some(x.cmp(y)),
         (List(x), List(y)) => {
             let (xs, ys) = (x.borrow().clone(), y.borrow().clone());
-            return seq_order(vm, &xs, &ys);
+            return nested(vm, |vm| seq_order(vm, &xs, &ys));
         }
-        (Tuple(x), Tuple(y)) => return seq_order(vm, x, y),
+        (Tuple(x), Tuple(y)) => return nested(vm, |vm| seq_order(vm, x, y)),
         (Set(x), Set(y)) => {
             // Subset ordering.
             let sub = |vm: &mut Vm,
