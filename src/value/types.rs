@@ -149,6 +149,7 @@ pub fn new_class_in(
         layout,
         is_user,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     })
 }
 
@@ -238,6 +239,7 @@ fn fix_exception_group(mut t: Types) -> Types {
         layout: Layout::Exception,
         is_user: false,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     });
     t
 }
