@@ -76,7 +76,8 @@ pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'st
     }
 }
 
-/// What a captured run printed.
+/// What a captured run printed, and its exit status (130 after an uncaught
+/// KeyboardInterrupt).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Captured {
     pub stdout: String,
@@ -92,7 +93,11 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
         vm.clock = runtime::clock::Clock::new(opts.clock);
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
-        let status = run_in(&mut vm, &src);
+        let status = match run_in(&mut vm, &src) {
+            // What a shell reports for a process killed by SIGINT.
+            STATUS_SIGINT => 130,
+            status => status,
+        };
         Captured {
             stdout: vm.stdout.take_captured(),
             stderr: vm.stderr.take_captured(),
@@ -143,9 +148,13 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.flush_warnings();
     let status = match (result, report) {
         (Ok(_), _) => 0,
-        (Err(_), Some(text)) => {
+        (Err(exc), Some(text)) => {
             vm.stderr.write_str(&text);
-            1
+            if value::types::exc_is(&exc, |t| &t.keyboard_interrupt) {
+                STATUS_SIGINT
+            } else {
+                1
+            }
         }
         (Err(exc), None) => exit_status_for(vm, &exc),
     };
@@ -153,6 +162,11 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.stderr.flush();
     status
 }
+
+/// `run_source`'s status for a run that ended with an uncaught KeyboardInterrupt:
+/// CPython dies by SIGINT in that case, and the `aio` command does the same when it
+/// gets this status. A captured run reports 130 instead, as a shell would.
+pub const STATUS_SIGINT: i32 = -2;
 
 /// Reports an uncaught exception (or SystemExit) and gives the exit status.
 fn exit_status_for(vm: &mut vm::Vm, exc: &value::Value) -> i32 {

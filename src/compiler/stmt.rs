@@ -467,6 +467,12 @@ impl<'a, 't> Compiler<'a, 't> {
                 .typ
                 .as_ref()
                 .ok_or_else(|| self.error("expected 'except*' type", h.span))?;
+            if let Some(span) = star_handler_exit(&h.body, false) {
+                return Err(self.error(
+                    "'break', 'continue' and 'return' cannot appear in an except* block",
+                    span,
+                ));
+            }
             self.expr(t)?;
             self.emit(Op::CheckEgMatch); // [prev, orig, raised, rest, match]
             self.emit(Op::Dup);
@@ -474,21 +480,25 @@ impl<'a, 't> Compiler<'a, 't> {
             self.emit(Op::Compare(CmpOp::Is));
             let skip = self.emit(Op::PopJumpIfTrue(0));
             // Run the handler with `match` bound; exceptions it raises go to `raised`.
-            let setup = self.emit(Op::SetupExcept(0));
+            // The matched part is the exception being handled while the body runs.
+            self.emit(Op::PushExcInfo); // [prev, orig, raised, rest, orig, match]
             match &h.name {
                 Some(n) => self.store_name(n),
                 None => {
                     self.emit(Op::Pop);
                 }
             }
+            let setup = self.emit(Op::SetupExcept(0));
             self.unit().fblocks.push(FBlock::TryExcept);
             self.stmts(&h.body)?;
             self.unit().fblocks.pop();
             self.emit(Op::PopBlock);
+            self.emit(Op::PopExcept);
             let done = self.emit(Op::Jump(0));
             self.patch(setup);
-            // [prev, orig, raised, rest, new_exc]
+            // [prev, orig, raised, rest, orig, new_exc]
             self.emit(Op::ListAppend(3));
+            self.emit(Op::PopExcept);
             self.patch(done);
             let next = self.emit(Op::Jump(0));
             self.patch(skip);
@@ -830,4 +840,41 @@ fn has_annotations(body: &[Stmt]) -> bool {
         StmtKind::With { body, .. } => has_annotations(body),
         _ => false,
     })
+}
+
+/// The first `return`, or `break`/`continue` leaving the block, in an except* body
+/// (nested functions and classes are their own scopes).
+fn star_handler_exit(body: &[Stmt], in_loop: bool) -> Option<crate::source::Span> {
+    for s in body {
+        let found = match &s.kind {
+            StmtKind::Return(_) => Some(s.span),
+            StmtKind::Break | StmtKind::Continue if !in_loop => Some(s.span),
+            StmtKind::If { body, orelse, .. } => {
+                star_handler_exit(body, in_loop).or_else(|| star_handler_exit(orelse, in_loop))
+            }
+            StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                star_handler_exit(body, true).or_else(|| star_handler_exit(orelse, in_loop))
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            } => star_handler_exit(body, in_loop)
+                .or_else(|| {
+                    handlers
+                        .iter()
+                        .find_map(|h| star_handler_exit(&h.body, in_loop))
+                })
+                .or_else(|| star_handler_exit(orelse, in_loop))
+                .or_else(|| star_handler_exit(finalbody, in_loop)),
+            StmtKind::With { body, .. } => star_handler_exit(body, in_loop),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }

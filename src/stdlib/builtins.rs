@@ -489,6 +489,19 @@ fn min_max(
     name: &str,
     want_less: bool,
 ) -> PyResult<Value> {
+    for (k, _) in kwargs {
+        if !k.with(|s| s == "key" || s == "default") {
+            return Err(types::type_error(format!(
+                "'{}' is an invalid keyword argument for {name}()",
+                k.with(|s| s.to_string())
+            )));
+        }
+    }
+    if args.len() > 1 && kwarg(kwargs, "default").is_some() {
+        return Err(types::type_error(format!(
+            "Cannot specify a default for {name}() with multiple positional arguments"
+        )));
+    }
     let items = if args.len() == 1 {
         ops::collect_iterable(vm, &args[0])?
     } else if args.is_empty() {
@@ -574,7 +587,20 @@ pub fn sort_values(
 }
 
 fn sorted(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
-    arity("sorted", args, 1, 1)?;
+    if args.len() != 1 {
+        return Err(types::type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.len()
+        )));
+    }
+    for (k, _) in kwargs {
+        if !k.with(|s| s == "key" || s == "reverse") {
+            return Err(types::type_error(format!(
+                "'{}' is an invalid keyword argument for sort()",
+                k.with(|s| s.to_string())
+            )));
+        }
+    }
     let mut items = ops::collect_iterable(vm, &args[0])?;
     let reverse = match kwarg(kwargs, "reverse") {
         Some(v) => super::types::list::reverse_flag(v)?,

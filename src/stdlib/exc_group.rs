@@ -18,10 +18,84 @@ fn group_parts(exc: &Value) -> Option<(Value, Vec<Value>)> {
     Some((msg, items))
 }
 
-/// Builds a group of the same class as `like` with new contents.
+/// Builds a group of the same class as `like` with new contents, carrying over its
+/// traceback, cause and context as CPython's split does.
 fn derive(vm: &mut Vm, like: &Value, msg: &Value, items: Vec<Value>) -> PyResult<Value> {
     let class = Value::Class(like.class());
-    vm.call(&class, &[msg.clone(), Value::list(items)])
+    let g = vm.call(&class, &[msg.clone(), Value::list(items)])?;
+    if let (Some(from), Some(to)) = (like.exc_data(), g.exc_data()) {
+        let from = from.borrow();
+        let mut to = to.borrow_mut();
+        to.traceback = from.traceback.clone();
+        to.cause = from.cause.clone();
+        to.context = from.context.clone();
+        to.suppress_context = from.suppress_context;
+    }
+    Ok(g)
+}
+
+/// True when `e` carries the same traceback, cause and context as `orig`: a part of
+/// the original group (split off, or re-raised bare) rather than a new exception.
+fn same_metadata(e: &Value, orig: &Value) -> bool {
+    let (Some(a), Some(b)) = (e.exc_data(), orig.exc_data()) else {
+        return false;
+    };
+    let (a, b) = (a.borrow(), b.borrow());
+    let same = |x: &Option<Value>, y: &Option<Value>| match (x, y) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.is(y),
+        _ => false,
+    };
+    same(&a.cause, &b.cause)
+        && same(&a.context, &b.context)
+        && a.traceback.len() == b.traceback.len()
+        && a.traceback
+            .iter()
+            .zip(&b.traceback)
+            .all(|(p, q)| std::rc::Rc::ptr_eq(&p.code, &q.code) && p.line == q.line)
+}
+
+/// The addresses of the leaf exceptions of `e`.
+fn leaf_ids(e: &Value, out: &mut Vec<usize>) {
+    match group_parts(e) {
+        Some((_, items)) => {
+            for item in &items {
+                leaf_ids(item, out);
+            }
+        }
+        None => out.extend(e.ptr()),
+    }
+}
+
+/// The part of `exc` whose leaves are in `keep`, with the group structure kept.
+fn project(vm: &mut Vm, exc: &Value, keep: &[usize]) -> PyResult<Value> {
+    match group_parts(exc) {
+        None => Ok(if exc.ptr().is_some_and(|p| keep.contains(&p)) {
+            exc.clone()
+        } else {
+            Value::None
+        }),
+        Some((msg, items)) => {
+            let mut kept = Vec::new();
+            let mut all = true;
+            for item in &items {
+                let k = project(vm, item, keep)?;
+                if k.is_none() {
+                    all = false;
+                } else {
+                    all &= k.is(item);
+                    kept.push(k);
+                }
+            }
+            if kept.is_empty() {
+                Ok(Value::None)
+            } else if all {
+                Ok(exc.clone())
+            } else {
+                derive(vm, exc, &msg, kept)
+            }
+        }
+    }
 }
 
 /// except*'s split of the exception being handled: a naked exception that matches is
@@ -31,7 +105,7 @@ pub fn split_top(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Valu
         let eg = types::with_types(|t| t.exception_group.clone());
         let g = vm.call(
             &Value::Class(eg),
-            &[Value::str(""), Value::list(vec![exc.clone()])],
+            &[Value::str(""), Value::tuple(vec![exc.clone()])],
         )?;
         return Ok((Value::None, g));
     }
@@ -78,7 +152,9 @@ pub fn split(vm: &mut Vm, exc: &Value, typ: &Value) -> PyResult<(Value, Value)> 
     }
 }
 
-/// After except* handlers: re-raise what is left (raised exceptions and the unhandled rest).
+/// After except* handlers: what to raise, from what the handlers raised and the
+/// unhandled rest (CPython's rules: parts of the original group keep its shape; new
+/// exceptions are gathered with it into a new ExceptionGroup("")).
 pub fn prep_reraise(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<Value> {
     let items: Vec<Value> = match raised {
         Value::List(l) => l
@@ -89,14 +165,41 @@ pub fn prep_reraise(vm: &mut Vm, orig: &Value, raised: &Value) -> PyResult<Value
             .collect(),
         _ => Vec::new(),
     };
-    if items.is_empty() {
-        return Ok(Value::None);
+    if group_parts(orig).is_none() {
+        // A naked exception: at most one handler ran.
+        return Ok(items.into_iter().next().unwrap_or(Value::None));
     }
-    if items.len() == 1 {
-        return Ok(items[0].clone());
+    let mut new = Vec::new();
+    let mut keep = Vec::new();
+    for e in items {
+        if e.is(orig) || same_metadata(&e, orig) {
+            leaf_ids(&e, &mut keep);
+        } else {
+            new.push(e);
+        }
     }
-    let msg = group_parts(orig).map(|(m, _)| m).unwrap_or(Value::str(""));
-    derive(vm, orig, &msg, items)
+    let reraised = if keep.is_empty() {
+        Value::None
+    } else {
+        project(vm, orig, &keep)?
+    };
+    if new.is_empty() {
+        return Ok(reraised);
+    }
+    if !reraised.is_none() {
+        new.push(reraised);
+    }
+    if new.len() == 1 {
+        return Ok(new.remove(0));
+    }
+    let eg = types::with_types(|t| t.exception_group.clone());
+    let beg = types::with_types(|t| t.base_exception_group.clone());
+    let class = if new.iter().all(|e| types::exc_is(e, |t| &t.exception)) {
+        eg
+    } else {
+        beg
+    };
+    vm.call(&Value::Class(class), &[Value::str(""), Value::list(new)])
 }
 
 /// BaseExceptionGroup(message, exceptions): validates the arguments and picks the class

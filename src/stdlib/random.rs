@@ -53,6 +53,7 @@ pub fn module(_vm: &mut Vm) -> Value {
         layout: Layout::Native,
         is_user: false,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     });
     types::set_class_attr(&class, "__new__", Value::builtin("__new__", random_new));
     for (name, f) in METHODS {

@@ -546,6 +546,7 @@ fn make_struct_time_class() -> Rc<Class> {
         layout: Layout::Object,
         is_user: false,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     });
     let methods: &[(&'static str, NativeFn)] = &[
         ("__new__", st_new),

@@ -45,6 +45,9 @@ pub struct Class {
     pub is_user: bool,
     /// A script class that defines `__eq__` but not `__hash__` is unhashable.
     pub unhashable: Cell<bool>,
+    /// The class (or a base) defines a script `__getattribute__`: attribute reads on
+    /// instances go through it. Set by `refresh_getattribute`, so reads stay a flag test.
+    pub getattribute: Cell<bool>,
 }
 
 impl Class {
@@ -59,6 +62,16 @@ impl Class {
             }
         }
         None
+    }
+
+    /// Recomputes the `getattribute` flag (after the class is built, or when
+    /// `__getattribute__` is assigned or deleted on it).
+    pub fn refresh_getattribute(&self) {
+        let custom = matches!(
+            self.lookup(super::intern::sym::GETATTRIBUTE),
+            Some(v) if !matches!(v, Value::Builtin(_))
+        );
+        self.getattribute.set(custom);
     }
 
     /// True if `self` is `other` or derives from it.

@@ -149,6 +149,7 @@ pub fn new_class_in(
         layout,
         is_user,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     })
 }
 
@@ -238,6 +239,7 @@ fn fix_exception_group(mut t: Types) -> Types {
         layout: Layout::Exception,
         is_user: false,
         unhashable: Cell::new(false),
+        getattribute: Cell::new(false),
     });
     t
 }
@@ -245,6 +247,25 @@ fn fix_exception_group(mut t: Types) -> Types {
 thread_local! {
     static TYPES: Rc<Types> = Rc::new(fix_exception_group(Types::create()));
     static ASYNC_TYPES: Rc<AsyncTypes> = TYPES.with(|t| Rc::new(AsyncTypes::create(t)));
+}
+
+thread_local! {
+    static ITER_TYPES: RefCell<std::collections::HashMap<&'static str, Rc<Class>>> =
+        RefCell::default();
+}
+
+/// The class of a native iterator named `name` (`list_iterator`, `enumerate`, ...):
+/// made on first use, deriving from the shared `iterator` class for its methods.
+fn iter_class(t: &Types, name: &'static str) -> Rc<Class> {
+    if name == "iterator" {
+        return t.iterator.clone();
+    }
+    ITER_TYPES.with(|m| {
+        m.borrow_mut()
+            .entry(name)
+            .or_insert_with(|| new_class(name, Some(&t.iterator), Layout::Native, false))
+            .clone()
+    })
 }
 
 /// Runs `f` with the asyncio classes.
@@ -300,7 +321,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
             },
             Value::Native(n) => match &**n {
                 Native::Slice(_) => &t.slice,
-                Native::Iter(..) => &t.iterator,
+                Native::Iter(_, name) => return iter_class(t, name),
                 Native::Property { .. } => &t.property,
                 Native::StaticMethod(_) => &t.staticmethod,
                 Native::ClassMethod(_) => &t.classmethod,

@@ -740,7 +740,15 @@ impl Vm {
                     let m = frame.pop();
                     let target = frame.peek(i as usize - 1).clone();
                     if let Value::Dict(d) = target {
-                        ops::dict_update(self, &d, &m, matches!(op, Op::DictMerge(_)))?;
+                        let call = matches!(op, Op::DictMerge(_));
+                        if let Err(e) = ops::dict_update(self, &d, &m, call) {
+                            if !call {
+                                return Err(e);
+                            }
+                            // Below the dict: the positional tuple, then the callable.
+                            let func = frame.peek(i as usize + 1).clone();
+                            return Err(ops::call_kwargs_error(self, e, &func));
+                        }
                     }
                 }
                 Op::ListToTuple => {

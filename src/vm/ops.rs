@@ -91,7 +91,7 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
                 }
             } else if let Some(f) = class.lookup(sym::LEN) {
                 let r = vm.call(&f, &[v.clone()])?;
-                len_result(&r)? != 0
+                len_result(vm, &r)? != 0
             } else {
                 true
             }
@@ -100,11 +100,31 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
     })
 }
 
-fn len_result(r: &Value) -> PyResult<i64> {
+fn len_result(vm: &mut Vm, r: &Value) -> PyResult<i64> {
     match r {
         Value::Int(i) if *i >= 0 => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::Int(_) => Err(types::value_error("__len__() should return >= 0")),
+        Value::BigInt(b) if num_traits::Signed::is_negative(&**b) => {
+            Err(types::value_error("__len__() should return >= 0"))
+        }
+        Value::BigInt(_) => Err(types::overflow_error(
+            "cannot fit 'int' into an index-sized integer",
+        )),
+        Value::Instance(i) if i.base.as_ref().is_some_and(|b| b.is_int()) => {
+            len_result(vm, base_value(r))
+        }
+        Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
+            let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
+            let n = vm.call(&f, &[r.clone()])?;
+            if !n.is_int() && !matches!(base_value(&n), Value::Int(_) | Value::BigInt(_)) {
+                return Err(types::type_error(format!(
+                    "__index__ returned non-int (type {})",
+                    n.type_name()
+                )));
+            }
+            len_result(vm, &n)
+        }
         other => Err(types::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
             other.type_name()
@@ -135,7 +155,7 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
             _ if inherited(v, sym::LEN).is_some() => return len(vm, base_value(v)),
             Some(f) => {
                 let r = vm.call(&f, &[v.clone()])?;
-                len_result(&r)?
+                len_result(vm, &r)?
             }
             None => {
                 return Err(types::type_error(format!(
@@ -263,6 +283,11 @@ pub fn float_hash(f: f64) -> i64 {
 
 /// Equality without script code, when both sides are builtin values (None: needs the VM).
 pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
+    simple_eq_at(a, b, 0)
+}
+
+/// `simple_eq` inside `depth` tuples: deep nesting is left to the VM's guarded path.
+fn simple_eq_at(a: &Value, b: &Value, depth: u32) -> Option<bool> {
     use Value::*;
     Some(match (a, b) {
         (Int(x), Int(y)) => x == y,
@@ -273,12 +298,20 @@ pub fn simple_eq(a: &Value, b: &Value) -> Option<bool> {
             num_eq(a, b)
         }
         (Bytes(x), Bytes(y)) => x == y,
+        (Range(x), Range(y)) => {
+            // Ranges are equal when they give the same sequence.
+            let n = x.len();
+            n == y.len() && (n == 0 || (x.start == y.start && (n == 1 || x.step == y.step)))
+        }
         (Tuple(x), Tuple(y)) => {
             if x.len() != y.len() {
                 return Some(false);
             }
+            if depth > 32 {
+                return Option::None;
+            }
             for (p, q) in x.iter().zip(y.iter()) {
-                if !simple_eq(p, q)? {
+                if !simple_eq_at(p, q, depth + 1)? {
                     return Some(false);
                 }
             }
@@ -615,6 +648,39 @@ pub fn dict_update(vm: &mut Vm, d: &RefCell<Dict>, m: &Value, for_call: bool) ->
         dict_set(vm, d, k, v)?;
     }
     Ok(())
+}
+
+/// Prefixes an error of `f(**m)` with the callable's name, as CPython does:
+/// "__main__.f() got multiple values for keyword argument 'a'".
+pub fn call_kwargs_error(vm: &mut Vm, e: Value, func: &Value) -> Value {
+    if !types::exc_is(&e, |t| &t.type_error) {
+        return e;
+    }
+    let Some(msg) = super::exceptions::exc_args(&e)
+        .first()
+        .and_then(|m| m.as_str().map(String::from))
+    else {
+        return e;
+    };
+    if !msg.starts_with("got multiple values") && !msg.starts_with("argument after **") {
+        return e;
+    }
+    let name = match getattr(vm, func, Symbol::new("__qualname__")) {
+        Ok(q) => {
+            let q = q.as_str().map(String::from).unwrap_or_default();
+            match getattr(vm, func, Symbol::new("__module__")) {
+                Ok(m) if m.as_str().is_some_and(|m| m != "builtins") => {
+                    format!("{}.{q}", m.as_str().unwrap_or(""))
+                }
+                _ => q,
+            }
+        }
+        Err(_) => match str_of(vm, func) {
+            Ok(s) => s,
+            Err(_) => return e,
+        },
+    };
+    types::type_error(format!("{name}() {msg}"))
 }
 
 /// Rewords the error of `*x` on a non-iterable.

@@ -20,6 +20,17 @@ pub fn register(g: &mut AttrMap) {
     def("reversed", reversed);
     types::with_types(|t| {
         super::method(&t.range, "__new__", range_new);
+        super::method(&t.range, "index", range_index);
+        super::method(&t.range, "count", range_count);
+        super::getter(&t.range, "start", |_, a, _| {
+            Ok(Value::Int(range_of(a, "start")?.start))
+        });
+        super::getter(&t.range, "stop", |_, a, _| {
+            Ok(Value::Int(range_of(a, "stop")?.stop))
+        });
+        super::getter(&t.range, "step", |_, a, _| {
+            Ok(Value::Int(range_of(a, "step")?.step))
+        });
         super::method(&t.slice, "__new__", slice_new);
         super::method(&t.slice, "indices", slice_indices);
     });
@@ -76,6 +87,11 @@ fn range_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("range", args, 1, 3)?;
     let mut nums = Vec::new();
     for a in args {
+        if matches!(ops::base_value(a), Value::BigInt(_)) {
+            return Err(types::overflow_error(
+                "range() bounds beyond 64-bit integers are not supported",
+            ));
+        }
         nums.push(super::int_arg(vm, a)?);
     }
     let (start, stop, step) = match nums.len() {
@@ -89,6 +105,77 @@ fn range_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::Range(std::rc::Rc::new(
         crate::value::object::Range { start, stop, step },
     )))
+}
+
+/// The position of `item` in a range: arithmetic for ints, else a search with `==`
+/// (so `2.0` is found, as in CPython).
+pub fn range_position(
+    vm: &mut Vm,
+    r: &crate::value::object::Range,
+    item: &Value,
+) -> PyResult<Option<i64>> {
+    if let Some(i) = match ops::base_value(item) {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        Value::BigInt(_) => return Ok(None),
+        _ => None,
+    } {
+        let n = r.len();
+        let off = i as i128 - r.start as i128;
+        if n == 0 || off % r.step as i128 != 0 {
+            return Ok(None);
+        }
+        let k = off / r.step as i128;
+        return Ok((k >= 0 && k < n as i128).then_some(k as i64));
+    }
+    for k in 0..r.len() {
+        if ops::eq(vm, &Value::Int(r.at(k)), item)? {
+            return Ok(Some(k));
+        }
+    }
+    Ok(None)
+}
+
+fn range_of<'a>(args: &'a [Value], name: &str) -> PyResult<&'a crate::value::object::Range> {
+    match super::recv(args) {
+        Value::Range(r) => Ok(r),
+        other => Err(super::descriptor_error(name, "range", other)),
+    }
+}
+
+/// `range.index(x)`.
+fn range_index(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("index", kwargs)?;
+    let r = range_of(args, "index")?.clone();
+    arity("index", &args[1..], 1, 1)?;
+    match range_position(vm, &r, &args[1])? {
+        Some(k) => Ok(Value::Int(k)),
+        None if matches!(ops::base_value(&args[1]), Value::Int(_) | Value::Bool(_)) => Err(
+            types::value_error(format!("{} is not in range", ops::repr(vm, &args[1])?)),
+        ),
+        None => Err(types::value_error("sequence.index(x): x not in sequence")),
+    }
+}
+
+/// `range.count(x)`.
+fn range_count(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    super::no_kwargs("count", kwargs)?;
+    let r = range_of(args, "count")?.clone();
+    arity("count", &args[1..], 1, 1)?;
+    let item = &args[1];
+    if matches!(
+        ops::base_value(item),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_)
+    ) {
+        return Ok(Value::Int(range_position(vm, &r, item)?.is_some() as i64));
+    }
+    let mut n = 0;
+    for k in 0..r.len() {
+        if ops::eq(vm, &Value::Int(r.at(k)), item)? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(n))
 }
 
 fn enumerate(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {

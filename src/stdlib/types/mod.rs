@@ -3,7 +3,7 @@
 pub mod bytes;
 pub mod dict;
 mod dunders;
-mod iters;
+pub mod iters;
 pub mod list;
 pub mod num;
 pub mod object;

@@ -195,7 +195,7 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn object_getattribute(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("__getattribute__", &args[1..], 1, 1)?;
     let name = attr_name(&args[1])?;
-    ops::getattr(vm, &args[0], name)
+    ops::generic_getattr(vm, &args[0], name, false)
 }
 
 fn object_delattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -452,6 +452,7 @@ pub fn make_class(
     }
     *class.dict.borrow_mut() = ns;
     class.unhashable.set(unhashable);
+    class.refresh_getattribute();
     Ok(Rc::new(class))
 }
 

@@ -42,6 +42,27 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
     let (name, rname, _) = dunder(op);
     let a_user = matches!(a, Value::Instance(_));
     let b_user = matches!(b, Value::Instance(_));
+    let mut reflected_done = false;
+    if let (Value::Instance(x), Value::Instance(y)) = (a, b) {
+        // A right operand whose class derives from the left's and overrides the
+        // reflected method gets the first chance.
+        if !Rc::ptr_eq(&x.class, &y.class) && y.class.is_subclass(&x.class) {
+            let rsym = Symbol::new(rname);
+            if let Some(f) = y.class.lookup(rsym) {
+                let overridden = match x.class.lookup(rsym) {
+                    Some(g) => !g.is(&f),
+                    None => true,
+                };
+                if overridden {
+                    reflected_done = true;
+                    let r = vm.call(&f, &[b.clone(), a.clone()])?;
+                    if !is_not_implemented(&r) {
+                        return Ok(r);
+                    }
+                }
+            }
+        }
+    }
     if a_user {
         if let Some(f) = a.class().lookup(Symbol::new(name)) {
             let r = vm.call(&f, &[a.clone(), b.clone()])?;
@@ -50,7 +71,7 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
             }
         }
     }
-    if b_user {
+    if b_user && !reflected_done {
         if let Some(f) = b.class().lookup(Symbol::new(rname)) {
             let r = vm.call(&f, &[b.clone(), a.clone()])?;
             if !is_not_implemented(&r) {
@@ -67,6 +88,22 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
             }
         }
     }
+    if op == BinOp::Mult {
+        // A sequence repeats by any operand with `__index__`.
+        let (x, y) = (base_value(a), base_value(b));
+        let has_index = |v: &Value| matches!(v, Value::Instance(i) if i.base.is_none() && i.class.lookup(sym::INDEX).is_some());
+        if is_sequence(x) && has_index(b) {
+            let n = super::index_of(vm, b, "")?;
+            if let Some(v) = builtin_binary(vm, op, x, &Value::Int(n))? {
+                return Ok(v);
+            }
+        } else if is_sequence(y) && has_index(a) {
+            let n = super::index_of(vm, a, "")?;
+            if let Some(v) = builtin_binary(vm, op, &Value::Int(n), y)? {
+                return Ok(v);
+            }
+        }
+    }
     if let Some(msg) = sequence_error(op, base_value(a), base_value(b)) {
         return Err(types::type_error(msg));
     }
@@ -78,14 +115,17 @@ pub fn binary_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Value
     )))
 }
 
+/// The builtin sequences that repeat with `*`.
+fn is_sequence(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
+    )
+}
+
 /// CPython's wording for `+` and `*` on sequences with the wrong other operand.
 fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
-    let is_seq = |v: &Value| {
-        matches!(
-            v,
-            Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
-        )
-    };
+    let is_seq = is_sequence;
     match op {
         BinOp::Add => match a {
             Value::Bytes(_) => Some(format!("can't concat {} to bytes", b.type_name())),
@@ -104,12 +144,10 @@ fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
                 b.type_name()
             ))
         }
-        BinOp::Mult if is_seq(b) && !a.is_int() && !matches!(a, Value::Instance(_)) => {
-            Some(format!(
-                "can't multiply sequence by non-int of type '{}'",
-                a.type_name()
-            ))
-        }
+        BinOp::Mult if is_seq(b) && !a.is_int() => Some(format!(
+            "can't multiply sequence by non-int of type '{}'",
+            a.type_name()
+        )),
         _ => None,
     }
 }
@@ -559,10 +597,28 @@ fn order_error(op: CmpOp, a: &Value, b: &Value) -> Value {
     ))
 }
 
+/// Runs a container comparison one native level deeper, so deeply nested lists end
+/// in RecursionError rather than overflowing the Rust stack.
+fn nested<T>(vm: &mut Vm, f: impl FnOnce(&mut Vm) -> PyResult<T>) -> PyResult<T> {
+    if vm.native_depth > vm.recursion_limit {
+        return Err(types::recursion_error(
+            "maximum recursion depth exceeded in comparison",
+        ));
+    }
+    vm.native_depth += 1;
+    let r = f(vm);
+    vm.native_depth -= 1;
+    r
+}
+
 fn builtin_eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     if let Some(r) = super::simple_eq(a, b) {
         return Ok(r);
     }
+    nested(vm, |vm| builtin_eq_nested(vm, a, b))
+}
+
+fn builtin_eq_nested(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     match (a, b) {
         (Value::List(x), Value::List(y)) => {
             if Rc::ptr_eq(x, y) {
@@ -642,9 +698,9 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
         (Bytes(x), Bytes(y)) => Some(x.cmp(y)),
         (List(x), List(y)) => {
             let (xs, ys) = (x.borrow().clone(), y.borrow().clone());
-            return seq_order(vm, &xs, &ys);
+            return nested(vm, |vm| seq_order(vm, &xs, &ys));
         }
-        (Tuple(x), Tuple(y)) => return seq_order(vm, x, y),
+        (Tuple(x), Tuple(y)) => return nested(vm, |vm| seq_order(vm, x, y)),
         (Set(x), Set(y)) => {
             // Subset ordering.
             let sub = |vm: &mut Vm,
@@ -751,20 +807,10 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
         }
         Value::Dict(d) => Ok(super::dict_get(vm, d, item)?.is_some()),
         Value::Set(s) => set_contains(vm, s, item),
-        Value::Range(r) => match item.as_i64() {
-            Some(i) => {
-                let n = r.len();
-                if n == 0 {
-                    return Ok(false);
-                }
-                let off = i as i128 - r.start as i128;
-                Ok(off % r.step as i128 == 0 && {
-                    let k = off / r.step as i128;
-                    k >= 0 && k < n as i128
-                })
-            }
-            None => Ok(false),
-        },
+        Value::Range(r) => {
+            let r = r.clone();
+            Ok(crate::stdlib::types::iters::range_position(vm, &r, item)?.is_some())
+        }
         Value::Native(n) if matches!(&**n, Native::DictView(..)) => {
             if let Native::DictView(d, kind) = &**n {
                 match kind {

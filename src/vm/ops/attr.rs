@@ -9,6 +9,43 @@ use std::rc::Rc;
 
 /// `obj.name`.
 pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
+    if let Value::Instance(inst) = obj {
+        if inst.class.getattribute.get() {
+            return script_getattribute(vm, obj, &inst.class.clone(), name);
+        }
+    }
+    generic_getattr(vm, obj, name, true)
+}
+
+/// An attribute read through a script `__getattribute__`, with `__getattr__` as the
+/// fallback when it raises AttributeError.
+fn script_getattribute(
+    vm: &mut Vm,
+    obj: &Value,
+    class: &Rc<Class>,
+    name: Symbol,
+) -> PyResult<Value> {
+    let Some(f) = class.lookup(sym::GETATTRIBUTE) else {
+        return generic_getattr(vm, obj, name, true);
+    };
+    let key = Value::str(name.text().to_string());
+    match vm.call(&f, &[obj.clone(), key.clone()]) {
+        Err(e) if types::exc_is(&e, |t| &t.attribute_error) => match class.lookup(sym::GETATTR) {
+            Some(ga) => vm.call(&ga, &[obj.clone(), key]),
+            None => Err(e),
+        },
+        r => r,
+    }
+}
+
+/// `object.__getattribute__`: the class, the instance dict and descriptors; with
+/// `use_getattr`, a script `__getattr__` handles what is missing.
+pub fn generic_getattr(
+    vm: &mut Vm,
+    obj: &Value,
+    name: Symbol,
+    use_getattr: bool,
+) -> PyResult<Value> {
     match obj {
         Value::Instance(inst) => {
             let class = inst.class.clone();
@@ -56,7 +93,7 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
             match class_attr {
                 Some(v) => bind(vm, v, obj, &class),
                 None => {
-                    if let Some(ga) = class.lookup(sym::GETATTR) {
+                    if let Some(ga) = class.lookup(sym::GETATTR).filter(|_| use_getattr) {
                         return vm.call(&ga, &[obj.clone(), Value::str(name.text().to_string())]);
                     }
                     Err(no_attribute(obj, name))
@@ -366,6 +403,9 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
         }
         Value::Class(c) if c.is_user => {
             c.dict.borrow_mut().insert(name, value);
+            if name == sym::GETATTRIBUTE {
+                c.refresh_getattribute();
+            }
             Ok(())
         }
         Value::Class(c) => Err(types::type_error(format!(
@@ -389,7 +429,32 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             Ok(())
         }
         _ => {
-            if obj.class().lookup(name).is_some() {
+            let found = obj.class().lookup(name);
+            if matches!(obj, Value::Native(n) if matches!(&**n, Native::Slice(_)))
+                && matches!(&*name.text(), "start" | "stop" | "step")
+            {
+                return Err(types::attribute_error("readonly attribute"));
+            }
+            if let Some(Value::Native(n)) = &found {
+                if matches!(&**n, Native::Property { .. }) {
+                    // A native getter: CPython's member (range, slice) or getset wording.
+                    return Err(types::attribute_error(
+                        if matches!(obj, Value::Range(_))
+                            || matches!(obj, Value::Native(n) if matches!(&**n, Native::Slice(_)))
+                        {
+                            "readonly attribute".to_string()
+                        } else {
+                            let class = obj.class();
+                            let owner = std::iter::once(&class)
+                                .chain(class.mro.iter())
+                                .find(|c| c.dict.borrow().get(&name).is_some())
+                                .map_or_else(|| class.name.clone(), |c| c.name.clone());
+                            format!("attribute '{name}' of '{owner}' objects is not writable")
+                        },
+                    ));
+                }
+            }
+            if found.is_some() {
                 Err(types::attribute_error(format!(
                     "'{}' object attribute '{}' is read-only",
                     obj.type_name(),
@@ -430,7 +495,11 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
             Ok(())
         }
         Value::Class(c) if c.is_user => {
-            if c.dict.borrow_mut().shift_remove(&name).is_none() {
+            let removed = c.dict.borrow_mut().shift_remove(&name);
+            if name == sym::GETATTRIBUTE {
+                c.refresh_getattribute();
+            }
+            if removed.is_none() {
                 return Err(types::attribute_error(format!(
                     "type object '{}' has no attribute '{}'",
                     c.name, name
@@ -450,7 +519,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
 pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, Value)> {
     match obj {
         Value::Instance(inst) => {
-            if inst.dict.borrow().contains_key(&name) {
+            if inst.class.getattribute.get() || inst.dict.borrow().contains_key(&name) {
                 return Ok((getattr(vm, obj, name)?, Value::Undef));
             }
             if let Some(f @ Value::Function(_)) = inst.class.lookup(name) {
@@ -496,6 +565,10 @@ pub fn index_of(vm: &mut Vm, v: &Value, what: &str) -> PyResult<i64> {
             let r = vm.call(&f, &[v.clone()])?;
             index_of(vm, &r, what)
         }
+        _ if what == "string" => Err(types::type_error(format!(
+            "string indices must be integers, not '{}'",
+            v.type_name()
+        ))),
         _ => Err(types::type_error(format!(
             "{} indices must be integers or slices, not {}",
             what,

@@ -95,6 +95,20 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             "maximum recursion depth exceeded while getting the repr of an object",
         ));
     }
+    if matches!(
+        v,
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_)
+    ) {
+        // Nested containers recurse natively: count them like calls.
+        vm.native_depth += 1;
+        let r = repr_value(vm, v);
+        vm.native_depth -= 1;
+        return r;
+    }
+    repr_value(vm, v)
+}
+
+fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
     Ok(match v {
         Value::Undef => "<undefined>".into(),
         Value::None => "None".into(),
@@ -112,11 +126,17 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(&s.text),
         Value::Bytes(b) => bytes_repr(b),
+        Value::Tuple(t) if t.is_empty() => "()".into(),
         Value::Tuple(t) => {
+            if vm.repr_guard(v) {
+                return Ok("(...)".into());
+            }
+            let r = join_reprs(vm, t.iter());
+            vm.repr_unguard(v);
             if t.len() == 1 {
-                format!("({},)", repr(vm, &t[0])?)
+                format!("({},)", r?)
             } else {
-                format!("({})", join_reprs(vm, t.iter())?)
+                format!("({})", r?)
             }
         }
         Value::List(l) => {
