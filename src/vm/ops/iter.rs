@@ -570,11 +570,28 @@ pub fn get_aiter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         }
     }
     match v.class().lookup(sym::AITER) {
-        Some(f) => vm.call(&f, &[v.clone()]),
+        Some(f) => {
+            let it = vm.call(&f, &[v.clone()])?;
+            if !is_async_iterator(&it) {
+                return Err(types::type_error(format!(
+                    "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                    it.type_name()
+                )));
+            }
+            Ok(it)
+        }
         None => Err(types::type_error(format!(
             "'async for' requires an object with __aiter__ method, got {}",
             v.type_name()
         ))),
+    }
+}
+
+/// True when `v` has `__anext__` (an async generator or a class defining it).
+pub fn is_async_iterator(v: &Value) -> bool {
+    match v {
+        Value::Generator(g) => g.kind == GenKind::AsyncGenerator,
+        other => other.class().lookup(sym::ANEXT).is_some(),
     }
 }
 
