@@ -312,7 +312,7 @@ impl Vm {
                     return Ok(());
                 };
                 let op = crate::stdlib::async_gen::aclose_op(g);
-                let coro = self.asyncio_helper("_aclose_agen", &[op.clone()])?;
+                let coro = self.asyncio_helper("_aclose_agen", std::slice::from_ref(&op))?;
                 let task = task::create_task(self, coro, None)?;
                 self.event_loop().finalizers.push(Finalizer {
                     task,

@@ -67,7 +67,7 @@ fn athrow_exception(
         Value::Class(c) if types::with_types(|t| c.is_subclass(&t.base_exception)) => match val {
             Some(v) if v.exc_data().is_some() => Ok(Ok(v.clone())),
             Some(Value::Tuple(items)) => Ok(Ok(vm.call(typ, items)?)),
-            Some(v) => Ok(Ok(vm.call(typ, &[v.clone()])?)),
+            Some(v) => Ok(Ok(vm.call(typ, std::slice::from_ref(v))?)),
             None => Ok(Ok(vm.call(typ, &[])?)),
         },
         v if v.exc_data().is_some() => match val {

@@ -382,7 +382,7 @@ fn aiter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             v.type_name()
         )));
     };
-    let it = vm.call(&f, &[v.clone()])?;
+    let it = vm.call(&f, std::slice::from_ref(v))?;
     if !ops::is_async_iterator(&it) {
         return Err(types::type_error(format!(
             "aiter() returned not an async iterator of type '{}'",

@@ -571,7 +571,7 @@ pub fn get_aiter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
     }
     match v.class().lookup(sym::AITER) {
         Some(f) => {
-            let it = vm.call(&f, &[v.clone()])?;
+            let it = vm.call(&f, std::slice::from_ref(v))?;
             if !is_async_iterator(&it) {
                 return Err(types::type_error(format!(
                     "'async for' received an object from __aiter__ that does not implement __anext__: {}",
