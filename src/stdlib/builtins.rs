@@ -347,16 +347,20 @@ fn iter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("next", args, 1, 2)?;
     // A generator's return value travels in the StopIteration.
-    if let Value::Generator(g) = &args[0] {
-        if g.kind == crate::vm::generator::GenKind::Generator {
-            return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
-                ops::GenOutcome::Yielded(v) => Ok(v),
-                ops::GenOutcome::Returned(v) => match args.get(1) {
-                    Some(d) => Ok(d.clone()),
-                    None => Err(types::stop_iteration(v)),
-                },
-            };
+    let driven = match &args[0] {
+        Value::Generator(g) if g.kind == crate::vm::generator::GenKind::Generator => {
+            Some(g.clone())
         }
+        other => super::generators::wrapped_coroutine(other),
+    };
+    if let Some(g) = &driven {
+        return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
+            ops::GenOutcome::Yielded(v) => Ok(v),
+            ops::GenOutcome::Returned(v) => match args.get(1) {
+                Some(d) => Ok(d.clone()),
+                None => Err(types::stop_iteration(v)),
+            },
+        };
     }
     match ops::iter_next(vm, &args[0]) {
         Ok(Some(v)) => Ok(v),

@@ -906,6 +906,11 @@ impl Vm {
                 Op::AsyncGenWrap => {}
                 Op::GetYieldFromIter => {
                     let v = frame.pop();
+                    if let Some(g) = crate::stdlib::generators::wrapped_coroutine(&v) {
+                        // `yield from coro.__await__()`: delegate to the coroutine itself.
+                        fiber.last_mut().expect("frame").push(Value::Generator(g));
+                        return Ok(Flow::Next);
+                    }
                     let it = match &v {
                     Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
                     Value::Generator(g) if g.kind == GenKind::Coroutine => {

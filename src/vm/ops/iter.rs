@@ -73,6 +73,9 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
         Value::Native(n) => match &**n {
             Native::Iter(..) => v.clone(),
+            Native::Object { .. } if crate::stdlib::generators::wrapped_coroutine(v).is_some() => {
+                v.clone()
+            }
             Native::DictView(d, kind) => {
                 let size = d.borrow().len();
                 let name = match kind {
@@ -124,7 +127,10 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
 fn is_iterator(v: &Value) -> bool {
     match v {
         Value::Generator(_) => true,
-        Value::Native(n) => matches!(&**n, Native::Iter(..)),
+        Value::Native(n) => {
+            matches!(&**n, Native::Iter(..))
+                || crate::stdlib::generators::wrapped_coroutine(v).is_some()
+        }
         Value::Instance(i) => i.class.lookup(sym::NEXT).is_some(),
         _ => false,
     }
@@ -139,6 +145,13 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
     match it {
         Value::Native(n) => match &**n {
             Native::Iter(state, _) => native_next(vm, state),
+            Native::Object { .. } if crate::stdlib::generators::wrapped_coroutine(it).is_some() => {
+                let g = crate::stdlib::generators::wrapped_coroutine(it).expect("wrapper");
+                match generator_send(vm, &g, super::super::interp::Resume::Send(Value::None))? {
+                    GenOutcome::Yielded(v) => Ok(Some(v)),
+                    GenOutcome::Returned(_) => Ok(None),
+                }
+            }
             _ => Err(types::type_error(format!(
                 "'{}' object is not an iterator",
                 it.type_name()
@@ -533,6 +546,9 @@ pub fn get_awaitable(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         Value::Instance(i) => match i.class.lookup(sym::AWAIT) {
             Some(f) => {
                 let it = vm.call(&f, &[v.clone()])?;
+                if let Some(g) = crate::stdlib::generators::wrapped_coroutine(&it) {
+                    return Ok(Value::Generator(g));
+                }
                 if let Value::Generator(g) = &it {
                     if g.kind == GenKind::Coroutine {
                         return Err(types::type_error("__await__() returned a coroutine"));
