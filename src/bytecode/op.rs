@@ -141,8 +141,9 @@ pub enum Op {
     Yield,
     /// `iterable -> iter` for `yield from` (generators and coroutines pass through)
     GetYieldFromIter,
-    /// `v -> awaitable` for `await` (coroutine, Future, `__await__`)
-    GetAwaitable,
+    /// `v -> awaitable` for `await` (coroutine, Future, `__await__`); the operand says
+    /// where the value came from for the error message: 0 await, 1 `__aenter__`, 2 `__aexit__`
+    GetAwaitable(u8),
     /// `iter -> result` delegates to iter until it returns (yield from / await)
     YieldFrom,
     /// `-> ` pushes an except handler block at target

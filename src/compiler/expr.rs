@@ -129,7 +129,7 @@ impl<'a, 't> Compiler<'a, 't> {
                     }
                 }
                 self.expr(v)?;
-                self.emit(Op::GetAwaitable);
+                self.emit(Op::GetAwaitable(0));
                 self.emit(Op::YieldFrom);
             }
             ExprKind::Yield(v) => {
@@ -507,7 +507,7 @@ impl<'a, 't> Compiler<'a, 't> {
         });
         self.emit(Op::Call(1));
         if is_async && !is_genexp {
-            self.emit(Op::GetAwaitable);
+            self.emit(Op::GetAwaitable(0));
             self.emit(Op::YieldFrom);
         }
         Ok(())
@@ -536,7 +536,7 @@ impl<'a, 't> Compiler<'a, 't> {
         let (exit_jump, setup) = if g.is_async {
             let setup = self.emit(Op::SetupExcept(0));
             self.emit(Op::GetANext);
-            self.emit(Op::GetAwaitable);
+            self.emit(Op::GetAwaitable(0));
             self.emit(Op::YieldFrom);
             self.emit(Op::PopBlock);
             (None, Some(setup))

@@ -377,7 +377,7 @@ impl<'a, 't> Compiler<'a, 't> {
         self.emit(Op::Dup);
         self.emit(Op::Call(3));
         if is_async {
-            self.emit(Op::GetAwaitable);
+            self.emit(Op::GetAwaitable(2));
             self.emit(Op::YieldFrom);
         }
         self.emit(Op::Pop);
@@ -567,7 +567,7 @@ impl<'a, 't> Compiler<'a, 't> {
         self.expr(&item.context_expr)?;
         if is_async {
             self.emit(Op::BeforeAsyncWith);
-            self.emit(Op::GetAwaitable);
+            self.emit(Op::GetAwaitable(1));
             self.emit(Op::YieldFrom);
         } else {
             self.emit(Op::BeforeWith);
@@ -592,7 +592,7 @@ impl<'a, 't> Compiler<'a, 't> {
         let cleanup = self.emit(Op::SetupCleanup(0));
         self.emit(Op::WithExceptStart);
         if is_async {
-            self.emit(Op::GetAwaitable);
+            self.emit(Op::GetAwaitable(2));
             self.emit(Op::YieldFrom);
         }
         let suppress = self.emit(Op::PopJumpIfTrue(0));
@@ -636,7 +636,7 @@ impl<'a, 't> Compiler<'a, 't> {
         let start = self.here();
         let setup = self.emit(Op::SetupExcept(0));
         self.emit(Op::GetANext);
-        self.emit(Op::GetAwaitable);
+        self.emit(Op::GetAwaitable(0));
         self.emit(Op::YieldFrom);
         self.emit(Op::PopBlock);
         self.push_loop(FBlock::AsyncFor { start });

@@ -352,7 +352,7 @@ fn awaits_at_top(code: &Code) -> bool {
     code.ops.iter().any(|op| {
         matches!(
             op,
-            Op::YieldFrom | Op::GetAwaitable | Op::BeforeAsyncWith | Op::GetAIter
+            Op::YieldFrom | Op::GetAwaitable(_) | Op::BeforeAsyncWith | Op::GetAIter
         )
     })
 }

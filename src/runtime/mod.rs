@@ -75,6 +75,16 @@ struct Ready {
     callback: Callback,
 }
 
+/// A task the loop made to close a dropped async generator. CPython's task runs the
+/// `aclose()` awaitable itself, so an exception thrown in before its first step goes
+/// into the generator, and the next send then throws GeneratorExit.
+pub struct Finalizer {
+    pub task: Value,
+    pub op: Value,
+    /// An exception was thrown in before the first step.
+    pub thrown: bool,
+}
+
 /// The event loop's state.
 pub struct EventLoop {
     ready: VecDeque<Ready>,
@@ -92,6 +102,8 @@ pub struct EventLoop {
     /// Async generators first iterated under this loop (asyncio.run closes the ones
     /// still suspended at shutdown).
     pub asyncgens: Vec<std::rc::Weak<crate::vm::generator::Generator>>,
+    /// Tasks closing dropped async generators, with their `aclose()` awaitable.
+    pub finalizers: Vec<Finalizer>,
     /// The script-visible loop object; a loop object that is not the current
     /// loop's belongs to a loop that was replaced, and behaves as closed.
     pub object: Value,
@@ -110,6 +122,7 @@ impl EventLoop {
             tasks: Vec::new(),
             debug: false,
             asyncgens: Vec::new(),
+            finalizers: Vec::new(),
             object: Value::native(Native::Loop),
         }
     }
@@ -295,8 +308,17 @@ impl Vm {
                 }
             },
             Callback::CloseAsyncGen(agen) => {
-                let coro = self.asyncio_helper("_aclose_agen", &[agen])?;
-                task::create_task(self, coro, None)?;
+                let Value::Generator(g) = &agen else {
+                    return Ok(());
+                };
+                let op = crate::stdlib::async_gen::aclose_op(g);
+                let coro = self.asyncio_helper("_aclose_agen", std::slice::from_ref(&op))?;
+                let task = task::create_task(self, coro, None)?;
+                self.event_loop().finalizers.push(Finalizer {
+                    task,
+                    op,
+                    thrown: false,
+                });
                 Ok(())
             }
             Callback::StopLoop => {

@@ -5,7 +5,7 @@ use super::future::{self, future_of, DoneCallback, FutureObj};
 use super::Callback;
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Value};
-use crate::vm::generator::{GenKind, GenState};
+use crate::vm::generator::{AsyncGenOpKind, GenKind, GenState, Generator};
 use crate::vm::interp::Resume;
 use crate::vm::ops::{self, GenOutcome};
 use crate::vm::Vm;
@@ -103,14 +103,20 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
         return Ok(());
     };
     let previous = vm.event_loop().current_task.replace(task.clone());
-    let resume = match exc {
+    let mut resume = match exc {
         Some(e) => Resume::Throw(e),
         None => Resume::Send(Value::None),
     };
+    if !vm.event_loop().finalizers.is_empty() {
+        resume = finalizer_resume(vm, task, g, resume);
+    }
     let saved = crate::stdlib::contextvars::enter(vm, &t.context);
     let outcome = ops::generator_send(vm, g, resume);
     crate::stdlib::contextvars::exit(vm, &t.context, saved);
     vm.event_loop().current_task = previous;
+    if g.state.get() == GenState::Finished {
+        vm.event_loop().finalizers.retain(|f| !f.task.is(task));
+    }
     match outcome {
         Ok(GenOutcome::Returned(v)) => {
             if t.must_cancel.get() {
@@ -185,6 +191,34 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
         }
     }
     Ok(())
+}
+
+/// How a finalizer task (see `runtime::Finalizer`) resumes its `aclose()` awaitable.
+fn finalizer_resume(vm: &mut Vm, task: &Value, coro: &Generator, resume: Resume) -> Resume {
+    let l = vm.event_loop();
+    let Some(i) = l.finalizers.iter().position(|f| f.task.is(task)) else {
+        return resume;
+    };
+    match resume {
+        Resume::Throw(e) if coro.state.get() == GenState::Created => {
+            if let Value::Native(n) = &l.finalizers[i].op {
+                if let Native::AsyncGenOp(op) = &**n {
+                    op.borrow_mut().kind = AsyncGenOpKind::Close(Some(e));
+                }
+            }
+            l.finalizers[i].thrown = true;
+            Resume::Send(Value::None)
+        }
+        Resume::Send(_) if l.finalizers[i].thrown => {
+            l.finalizers.remove(i);
+            let exit = types::with_types(|t| t.generator_exit.clone());
+            Resume::Throw(types::new_exception(&exit, vec![]))
+        }
+        other => {
+            l.finalizers.remove(i);
+            other
+        }
+    }
 }
 
 /// A task's awaited future finished: step with its result or exception.

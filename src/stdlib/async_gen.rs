@@ -48,27 +48,48 @@ fn asend(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn athrow(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     crate::stdlib::builtins::arity("athrow", &args[1..], 1, 3)?;
     let g = this(args)?.clone();
-    let exc = match (&args[1], args.get(2)) {
-        (Value::Class(_), Some(v)) if !v.is_none() => {
-            if v.exc_data().is_some() {
-                v.clone()
-            } else {
-                vm.call(&args[1], &[v.clone()])?
-            }
-        }
-        (Value::Class(_), _) => vm.call(&args[1], &[])?,
-        (v, _) if v.exc_data().is_some() => v.clone(),
-        _ => {
-            return Err(types::type_error(
-                "exceptions must be classes or instances deriving from BaseException, not str",
-            ))
-        }
+    let kind = match athrow_exception(vm, &args[1], args.get(2))? {
+        Ok(exc) => AsyncGenOpKind::Throw(exc),
+        Err(invalid) => AsyncGenOpKind::ThrowInvalid(invalid),
     };
-    Ok(op(&g, AsyncGenOpKind::Throw(exc)))
+    Ok(op(&g, kind))
+}
+
+/// The exception `athrow(typ[, val])` throws in, or the TypeError a bad argument gets
+/// (raised only when the awaitable runs, as in CPython).
+fn athrow_exception(
+    vm: &mut Vm,
+    typ: &Value,
+    val: Option<&Value>,
+) -> PyResult<Result<Value, Value>> {
+    let val = val.filter(|v| !v.is_none());
+    match typ {
+        Value::Class(c) if types::with_types(|t| c.is_subclass(&t.base_exception)) => match val {
+            Some(v) if v.exc_data().is_some() => Ok(Ok(v.clone())),
+            Some(Value::Tuple(items)) => Ok(Ok(vm.call(typ, items)?)),
+            Some(v) => Ok(Ok(vm.call(typ, std::slice::from_ref(v))?)),
+            None => Ok(Ok(vm.call(typ, &[])?)),
+        },
+        v if v.exc_data().is_some() => match val {
+            Some(_) => Ok(Err(types::type_error(
+                "instance exception may not have a separate value",
+            ))),
+            None => Ok(Ok(v.clone())),
+        },
+        other => Ok(Err(types::type_error(format!(
+            "exceptions must be classes or instances deriving from BaseException, not {}",
+            other.type_name()
+        )))),
+    }
 }
 
 fn aclose(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(op(this(args)?, AsyncGenOpKind::Close))
+    Ok(op(this(args)?, AsyncGenOpKind::Close(None)))
+}
+
+/// The `aclose()` awaitable of `g` (the loop's finalizer awaits it).
+pub fn aclose_op(g: &Rc<Generator>) -> Value {
+    op(g, AsyncGenOpKind::Close(None))
 }
 
 /// Installs the methods on the async_generator class.

@@ -347,16 +347,20 @@ fn iter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("next", args, 1, 2)?;
     // A generator's return value travels in the StopIteration.
-    if let Value::Generator(g) = &args[0] {
-        if g.kind == crate::vm::generator::GenKind::Generator {
-            return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
-                ops::GenOutcome::Yielded(v) => Ok(v),
-                ops::GenOutcome::Returned(v) => match args.get(1) {
-                    Some(d) => Ok(d.clone()),
-                    None => Err(types::stop_iteration(v)),
-                },
-            };
+    let driven = match &args[0] {
+        Value::Generator(g) if g.kind == crate::vm::generator::GenKind::Generator => {
+            Some(g.clone())
         }
+        other => super::generators::wrapped_coroutine(other),
+    };
+    if let Some(g) = &driven {
+        return match ops::generator_send(vm, g, crate::vm::Resume::Send(Value::None))? {
+            ops::GenOutcome::Yielded(v) => Ok(v),
+            ops::GenOutcome::Returned(v) => match args.get(1) {
+                Some(d) => Ok(d.clone()),
+                None => Err(types::stop_iteration(v)),
+            },
+        };
     }
     match ops::iter_next(vm, &args[0]) {
         Ok(Some(v)) => Ok(v),
@@ -370,18 +374,33 @@ fn next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn aiter(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("aiter", args, 1, 1)?;
-    ops::get_aiter(vm, &args[0])
+    let v = &args[0];
+    if let Value::Generator(g) = v {
+        if g.kind == crate::vm::generator::GenKind::AsyncGenerator {
+            return Ok(v.clone());
+        }
+    }
+    let Some(f) = v.class().lookup(Symbol::new("__aiter__")) else {
+        return Err(types::type_error(format!(
+            "'{}' object is not an async iterable",
+            v.type_name()
+        )));
+    };
+    let it = vm.call(&f, std::slice::from_ref(v))?;
+    if !ops::is_async_iterator(&it) {
+        return Err(types::type_error(format!(
+            "aiter() returned not an async iterator of type '{}'",
+            it.type_name()
+        )));
+    }
+    Ok(it)
 }
 
 /// anext(it[, default]): the awaitable of the next item; with a default, a coroutine
 /// (from the asyncio module) that turns StopAsyncIteration into the default.
 fn anext(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("anext", args, 1, 2)?;
-    let has_anext = match &args[0] {
-        Value::Generator(g) => g.kind == crate::vm::generator::GenKind::AsyncGenerator,
-        other => other.class().lookup(Symbol::new("__anext__")).is_some(),
-    };
-    if !has_anext {
+    if !ops::is_async_iterator(&args[0]) {
         return Err(types::type_error(format!(
             "'{}' object is not an async iterator",
             args[0].type_name()

@@ -1,9 +1,10 @@
 //! The methods of generator objects: `send`, `throw`, `close`, `__next__`, `__iter__`.
 //! They resume the generator's suspended frames through `ops::generator_send`.
 
+use crate::value::object::Native;
 use crate::value::object::NativeFn;
 use crate::value::{types, PyResult, Symbol, Value};
-use crate::vm::generator::{GenState, Generator};
+use crate::vm::generator::{GenKind, GenState, Generator};
 use crate::vm::ops::{self, GenOutcome};
 use crate::vm::{Resume, Vm};
 use std::rc::Rc;
@@ -23,14 +24,55 @@ pub fn register() {
         for (name, f) in methods {
             types::set_class_attr(&t.generator, name, Value::builtin(name, *f));
         }
-        // Coroutines share send/throw/close (they are not iterators).
+        // Coroutines share send/throw/close (they are not iterators); `__await__()`
+        // returns a coroutine_wrapper, the iterator that drives the coroutine.
         for (name, f) in &methods[..3] {
             types::set_class_attr(&t.coroutine, name, Value::builtin(name, *f));
+        }
+        types::set_class_attr(
+            &t.coroutine,
+            "__await__",
+            Value::builtin("__await__", await_),
+        );
+        for (name, f) in methods {
+            types::set_class_attr(&t.coroutine_wrapper, name, Value::builtin(name, *f));
         }
     });
 }
 
+/// The payload of a `coroutine_wrapper` (what `coroutine.__await__()` returns).
+pub struct CoroWrapper(pub Rc<Generator>);
+
+/// The coroutine a `coroutine_wrapper` drives.
+pub fn wrapped_coroutine(v: &Value) -> Option<Rc<Generator>> {
+    let Value::Native(n) = v else { return None };
+    let Native::Object { payload, .. } = &**n else {
+        return None;
+    };
+    payload.downcast_ref::<CoroWrapper>().map(|w| w.0.clone())
+}
+
+fn await_(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    let g = match args.first() {
+        Some(Value::Generator(g)) if g.kind == GenKind::Coroutine => g.clone(),
+        _ => {
+            return Err(types::type_error(
+                "descriptor '__await__' requires a 'coroutine' object",
+            ))
+        }
+    };
+    no_kwargs("__await__", kwargs)?;
+    let class = types::with_types(|t| t.coroutine_wrapper.clone());
+    Ok(Value::native(Native::Object {
+        class,
+        payload: Box::new(CoroWrapper(g)),
+    }))
+}
+
 fn receiver(args: &[Value], name: &str) -> PyResult<Rc<Generator>> {
+    if let Some(g) = args.first().and_then(wrapped_coroutine) {
+        return Ok(g);
+    }
     match args.first() {
         Some(Value::Generator(g)) => Ok(g.clone()),
         Some(other) => Err(types::type_error(format!(

@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod contextvars;
 pub mod exc_group;
 pub mod format;
+pub mod frames;
 pub mod generators;
 pub mod io;
 pub mod itertools;

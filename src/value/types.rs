@@ -47,6 +47,8 @@ builtin_types! {
     module: "module" < object, Native;
     generator: "generator" < object, Native;
     coroutine: "coroutine" < object, Native;
+    coroutine_wrapper: "coroutine_wrapper" < object, Native;
+    frame: "frame" < object, Native;
     async_generator: "async_generator" < object, Native;
     property: "property" < object, Native;
     staticmethod: "staticmethod" < object, Native;

@@ -40,6 +40,9 @@ pub struct Generator {
     /// An async generator first iterated under a running loop: the loop finalizes it
     /// (aclose) if it is dropped or left suspended at shutdown.
     pub hooked: Cell<bool>,
+    /// An async generator that `aclose()` has started closing (CPython's `ag_closed`):
+    /// later athrow/aclose awaitables raise StopAsyncIteration.
+    pub closed: Cell<bool>,
 }
 
 impl Generator {
@@ -54,6 +57,7 @@ impl Generator {
             frames: RefCell::new(vec![frame]),
             awaited: Cell::new(false),
             hooked: Cell::new(false),
+            closed: Cell::new(false),
         }
     }
 }
@@ -83,6 +87,7 @@ impl Drop for Generator {
     fn drop(&mut self) {
         if self.kind == GenKind::AsyncGenerator
             && self.hooked.get()
+            && !self.closed.get()
             && self.state.get() == GenState::Suspended
         {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
@@ -98,6 +103,7 @@ impl Drop for Generator {
                     frames: RefCell::new(frames),
                     awaited: Cell::new(true),
                     hooked: Cell::new(false),
+                    closed: Cell::new(false),
                 });
                 if let Some(f) = revived.frames.borrow_mut().first_mut() {
                     f.generator = Some(Rc::downgrade(&revived));
@@ -127,8 +133,12 @@ pub enum AsyncGenOpKind {
     Send(crate::value::Value),
     /// `athrow(exc)`.
     Throw(crate::value::Value),
-    /// `aclose()`: throws GeneratorExit; a clean exit returns None.
-    Close,
+    /// `athrow(x)` where `x` is no exception: this TypeError is raised when awaited,
+    /// unless the generator has finished (then the awaitable returns None).
+    ThrowInvalid(crate::value::Value),
+    /// `aclose()`: throws GeneratorExit (or, for a finalizer task cancelled before its
+    /// first step, the given exception); a clean exit returns None.
+    Close(Option<crate::value::Value>),
 }
 
 /// The state of one `asend`/`athrow`/`aclose` awaitable.

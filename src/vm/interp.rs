@@ -150,7 +150,7 @@ impl Vm {
                 if let Some(kind) = asyncgen_op_kind(&op) {
                     // The async generator finished: asend/athrow raise StopAsyncIteration,
                     // aclose completes.
-                    if matches!(kind, AsyncGenOpKind::Close) {
+                    if matches!(kind, AsyncGenOpKind::Close(_)) {
                         caller.push(Value::None);
                     } else {
                         caller.push(op);
@@ -186,7 +186,7 @@ impl Vm {
         }
         let caller = fiber.last_mut().expect("caller");
         let op = caller.pop();
-        if matches!(asyncgen_op_kind(&op), Some(AsyncGenOpKind::Close)) {
+        if matches!(asyncgen_op_kind(&op), Some(AsyncGenOpKind::Close(_))) {
             return Err(types::runtime_error(
                 "async generator ignored GeneratorExit",
             ));
@@ -260,8 +260,10 @@ impl Vm {
                 // aclose() succeeds when the generator exits with GeneratorExit (or stops).
                 if g.kind == GenKind::AsyncGenerator && matches!(frame.entry, Entry::Delegate) {
                     if let Some(caller) = fiber.last_mut() {
-                        let closing =
-                            matches!(asyncgen_op_kind(caller.top()), Some(AsyncGenOpKind::Close));
+                        let closing = matches!(
+                            asyncgen_op_kind(caller.top()),
+                            Some(AsyncGenOpKind::Close(_))
+                        );
                         let clean = types::exc_is(&exc, |t| &t.generator_exit)
                             || types::exc_is(&exc, |t| &t.stop_async_iteration);
                         if closing && clean {
@@ -912,6 +914,11 @@ impl Vm {
                 Op::AsyncGenWrap => {}
                 Op::GetYieldFromIter => {
                     let v = frame.pop();
+                    if let Some(g) = crate::stdlib::generators::wrapped_coroutine(&v) {
+                        // `yield from coro.__await__()`: delegate to the coroutine itself.
+                        fiber.last_mut().expect("frame").push(Value::Generator(g));
+                        return Ok(Flow::Next);
+                    }
                     let it = match &v {
                     Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
                     Value::Generator(g) if g.kind == GenKind::Coroutine => {
@@ -923,9 +930,18 @@ impl Vm {
                 };
                     fiber.last_mut().expect("frame").push(it);
                 }
-                Op::GetAwaitable => {
+                Op::GetAwaitable(origin) => {
                     let v = frame.pop();
-                    let aw = ops::get_awaitable(self, &v)?;
+                    let aw = match ops::get_awaitable(self, &v) {
+                        Err(_) if origin > 0 && v.class().lookup(crate::value::intern::sym::AWAIT).is_none() => {
+                            return Err(types::type_error(format!(
+                                "'async with' received an object from {} that does not implement __await__: {}",
+                                if origin == 1 { "__aenter__" } else { "__aexit__" },
+                                v.type_name()
+                            )))
+                        }
+                        r => r?,
+                    };
                     fiber.last_mut().expect("frame").push(aw);
                 }
                 Op::YieldFrom => return self.yield_from(fiber),
@@ -994,18 +1010,18 @@ impl Vm {
                 }
                 Op::BeforeWith => {
                     let mgr = frame.pop();
-                    let exit = ops::special_method(
-                        self,
-                        &mgr,
-                        crate::value::intern::sym::EXIT,
-                        "__exit__",
-                        true,
-                    )?;
                     let enter = ops::special_method(
                         self,
                         &mgr,
                         crate::value::intern::sym::ENTER,
                         "__enter__",
+                        true,
+                    )?;
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::EXIT,
+                        "__exit__",
                         true,
                     )?;
                     let result = self.call(&enter, &[])?;
@@ -1015,18 +1031,18 @@ impl Vm {
                 }
                 Op::BeforeAsyncWith => {
                     let mgr = frame.pop();
-                    let exit = ops::special_method(
-                        self,
-                        &mgr,
-                        crate::value::intern::sym::AEXIT,
-                        "__aexit__",
-                        false,
-                    )?;
                     let enter = ops::special_method(
                         self,
                         &mgr,
                         crate::value::intern::sym::AENTER,
                         "__aenter__",
+                        false,
+                    )?;
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::AEXIT,
+                        "__aexit__",
                         false,
                     )?;
                     let result = self.call(&enter, &[])?;
@@ -1316,36 +1332,49 @@ impl Vm {
             frame.pop();
             frame.push(v);
         };
-        match g.state.get() {
+        let state = g.state.get();
+        if state != GenState::Finished && state != GenState::Running {
+            match kind {
+                AsyncGenOpKind::Send(_) | AsyncGenOpKind::Close(Some(_)) => {}
+                _ if g.closed.get() => return Err(stop_async_iteration()),
+                AsyncGenOpKind::Close(None) => g.closed.set(true),
+                _ => {}
+            }
+        }
+        match state {
             GenState::Running => {
                 let what = match kind {
                     AsyncGenOpKind::Send(_) => "anext(): asynchronous generator is already running",
-                    AsyncGenOpKind::Throw(_) => {
+                    AsyncGenOpKind::Throw(_) | AsyncGenOpKind::ThrowInvalid(_) => {
                         "athrow(): asynchronous generator is already running"
                     }
-                    AsyncGenOpKind::Close => "aclose(): asynchronous generator is already running",
+                    AsyncGenOpKind::Close(_) => {
+                        "aclose(): asynchronous generator is already running"
+                    }
                 };
                 Err(types::runtime_error(what))
             }
+            // athrow/aclose on a finished generator return None (CPython 3.11).
             GenState::Finished => match kind {
-                AsyncGenOpKind::Close => {
+                AsyncGenOpKind::Send(_) => Err(stop_async_iteration()),
+                _ => {
                     finish(frame, Value::None);
                     Ok(Some(Flow::Next))
                 }
-                _ => Err(stop_async_iteration()),
             },
             GenState::Created => match kind {
-                AsyncGenOpKind::Close => {
+                AsyncGenOpKind::Close(None) => {
                     g.state.set(GenState::Finished);
                     g.frames.borrow_mut().clear();
                     finish(frame, Value::None);
                     Ok(Some(Flow::Next))
                 }
-                AsyncGenOpKind::Throw(e) => {
+                AsyncGenOpKind::Throw(e) | AsyncGenOpKind::Close(Some(e)) => {
                     g.state.set(GenState::Finished);
                     g.frames.borrow_mut().clear();
                     Err(e)
                 }
+                AsyncGenOpKind::ThrowInvalid(e) => Err(e),
                 AsyncGenOpKind::Send(v) => {
                     if !v.is_none() {
                         return Err(types::type_error(
@@ -1363,6 +1392,9 @@ impl Vm {
                 }
             },
             GenState::Suspended => {
+                if let AsyncGenOpKind::ThrowInvalid(e) = kind {
+                    return Err(e);
+                }
                 let mut seg = std::mem::take(&mut *g.frames.borrow_mut());
                 if seg.is_empty() {
                     return Err(types::system_error("generator without frames"));
@@ -1374,8 +1406,11 @@ impl Vm {
                         seg.last_mut().expect("frame").push(v);
                         Ok(Some(Flow::PushSegment(seg)))
                     }
-                    AsyncGenOpKind::Throw(e) => Ok(Some(Flow::PushSegmentThrow(seg, e))),
-                    AsyncGenOpKind::Close => {
+                    AsyncGenOpKind::Throw(e) | AsyncGenOpKind::Close(Some(e)) => {
+                        Ok(Some(Flow::PushSegmentThrow(seg, e)))
+                    }
+                    AsyncGenOpKind::ThrowInvalid(e) => Err(e),
+                    AsyncGenOpKind::Close(None) => {
                         let exit = types::with_types(|t| t.generator_exit.clone());
                         Ok(Some(Flow::PushSegmentThrow(
                             seg,

@@ -10,6 +10,8 @@ use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
 
+mod task_stack;
+
 type Kw<'a> = &'a [(Symbol, Value)];
 
 fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
@@ -108,6 +110,8 @@ fn register_methods() {
         m(t, "get_name", task_get_name);
         m(t, "set_name", task_set_name);
         m(t, "get_coro", task_get_coro);
+        m(t, "get_stack", task_stack::task_get_stack);
+        m(t, "print_stack", task_stack::task_print_stack);
         m(t, "cancelling", task_cancelling);
         m(t, "uncancel", task_uncancel);
         let l = &a.event_loop;

@@ -172,9 +172,20 @@ pub fn generic_getattr(
         Value::Generator(g) => match &*name.text() {
             "__name__" => Ok(Value::str(g.name.borrow().clone())),
             "__qualname__" => Ok(Value::str(g.qualname.borrow().clone())),
-            _ => builtin_type_attr(vm, obj, name),
+            other => match crate::stdlib::frames::generator_attr(g, other) {
+                Some(v) => Ok(v),
+                None => builtin_type_attr(vm, obj, name),
+            },
         },
         Value::Native(n) => match &**n {
+            Native::Code(c) => match crate::stdlib::frames::code_attr(c, &name.text()) {
+                Some(v) => Ok(v),
+                None => builtin_type_attr(vm, obj, name),
+            },
+            Native::Object { .. } => match crate::stdlib::frames::frame_attr(obj, &name.text()) {
+                Some(v) => Ok(v),
+                None => builtin_type_attr(vm, obj, name),
+            },
             Native::Slice(s) => match &*name.text() {
                 "start" => Ok(s.start.clone()),
                 "stop" => Ok(s.stop.clone()),

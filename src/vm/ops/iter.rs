@@ -73,6 +73,9 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         Value::Generator(g) if g.kind == GenKind::Generator => v.clone(),
         Value::Native(n) => match &**n {
             Native::Iter(..) => v.clone(),
+            Native::Object { .. } if crate::stdlib::generators::wrapped_coroutine(v).is_some() => {
+                v.clone()
+            }
             Native::DictView(d, kind) => {
                 let size = d.borrow().len();
                 let name = match kind {
@@ -124,7 +127,10 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
 fn is_iterator(v: &Value) -> bool {
     match v {
         Value::Generator(_) => true,
-        Value::Native(n) => matches!(&**n, Native::Iter(..)),
+        Value::Native(n) => {
+            matches!(&**n, Native::Iter(..))
+                || crate::stdlib::generators::wrapped_coroutine(v).is_some()
+        }
         Value::Instance(i) => i.class.lookup(sym::NEXT).is_some(),
         _ => false,
     }
@@ -139,6 +145,13 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
     match it {
         Value::Native(n) => match &**n {
             Native::Iter(state, _) => native_next(vm, state),
+            Native::Object { .. } if crate::stdlib::generators::wrapped_coroutine(it).is_some() => {
+                let g = crate::stdlib::generators::wrapped_coroutine(it).expect("wrapper");
+                match generator_send(vm, &g, super::super::interp::Resume::Send(Value::None))? {
+                    GenOutcome::Yielded(v) => Ok(Some(v)),
+                    GenOutcome::Returned(_) => Ok(None),
+                }
+            }
             _ => Err(types::type_error(format!(
                 "'{}' object is not an iterator",
                 it.type_name()
@@ -533,6 +546,9 @@ pub fn get_awaitable(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         Value::Instance(i) => match i.class.lookup(sym::AWAIT) {
             Some(f) => {
                 let it = vm.call(&f, &[v.clone()])?;
+                if let Some(g) = crate::stdlib::generators::wrapped_coroutine(&it) {
+                    return Ok(Value::Generator(g));
+                }
                 if let Value::Generator(g) = &it {
                     if g.kind == GenKind::Coroutine {
                         return Err(types::type_error("__await__() returned a coroutine"));
@@ -570,11 +586,28 @@ pub fn get_aiter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
         }
     }
     match v.class().lookup(sym::AITER) {
-        Some(f) => vm.call(&f, &[v.clone()]),
+        Some(f) => {
+            let it = vm.call(&f, std::slice::from_ref(v))?;
+            if !is_async_iterator(&it) {
+                return Err(types::type_error(format!(
+                    "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                    it.type_name()
+                )));
+            }
+            Ok(it)
+        }
         None => Err(types::type_error(format!(
             "'async for' requires an object with __aiter__ method, got {}",
             v.type_name()
         ))),
+    }
+}
+
+/// True when `v` has `__anext__` (an async generator or a class defining it).
+pub fn is_async_iterator(v: &Value) -> bool {
+    match v {
+        Value::Generator(g) => g.kind == GenKind::AsyncGenerator,
+        other => other.class().lookup(sym::ANEXT).is_some(),
     }
 }
 

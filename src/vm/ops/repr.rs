@@ -286,6 +286,9 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
             Native::Iter(_, name) => format!("<{} object at {:#x}>", name, v.ptr().unwrap_or(0)),
             Native::Super { .. } => "<super object>".into(),
             Native::Code(c) => format!("<code object {} at {:#x}>", c.name, v.ptr().unwrap_or(0)),
+            Native::Object { .. } if crate::stdlib::frames::frame_repr(v).is_some() => {
+                crate::stdlib::frames::frame_repr(v).unwrap_or_default()
+            }
             // asyncio's native objects keep their repr in the class, like an instance.
             Native::Future(_) | Native::Handle(_) | Native::Loop => {
                 match v.class().lookup(sym::REPR) {
