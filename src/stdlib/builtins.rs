@@ -101,6 +101,7 @@ pub fn make_module() -> Rc<Module> {
         def("exit", sys_exit);
         def("quit", sys_exit);
         super::types::register(&mut g);
+        super::files::register(&mut g);
         super::exc_group::register();
         super::async_gen::register();
         super::generators::register();

@@ -6,6 +6,7 @@ pub mod asyncio;
 pub mod builtins;
 pub mod contextvars;
 pub mod exc_group;
+pub mod files;
 pub mod format;
 pub mod generators;
 pub mod io;
@@ -18,6 +19,7 @@ pub mod percent;
 pub mod pylib;
 mod random;
 pub mod random_core;
+mod shutil;
 pub mod suggest;
 pub mod sys;
 mod time;
@@ -69,6 +71,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "traceback" => Some(traceback::module(vm)),
         "random" => Some(random::module(vm)),
         "time" => Some(time::module(vm)),
+        "io" => Some(files::io_module(vm)),
+        "shutil" => Some(shutil::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,

@@ -267,7 +267,7 @@ pub fn repr(vm: &mut Vm, v: &Value) -> PyResult<String> {
             Native::Super { .. } => "<super object>".into(),
             Native::Code(c) => format!("<code object {} at {:#x}>", c.name, v.ptr().unwrap_or(0)),
             // asyncio's native objects keep their repr in the class, like an instance.
-            Native::Future(_) | Native::Handle(_) | Native::Loop => {
+            Native::Future(_) | Native::Handle(_) | Native::Loop | Native::Object { .. } => {
                 match v.class().lookup(sym::REPR) {
                     Some(f @ Value::Builtin(_)) => {
                         let r = vm.call(&f, &[v.clone()])?;
