@@ -20,6 +20,7 @@ pub mod pylib;
 mod random;
 pub mod random_core;
 mod shutil;
+pub mod streams;
 pub mod suggest;
 pub mod sys;
 mod time;
