@@ -3,8 +3,11 @@
 
 pub mod clock;
 pub mod future;
+pub mod io;
+pub mod net;
 pub mod task;
 pub mod timers;
+pub mod workers;
 
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Value};
@@ -107,6 +110,8 @@ pub struct EventLoop {
     /// The script-visible loop object; a loop object that is not the current
     /// loop's belongs to a loop that was replaced, and behaves as closed.
     pub object: Value,
+    /// Sockets and worker threads (made on first use).
+    pub io: Option<io::IoDriver>,
 }
 
 impl EventLoop {
@@ -124,6 +129,7 @@ impl EventLoop {
             asyncgens: Vec::new(),
             finalizers: Vec::new(),
             object: Value::native(Native::Loop),
+            io: None,
         }
     }
 
@@ -139,6 +145,11 @@ impl EventLoop {
             .filter(|t| !t.cancelled.get())
             .map(|t| t.when)
             .min_by(f64::total_cmp)
+    }
+
+    /// True when sockets are registered or worker threads are busy.
+    pub fn io_pending(&self) -> bool {
+        self.io.as_ref().is_some_and(|io| io.pending())
     }
 
     /// Tasks not yet done.
@@ -227,10 +238,20 @@ impl Vm {
                 }
             }
         }
-        if l.ready.is_empty() && !l.stopping {
-            match l.timers.peek() {
-                Some(h) => {
-                    let when = h.when;
+        let idle = l.ready.is_empty() && !l.stopping;
+        let next_timer = l.timers.peek().map(|h| h.when);
+        if l.io_pending() {
+            // CPython's selector timeout: 0 with callbacks ready, the next timer's
+            // delay, or no limit.
+            let timeout = match (idle, next_timer) {
+                (false, _) => Some(0.0),
+                (true, Some(when)) => Some((when - self.clock.now()).clamp(0.0, 86400.0)),
+                (true, None) => None,
+            };
+            self.poll_io(timeout)?;
+        } else if idle {
+            match next_timer {
+                Some(when) => {
                     let now = self.clock.now();
                     if when > now {
                         if self.clock.is_virtual() {
@@ -277,6 +298,50 @@ impl Vm {
             self.flush_finalizers();
         }
         Ok(true)
+    }
+
+    /// Waits for I/O readiness or a worker's result (up to `timeout` seconds; None
+    /// waits until something happens) and handles what arrived. With the virtual
+    /// clock, time follows real time while sockets are registered and jumps to the
+    /// next timer only when a worker is not busy either.
+    fn poll_io(&mut self, timeout: Option<f64>) -> PyResult<()> {
+        let virtual_clock = self.clock.is_virtual();
+        let started = std::time::Instant::now();
+        let wait = match timeout {
+            Some(t) if virtual_clock => Some(t.min(0.05)),
+            other => other,
+        };
+        let (events, woken) = {
+            let Some(io) = self.event_loop.as_mut().and_then(|l| l.io.as_mut()) else {
+                return Ok(());
+            };
+            io.poll(wait.map(std::time::Duration::from_secs_f64))
+        };
+        if virtual_clock && events.is_empty() && !woken {
+            if let Some(t) = timeout {
+                let busy = self
+                    .event_loop
+                    .as_ref()
+                    .and_then(|l| l.io.as_ref())
+                    .is_some_and(|io| io.busy > 0);
+                let now = self.clock.now();
+                let step = if busy || t <= 0.05 {
+                    started.elapsed().as_secs_f64().min(t)
+                } else {
+                    started.elapsed().as_secs_f64()
+                };
+                if !busy && t <= 0.05 {
+                    self.clock.advance_to(now + t);
+                } else {
+                    self.clock.advance_to(now + step);
+                }
+            }
+        }
+        for (source, readiness) in events {
+            net::dispatch(self, source, readiness)?;
+        }
+        workers::collect(self)?;
+        Ok(())
     }
 
     /// Runs one callback; errors from plain callbacks go to the exception handler.

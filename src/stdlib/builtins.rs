@@ -101,6 +101,7 @@ pub fn make_module() -> Rc<Module> {
         def("exit", sys_exit);
         def("quit", sys_exit);
         super::types::register(&mut g);
+        super::files::register(&mut g);
         super::exc_group::register();
         super::async_gen::register();
         super::generators::register();
@@ -756,6 +757,11 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
         .get(&sym::NAME)
         .and_then(|v| v.as_str().map(|s| s.to_string()));
     let ns = std::mem::take(&mut *namespace.borrow_mut());
+    // A `__module__` assigned in the class body names the class's module.
+    let module_name = match ns.get(&crate::value::Symbol::new("__module__")) {
+        Some(Value::Str(s)) => Some(s.text.clone()),
+        _ => module_name,
+    };
     let class = super::types::object::make_class(
         &name.text,
         &base,

@@ -6,6 +6,7 @@ pub mod asyncio;
 pub mod builtins;
 pub mod contextvars;
 pub mod exc_group;
+pub mod files;
 pub mod format;
 pub mod frames;
 pub mod generators;
@@ -19,6 +20,8 @@ pub mod percent;
 pub mod pylib;
 mod random;
 pub mod random_core;
+mod shutil;
+pub mod streams;
 pub mod suggest;
 pub mod sys;
 mod time;
@@ -70,6 +73,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "traceback" => Some(traceback::module(vm)),
         "random" => Some(random::module(vm)),
         "time" => Some(time::module(vm)),
+        "io" => Some(files::io_module(vm)),
+        "shutil" => Some(shutil::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,

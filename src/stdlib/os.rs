@@ -44,24 +44,16 @@ pub fn os_error(e: &std::io::Error, filename: Option<&str>) -> Value {
             s.split(" (os error").next().unwrap_or(&s).to_string()
         }
     };
-    let class = types::with_types(|t| {
-        match e.kind() {
-            ErrorKind::NotFound => &t.file_not_found_error,
-            ErrorKind::PermissionDenied => &t.permission_error,
-            ErrorKind::AlreadyExists => &t.file_exists_error,
-            _ => match errno {
-                20 => &t.not_a_directory_error,
-                21 => &t.is_a_directory_error,
-                _ => &t.os_error,
-            },
-        }
-        .clone()
-    });
-    let msg = match filename {
-        Some(f) => format!("[Errno {errno}] {strerror}: {}", ops::str_repr(f)),
-        None => format!("[Errno {errno}] {strerror}"),
+    let class = match (errno, e.kind()) {
+        (0, ErrorKind::NotFound) => errno_class(2),
+        (0, ErrorKind::PermissionDenied) => errno_class(13),
+        (0, ErrorKind::AlreadyExists) => errno_class(17),
+        _ => errno_class(errno as i64),
     };
-    let exc = types::new_exception(&class, vec![Value::str(msg)]);
+    let exc = types::new_exception(
+        &class,
+        vec![Value::Int(errno as i64), Value::str(strerror.clone())],
+    );
     if let Value::Instance(i) = &exc {
         let mut d = i.dict.borrow_mut();
         d.insert(Symbol::new("errno"), Value::Int(errno as i64));
@@ -72,6 +64,31 @@ pub fn os_error(e: &std::io::Error, filename: Option<&str>) -> Value {
         );
     }
     exc
+}
+
+/// The OSError subclass CPython picks for an errno (`OSError(2, ...)` is a
+/// FileNotFoundError).
+pub fn errno_class(errno: i64) -> std::rc::Rc<crate::value::object::Class> {
+    types::with_types(|t| {
+        match errno {
+            11 | 114 | 115 => &t.blocking_io_error,
+            10 => &t.child_process_error,
+            32 | 108 => &t.broken_pipe_error,
+            103 => &t.connection_aborted_error,
+            111 => &t.connection_refused_error,
+            104 => &t.connection_reset_error,
+            17 => &t.file_exists_error,
+            2 => &t.file_not_found_error,
+            21 => &t.is_a_directory_error,
+            20 => &t.not_a_directory_error,
+            4 => &t.interrupted_error,
+            1 | 13 => &t.permission_error,
+            3 => &t.process_lookup_error,
+            110 => &t.timeout_error,
+            _ => &t.os_error,
+        }
+        .clone()
+    })
 }
 
 fn environ_of(vm: &mut Vm) -> Option<Value> {

@@ -377,6 +377,13 @@ fn instantiate(
         && types::with_types(|t| class.is_subclass(&t.base_exception_group))
     {
         crate::stdlib::exc_group::check_new(vm, class, &args)?
+    } else if (2..=5).contains(&args.len()) && types::with_types(|t| Rc::ptr_eq(class, &t.os_error))
+    {
+        // `OSError(errno, strerror, ...)` is the subclass its errno names.
+        match &args[0] {
+            Value::Int(errno) => crate::stdlib::os::errno_class(*errno),
+            _ => class.clone(),
+        }
     } else {
         class.clone()
     };

@@ -29,7 +29,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        include_str!("asyncio.aio").to_string(),
+        [include_str!("asyncio.aio"), include_str!("streams.aio")].concat(),
     )?;
     Ok(m)
 }
@@ -59,6 +59,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
         def("_label", label);
+        super::streams::register(&mut g);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));

@@ -51,6 +51,8 @@ pub fn register(g: &mut AttrMap) {
         method(&t.base_exception, "with_traceback", exc_with_traceback);
         method(&t.base_exception, "add_note", exc_add_note);
         method(&t.key_error, "__str__", key_error_str);
+        method(&t.os_error, "__init__", os_error_init);
+        method(&t.os_error, "__str__", os_error_str);
     });
 }
 
@@ -665,6 +667,62 @@ fn exc_str(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         1 => ops::str_of(vm, &a[0])?,
         _ => ops::repr(vm, &Value::tuple(a))?,
     }))
+}
+
+/// `OSError(errno, strerror[, filename])` also sets its `errno`, `strerror` and
+/// `filename` attributes (None otherwise).
+fn os_error_init(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    exc_init(vm, args, kwargs)?;
+    if (4..=6).contains(&args.len()) {
+        // args keeps (errno, strerror) only when a filename is given.
+        if let Some(d) = args[0].exc_data() {
+            d.borrow_mut().args = args[1..3].to_vec();
+        }
+    }
+    let Some(Value::Instance(i)) = args.first() else {
+        return Ok(Value::None);
+    };
+    let given = &args[1..];
+    let (errno, strerror, filename) = if (2..=5).contains(&given.len()) {
+        (
+            given[0].clone(),
+            given[1].clone(),
+            given.get(2).cloned().unwrap_or(Value::None),
+        )
+    } else {
+        (Value::None, Value::None, Value::None)
+    };
+    let mut d = i.dict.borrow_mut();
+    d.insert(crate::value::Symbol::new("errno"), errno);
+    d.insert(crate::value::Symbol::new("strerror"), strerror);
+    d.insert(crate::value::Symbol::new("filename"), filename);
+    Ok(Value::None)
+}
+
+/// `str(OSError)`: `[Errno N] strerror: 'filename'` when errno and strerror are set.
+fn os_error_str(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
+    let e = this(args, "__str__")?;
+    if let Value::Instance(i) = e {
+        let get = |name: &str| {
+            i.dict
+                .borrow()
+                .get(&crate::value::Symbol::new(name))
+                .cloned()
+        };
+        if let (Some(errno), Some(strerror)) = (get("errno"), get("strerror")) {
+            if !matches!(errno, Value::None) && !matches!(strerror, Value::None) {
+                let errno = ops::str_of(vm, &errno)?;
+                let strerror = ops::str_of(vm, &strerror)?;
+                return Ok(Value::str(match get("filename") {
+                    Some(f) if !matches!(f, Value::None) => {
+                        format!("[Errno {errno}] {strerror}: {}", ops::repr(vm, &f)?)
+                    }
+                    _ => format!("[Errno {errno}] {strerror}"),
+                }));
+            }
+        }
+    }
+    exc_str(vm, args, kw)
 }
 
 fn key_error_str(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

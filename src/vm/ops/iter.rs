@@ -93,6 +93,10 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
                     name,
                 )
             }
+            Native::Object { class, .. } => match class.lookup(sym::ITER) {
+                Some(f) => vm.call(&f, std::slice::from_ref(v))?,
+                None => return Err(not_iterable(v)),
+            },
             _ => return Err(not_iterable(v)),
         },
         Value::Instance(_) if super::inherited(v, sym::ITER).is_some() => {
@@ -127,10 +131,14 @@ pub fn get_iter(vm: &mut Vm, v: &Value) -> PyResult<Value> {
 fn is_iterator(v: &Value) -> bool {
     match v {
         Value::Generator(_) => true,
-        Value::Native(n) => {
-            matches!(&**n, Native::Iter(..))
-                || crate::stdlib::generators::wrapped_coroutine(v).is_some()
-        }
+        Value::Native(n) => match &**n {
+            Native::Iter(..) => true,
+            Native::Object { class, .. } => {
+                class.lookup(sym::NEXT).is_some()
+                    || crate::stdlib::generators::wrapped_coroutine(v).is_some()
+            }
+            _ => false,
+        },
         Value::Instance(i) => i.class.lookup(sym::NEXT).is_some(),
         _ => false,
     }
@@ -150,6 +158,14 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
                 match generator_send(vm, &g, super::super::interp::Resume::Send(Value::None))? {
                     GenOutcome::Yielded(v) => Ok(Some(v)),
                     GenOutcome::Returned(_) => Ok(None),
+                }
+            }
+            Native::Object { class, .. } if class.lookup(sym::NEXT).is_some() => {
+                let f = class.lookup(sym::NEXT).expect("checked");
+                match vm.call(&f, &[it.clone()]) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if types::exc_is(&e, |t| &t.stop_iteration) => Ok(None),
+                    Err(e) => Err(e),
                 }
             }
             _ => Err(types::type_error(format!(

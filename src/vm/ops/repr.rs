@@ -290,7 +290,7 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
                 crate::stdlib::frames::frame_repr(v).unwrap_or_default()
             }
             // asyncio's native objects keep their repr in the class, like an instance.
-            Native::Future(_) | Native::Handle(_) | Native::Loop => {
+            Native::Future(_) | Native::Handle(_) | Native::Loop | Native::Object { .. } => {
                 match v.class().lookup(sym::REPR) {
                     Some(f @ Value::Builtin(_)) => {
                         let r = vm.call(&f, &[v.clone()])?;

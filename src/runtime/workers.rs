@@ -1,0 +1,150 @@
+//! Worker threads for blocking calls (`asyncio.to_thread`, `run_in_executor`).
+//!
+//! The VM is single-threaded (values are `Rc`), so only work that can be
+//! described without script values goes to an OS thread: a [`Job`] is a plain
+//! Rust closure over owned data (a sleep, a sum over a range) whose [`JobResult`]
+//! comes back through the I/O driver's completion list and wakes the poller
+//! through its mio `Waker`. Everything else runs on the loop thread.
+
+use super::future;
+use crate::value::{PyResult, Value};
+use crate::vm::Vm;
+use std::collections::HashMap;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex};
+
+/// What a job produced, as plain data.
+pub enum JobResult {
+    None,
+    Int(i64),
+    /// An integer too big for i64, in decimal.
+    BigInt(String),
+    /// An OSError (errno, filename).
+    OsError(i32, Option<String>),
+}
+
+/// Work that can run on another thread.
+pub type Job = Box<dyn FnOnce() -> JobResult + Send>;
+
+struct Pool {
+    sender: Sender<(u64, Job)>,
+}
+
+thread_local! {
+    static POOL: std::cell::RefCell<Option<Pool>> = const { std::cell::RefCell::new(None) };
+    /// The future waiting for each job.
+    static WAITING: std::cell::RefCell<HashMap<u64, Value>> = std::cell::RefCell::new(HashMap::new());
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+}
+
+/// How many OS threads the pool runs (CPython's default executor size).
+fn pool_size() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cpus + 4).min(32)
+}
+
+fn start_pool(done: Arc<Mutex<Vec<super::io::Completion>>>, waker: Arc<mio::Waker>) -> Pool {
+    let (sender, receiver) = channel::<(u64, Job)>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for i in 0..pool_size() {
+        let receiver = receiver.clone();
+        let done = done.clone();
+        let waker = waker.clone();
+        let _ = std::thread::Builder::new()
+            .name(format!("aio-worker-{i}"))
+            .spawn(move || loop {
+                let next = match receiver.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                let Ok((id, job)) = next else { return };
+                let result = job();
+                match done.lock() {
+                    Ok(mut d) => d.push((id, result)),
+                    Err(p) => p.into_inner().push((id, result)),
+                }
+                let _ = waker.wake();
+            });
+    }
+    Pool { sender }
+}
+
+/// Hands `job` to a worker thread; the returned future gets its result.
+pub fn submit(vm: &mut Vm, job: Job) -> PyResult<Value> {
+    let io = super::net::io_driver(vm)?;
+    io.busy += 1;
+    let done = io.completions.clone();
+    let waker = io.waker.clone();
+    let fut = future::new_future();
+    let id = NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    WAITING.with(|w| w.borrow_mut().insert(id, fut.clone()));
+    let sent = POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        let pool = p.get_or_insert_with(|| start_pool(done, waker));
+        pool.sender.send((id, job)).is_ok()
+    });
+    if !sent {
+        WAITING.with(|w| w.borrow_mut().remove(&id));
+        if let Some(io) = vm.event_loop.as_mut().and_then(|l| l.io.as_mut()) {
+            io.busy -= 1;
+        }
+        return Err(crate::value::types::runtime_error(
+            "cannot schedule new futures after interpreter shutdown",
+        ));
+    }
+    Ok(fut)
+}
+
+/// Runs a job on a worker thread and blocks until it is done (a
+/// concurrent.futures result wanted outside the loop).
+pub fn run_blocking(job: Job) -> JobResult {
+    match std::thread::Builder::new().spawn(job) {
+        Ok(h) => h.join().unwrap_or(JobResult::None),
+        Err(_) => JobResult::None,
+    }
+}
+
+/// Turns a job's result into a value or an exception.
+pub fn to_value(r: JobResult) -> Result<Value, Value> {
+    match r {
+        JobResult::None => Ok(Value::None),
+        JobResult::Int(n) => Ok(Value::Int(n)),
+        JobResult::BigInt(s) => match s.parse::<num_bigint::BigInt>() {
+            Ok(b) => Ok(Value::from_bigint(b)),
+            Err(_) => Ok(Value::None),
+        },
+        JobResult::OsError(errno, name) => Err(crate::stdlib::os::os_error(
+            &std::io::Error::from_raw_os_error(errno),
+            name.as_deref(),
+        )),
+    }
+}
+
+/// Sets the futures of the jobs that finished.
+pub fn collect(vm: &mut Vm) -> PyResult<()> {
+    let done = match vm.event_loop.as_mut().and_then(|l| l.io.as_mut()) {
+        Some(io) if io.busy > 0 => {
+            let d = io.take_completions();
+            io.busy -= d.len().min(io.busy);
+            d
+        }
+        _ => return Ok(()),
+    };
+    for (id, result) in done {
+        let Some(fut) = WAITING.with(|w| w.borrow_mut().remove(&id)) else {
+            continue;
+        };
+        if future::future_of(&fut).is_some_and(|f| f.done()) {
+            continue;
+        }
+        match to_value(result) {
+            Ok(v) => future::set_result(vm, &fut, v)?,
+            Err(e) => future::set_exception(vm, &fut, e)?,
+        }
+    }
+    Ok(())
+}
