@@ -133,8 +133,8 @@ pub fn getattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<Value> {
             _ => builtin_type_attr(vm, obj, name),
         },
         Value::Generator(g) => match &*name.text() {
-            "__name__" => Ok(Value::str(g.name.borrow().clone())),
-            "__qualname__" => Ok(Value::str(g.qualname.borrow().clone())),
+            "__name__" => Ok(Value::str(g.name.borrow().to_string())),
+            "__qualname__" => Ok(Value::str(g.qualname.borrow().to_string())),
             _ => builtin_type_attr(vm, obj, name),
         },
         Value::Native(n) => match &**n {
