@@ -51,7 +51,7 @@ pub struct FutureObj {
     pub blocking: Cell<bool>,
     /// The CancelledError that cancelled it, re-raised by result().
     pub cancelled_exc: RefCell<Option<Value>>,
-    pub task: Option<TaskData>,
+    pub task: Option<Box<TaskData>>,
     /// gather()'s outer future: cancelling it cancels these children instead.
     pub children: RefCell<Option<Vec<Value>>>,
     /// gather()'s outer future was asked to cancel.
@@ -64,7 +64,7 @@ pub struct FutureObj {
 }
 
 impl FutureObj {
-    pub fn new(task: Option<TaskData>) -> FutureObj {
+    pub fn new(task: Option<Box<TaskData>>) -> FutureObj {
         FutureObj {
             state: Cell::new(FutState::Pending),
             result: RefCell::new(Value::None),
@@ -150,7 +150,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
                 args: vec![fut.clone()],
                 context,
             },
-            DoneCallback::StopLoop => Callback::StopLoop,
+            DoneCallback::StopLoop => Callback::StopLoop(fut.clone()),
         };
         vm.call_soon(callback);
     }
@@ -257,7 +257,7 @@ pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
                 args: vec![fut.clone()],
                 context,
             },
-            DoneCallback::StopLoop => Callback::StopLoop,
+            DoneCallback::StopLoop => Callback::StopLoop(fut.clone()),
         };
         vm.call_soon(callback);
     } else {

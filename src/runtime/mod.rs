@@ -35,8 +35,8 @@ pub enum Callback {
     },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },
-    /// run_until_complete's done callback: stop after this iteration.
-    StopLoop,
+    /// run_until_complete's done callback for this future: stop after this iteration.
+    StopLoop(Value),
     /// The asyncgen finalizer: start a task that closes this async generator.
     CloseAsyncGen(Value),
 }
@@ -386,7 +386,19 @@ impl Vm {
                 });
                 Ok(())
             }
-            Callback::StopLoop => {
+            Callback::StopLoop(fut) => {
+                // Like CPython's _run_until_complete_cb: a SystemExit or KeyboardInterrupt
+                // has already ended run_forever, and stopping now would stop the next run
+                // (asyncio.run's cleanup) too early.
+                let escaped = future::future_of(&fut).is_some_and(|f| {
+                    f.exception.borrow().as_ref().is_some_and(|e| {
+                        types::exc_is(e, |t| &t.system_exit)
+                            || types::exc_is(e, |t| &t.keyboard_interrupt)
+                    })
+                });
+                if escaped {
+                    return Ok(());
+                }
                 if let Some(l) = self.event_loop.as_mut() {
                     l.stopping = true;
                 }

@@ -68,7 +68,7 @@ pub fn create_task_in(
             _ => crate::stdlib::contextvars::copy_current(vm),
         },
     };
-    let task = Value::native(Native::Future(FutureObj::new(Some(data))));
+    let task = Value::native(Native::Future(FutureObj::new(Some(Box::new(data)))));
     vm.call_soon(Callback::Step {
         task: task.clone(),
         exc: None,

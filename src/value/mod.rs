@@ -238,7 +238,7 @@ impl Value {
     /// The exception payload, for instances of BaseException subclasses.
     pub fn exc_data(&self) -> Option<&RefCell<object::ExcData>> {
         match self {
-            Value::Instance(i) => i.exc.as_ref(),
+            Value::Instance(i) => i.exc.as_deref(),
             _ => None,
         }
     }

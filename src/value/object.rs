@@ -103,7 +103,7 @@ pub struct Instance {
     pub class: Rc<Class>,
     pub dict: RefCell<AttrMap>,
     /// Present for exceptions.
-    pub exc: Option<RefCell<ExcData>>,
+    pub exc: Option<Box<RefCell<ExcData>>>,
     /// For instances of script subclasses of list, dict, str, int, ...: the builtin
     /// value the instance behaves as (set by the base type's `__new__`).
     pub base: Option<Value>,

@@ -377,10 +377,10 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
     Value::Instance(Rc::new(Instance {
         class: class.clone(),
         dict: RefCell::new(AttrMap::default()),
-        exc: Some(RefCell::new(ExcData {
+        exc: Some(Box::new(RefCell::new(ExcData {
             args,
             ..Default::default()
-        })),
+        }))),
         base: None,
     }))
 }

@@ -114,8 +114,13 @@ pub fn function_call(
         };
         frame.entry = Entry::Bottom;
         let gen = Rc::new(Generator::new(kind, frame));
-        *gen.name.borrow_mut() = f.name();
-        *gen.qualname.borrow_mut() = f.qualname.borrow().clone();
+        // Renamed functions (functools.wraps) keep their new names; others share the code's.
+        if *f.name.borrow() != *gen.code.name {
+            *gen.name.borrow_mut() = Rc::from(f.name().as_str());
+        }
+        if *f.qualname.borrow() != *gen.code.qualname {
+            *gen.qualname.borrow_mut() = Rc::from(f.qualname.borrow().as_str());
+        }
         // The generator's own frame refers back to it (cleared when it finishes).
         if let Some(fr) = gen.frames.borrow_mut().first_mut() {
             fr.generator = Some(Rc::downgrade(&gen));
@@ -388,10 +393,10 @@ fn instantiate(
         class.clone()
     };
     let exc = if class.layout == Layout::Exception {
-        Some(RefCell::new(crate::value::object::ExcData {
+        Some(Box::new(RefCell::new(crate::value::object::ExcData {
             args: args.clone(),
             ..Default::default()
-        }))
+        })))
     } else {
         None
     };

@@ -31,8 +31,10 @@ pub enum GenState {
 pub struct Generator {
     pub kind: GenKind,
     pub code: Rc<Code>,
-    pub name: RefCell<String>,
-    pub qualname: RefCell<String>,
+    /// The function's `__name__` / `__qualname__` at call time (shared with the code
+    /// object unless a decorator renamed the function).
+    pub name: RefCell<Rc<str>>,
+    pub qualname: RefCell<Rc<str>>,
     pub state: Cell<GenState>,
     pub frames: RefCell<Vec<Box<Frame>>>,
     /// Set once a coroutine has been awaited or run (for the never-awaited warning).
@@ -50,8 +52,8 @@ impl Generator {
         let code = frame.code.clone();
         Generator {
             kind,
-            name: RefCell::new(code.name.to_string()),
-            qualname: RefCell::new(code.qualname.to_string()),
+            name: RefCell::new(code.name.clone()),
+            qualname: RefCell::new(code.qualname.clone()),
             code,
             state: Cell::new(GenState::Created),
             frames: RefCell::new(vec![frame]),

@@ -531,7 +531,7 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn task_data(args: &[Value]) -> PyResult<&crate::runtime::TaskData> {
     this_future(args)?
         .task
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| types::type_error("descriptor requires a 'Task' object"))
 }
 

@@ -633,10 +633,10 @@ fn exc_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         Some(Value::Class(c)) => Ok(Value::Instance(Rc::new(Instance {
             class: c.clone(),
             dict: Default::default(),
-            exc: Some(RefCell::new(ExcData {
+            exc: Some(Box::new(RefCell::new(ExcData {
                 args: args[1..].to_vec(),
                 ..Default::default()
-            })),
+            }))),
             base: None,
         }))),
         _ => Err(types::type_error(
