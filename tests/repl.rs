@@ -53,6 +53,45 @@ fn async_session_transcript() {
     insta::assert_snapshot!(mask_addresses(&transcript(&lines)));
 }
 
+/// `:tasks` while a program runs describes what each task waits on as things
+/// stand (no "no producer left": a producer may still come); a statement that
+/// can never finish gets the deadlock wording.
+#[test]
+fn sync_waits_in_tasks_listing() {
+    let lines = [
+        "import asyncio",
+        "q = asyncio.Queue()",
+        "lock = asyncio.Lock()",
+        "async def consume():",
+        "    while True:",
+        "        print('got', await q.get())",
+        "",
+        "async def hold():",
+        "    async with lock:",
+        "        await asyncio.sleep(100)",
+        "",
+        "c = asyncio.create_task(consume(), name='consumer')",
+        "h = asyncio.create_task(hold(), name='holder')",
+        "await asyncio.sleep(0)",
+        "async def grab():",
+        "    await lock.acquire()",
+        "",
+        "w = asyncio.create_task(grab(), name='waiter')",
+        "await asyncio.sleep(0)",
+        ":tasks",
+        "q.put_nowait('item')",
+        "await asyncio.sleep(0)",
+        "h.cancel()",
+        "await asyncio.sleep(0)",
+        "lock.locked(), w.done()",
+        ":tasks",
+        "await q.join()",
+        "q.task_done()",
+        "await asyncio.Queue(maxsize=1).get()",
+    ];
+    insta::assert_snapshot!(mask_addresses(&transcript(&lines)));
+}
+
 /// Object addresses differ between runs.
 fn mask_addresses(text: &str) -> String {
     let mut out = String::new();

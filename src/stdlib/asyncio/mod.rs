@@ -1,6 +1,8 @@
 //! The asyncio module: the native core (`_asyncio`: Future, Task, the loop,
 //! run, create_task) and the rest written in aio (asyncio.aio).
 
+mod queue_fast;
+
 use crate::runtime::future::{self, future_of, DoneCallback};
 use crate::runtime::{self, task, Callback};
 use crate::stdlib::builtins::arity;
@@ -60,6 +62,8 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancel_message", cancel_message);
         def("_label", label);
         super::streams::register(&mut g);
+        def("_queue_put_fast", queue_fast::put_fast);
+        def("_queue_get_fast", queue_fast::get_fast);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
