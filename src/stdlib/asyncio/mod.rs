@@ -61,9 +61,9 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
         def("_label", label);
-        super::streams::register(&mut g);
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
+        super::streams::register(&mut g);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));

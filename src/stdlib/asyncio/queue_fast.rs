@@ -22,6 +22,7 @@ struct Names {
     finished: Symbol,
     value: Symbol,
     getters: Symbol,
+    items: Symbol,
 }
 
 thread_local! {
@@ -34,6 +35,7 @@ thread_local! {
         finished: Symbol::new("_finished"),
         value: Symbol::new("_value"),
         getters: Symbol::new("_getters"),
+        items: Symbol::new("_items"),
     };
 }
 
@@ -101,8 +103,18 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             .dict
             .borrow_mut()
             .insert(n.value, Value::Bool(false));
-        let getters_waiting =
-            matches!(d.get(&n.getters), Some(Value::List(g)) if !g.borrow().is_empty());
+        let getters_waiting = match d.get(&n.getters) {
+            Some(Value::List(g)) => !g.borrow().is_empty(),
+            // The `_Waiters` FIFO: futures in `_items[_head:]`.
+            Some(Value::Instance(w)) => {
+                let wd = w.dict.borrow();
+                match (list(&wd, n.items), int(&wd, n.head)) {
+                    (Some(Value::List(l)), Some(h)) => l.borrow().len() as i64 != h,
+                    _ => true,
+                }
+            }
+            _ => true,
+        };
         Ok(Value::Int(if getters_waiting { 2 } else { 1 }))
     })
 }
