@@ -55,6 +55,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("iscoroutinefunction", iscoroutinefunction);
         def("_set_result_unless_cancelled", set_result_unless_cancelled);
         def("_gathering_future", gathering_future);
+        def("_report_exception", report_exception_native);
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
@@ -130,6 +131,7 @@ fn register_methods() {
         m(l, "is_closed", loop_is_closed);
         m(l, "get_debug", loop_get_debug);
         m(l, "set_debug", loop_set_debug);
+        m(l, "shutdown_asyncgens", loop_shutdown_asyncgens);
         m(&a.handle, "cancel", handle_cancel);
         m(&a.handle, "cancelled", handle_cancelled);
         m(&a.timer_handle, "when", handle_when);
@@ -217,16 +219,7 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
 
 /// asyncio.run's shutdown_asyncgens: close async generators still suspended.
 fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
-    let gens: Vec<Value> = vm
-        .event_loop
-        .as_mut()
-        .map(|l| std::mem::take(&mut l.asyncgens))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|w| w.upgrade())
-        .filter(|g| g.state.get() == crate::vm::generator::GenState::Suspended)
-        .map(Value::Generator)
-        .collect();
+    let gens = take_asyncgens(vm);
     // Always run both shutdown steps as coroutines: each costs loop iterations in which
     // pending callbacks (finalizers of dropped generators) still run, as in CPython.
     let coro = vm.asyncio_helper("_shutdown_asyncgens", &[Value::list(gens)])?;
@@ -236,6 +229,35 @@ fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
     let t = task::create_task(vm, coro, None)?;
     vm.run_until_complete(&t)?;
     Ok(())
+}
+
+/// `_report_exception(message, exc)`: the loop's default exception handler (the
+/// message, then the exception's traceback, on stderr).
+fn report_exception_native(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_report_exception", args, 2, 2)?;
+    let message = ops::str_of(vm, &args[0])?;
+    vm.report_exception(&message, &args[1]);
+    Ok(Value::None)
+}
+
+/// The loop's async generators still suspended (it forgets them all).
+fn take_asyncgens(vm: &mut Vm) -> Vec<Value> {
+    vm.event_loop
+        .as_mut()
+        .map(|l| std::mem::take(&mut l.asyncgens))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|w| w.upgrade())
+        .filter(|g| g.state.get() == crate::vm::generator::GenState::Suspended)
+        .map(Value::Generator)
+        .collect()
+}
+
+/// loop.shutdown_asyncgens(): a coroutine that closes them.
+fn loop_shutdown_asyncgens(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("shutdown_asyncgens", &args[1..], 0, 0)?;
+    let gens = take_asyncgens(vm);
+    vm.asyncio_helper("_shutdown_asyncgens", &[Value::list(gens)])
 }
 
 /// "Task exception was never retrieved" for failed tasks nobody looked at.
@@ -682,12 +704,8 @@ fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value
     check_not_running(vm)?;
     let fut = if future_of(&args[1]).is_some() {
         args[1].clone()
-    } else if is_coroutine(&args[1]) {
-        task::create_task(vm, args[1].clone(), None)?
     } else {
-        return Err(types::type_error(
-            "An asyncio.Future, a coroutine or an awaitable is required",
-        ));
+        ensure_future(vm, &args[1..], &[])?
     };
     vm.run_until_complete(&fut)
 }
