@@ -10,7 +10,10 @@ use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
 
+mod exception_handler;
 mod task_stack;
+
+pub use exception_handler::{call_exception_handler, callback_source};
 
 type Kw<'a> = &'a [(Symbol, Value)];
 
@@ -132,6 +135,27 @@ fn register_methods() {
         m(l, "get_debug", loop_get_debug);
         m(l, "set_debug", loop_set_debug);
         m(l, "shutdown_asyncgens", loop_shutdown_asyncgens);
+        m(
+            l,
+            "set_exception_handler",
+            exception_handler::loop_set_exception_handler,
+        );
+        m(
+            l,
+            "get_exception_handler",
+            exception_handler::loop_get_exception_handler,
+        );
+        m(
+            l,
+            "call_exception_handler",
+            exception_handler::loop_call_exception_handler,
+        );
+        m(
+            l,
+            "default_exception_handler",
+            exception_handler::loop_default_exception_handler,
+        );
+        m(&a.handle, "__repr__", exception_handler::handle_repr);
         m(&a.handle, "cancel", handle_cancel);
         m(&a.handle, "cancelled", handle_cancelled);
         m(&a.timer_handle, "when", handle_when);
@@ -207,10 +231,16 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
         }
         if let Some(e) = f.exception.borrow().clone() {
             f.log_traceback.set(false);
-            let r = ops::repr(vm, t).unwrap_or_default();
-            vm.report_exception(
-                &format!("unhandled exception during asyncio.run() shutdown\ntask: {r}"),
-                &e,
+            call_exception_handler(
+                vm,
+                &[
+                    (
+                        "message",
+                        Value::str("unhandled exception during asyncio.run() shutdown"),
+                    ),
+                    ("exception", e),
+                    ("task", t.clone()),
+                ],
             );
         }
     }
@@ -231,12 +261,18 @@ fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
     Ok(())
 }
 
-/// `_report_exception(message, exc)`: the loop's default exception handler (the
-/// message, then the exception's traceback, on stderr).
+/// `_report_exception(message, exc, agen)`: a generator that failed to close at
+/// shutdown, for the loop's exception handler.
 fn report_exception_native(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    arity("_report_exception", args, 2, 2)?;
-    let message = ops::str_of(vm, &args[0])?;
-    vm.report_exception(&message, &args[1]);
+    arity("_report_exception", args, 3, 3)?;
+    call_exception_handler(
+        vm,
+        &[
+            ("message", args[0].clone()),
+            ("exception", args[1].clone()),
+            ("asyncgen", args[2].clone()),
+        ],
+    );
     Ok(Value::None)
 }
 
@@ -276,10 +312,13 @@ fn report_unretrieved(vm: &mut Vm) {
         let Some(e) = f.exception.borrow().clone() else {
             continue;
         };
-        let r = ops::repr(vm, &t).unwrap_or_default();
-        vm.report_exception(
-            &format!("Task exception was never retrieved\nfuture: {r}"),
-            &e,
+        call_exception_handler(
+            vm,
+            &[
+                ("message", Value::str("Task exception was never retrieved")),
+                ("exception", e),
+                ("future", t.clone()),
+            ],
         );
     }
 }
@@ -641,6 +680,11 @@ fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     check_open(vm, args)?;
     let cb = call_in(vm, &args[1], &args[2..], kwargs);
     let h = vm.call_soon(cb);
+    // The handle keeps its callback for its repr (the ready queue runs its own copy).
+    *h.callback.borrow_mut() = Some(Callback::Call {
+        func: args[1].clone(),
+        args: args[2..].to_vec(),
+    });
     Ok(handle_value(h))
 }
 
