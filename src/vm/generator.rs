@@ -92,19 +92,21 @@ thread_local! {
     static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Set while TO_CLOSE is not empty; the dispatch loop checks it where a value can be
-/// dropped (a relaxed load).
-pub static CLOSE_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+thread_local! {
+    /// Set while TO_CLOSE is not empty; the dispatch loop checks it where a value can
+    /// be dropped. Per thread, like the VM that owns the generators.
+    static CLOSE_PENDING: Cell<bool> = const { Cell::new(false) };
+}
 
 /// True when dropped generators wait for their `close()`.
 #[inline]
 pub fn close_pending() -> bool {
-    CLOSE_PENDING.load(std::sync::atomic::Ordering::Relaxed)
+    CLOSE_PENDING.with(Cell::get)
 }
 
 /// Takes the dropped generators to close now.
 pub fn take_to_close() -> Vec<Rc<Generator>> {
-    CLOSE_PENDING.store(false, std::sync::atomic::Ordering::Relaxed);
+    CLOSE_PENDING.with(|p| p.set(false));
     TO_CLOSE.with(|f| std::mem::take(&mut *f.borrow_mut()))
 }
 
@@ -159,7 +161,7 @@ impl Drop for Generator {
             if let Some(revived) = self.revive() {
                 revived.finalized.set(true);
                 TO_CLOSE.with(|f| f.borrow_mut().push(revived));
-                CLOSE_PENDING.store(true, std::sync::atomic::Ordering::Relaxed);
+                CLOSE_PENDING.with(|p| p.set(true));
             }
             return;
         }
