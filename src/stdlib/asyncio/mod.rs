@@ -59,6 +59,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_set_result_unless_cancelled", set_result_unless_cancelled);
         def("_gathering_future", gathering_future);
         def("_report_exception", report_exception_native);
+        def("_runner_close", runner_close);
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
@@ -193,14 +194,31 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
     let result = vm.run_until_complete(&main);
+    let shutdown = close_after_run(vm);
+    shutdown?;
+    result
+}
+
+/// The end of asyncio.run (and of asyncio.Runner): cancel what is left and let it
+/// clean up, close the async generators, close the loop, report unretrieved errors.
+fn close_after_run(vm: &mut Vm) -> PyResult<()> {
     let shutdown = cancel_all_tasks(vm).and_then(|_| shutdown_asyncgens(vm));
     if let Some(l) = vm.event_loop.as_mut() {
         l.closed = true;
     }
     report_unretrieved(vm);
     vm.event_loop = None;
-    shutdown?;
-    result
+    shutdown
+}
+
+/// `_runner_close(loop)`: asyncio.Runner.close for the loop it made.
+fn runner_close(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_runner_close", args, 1, 1)?;
+    match this_loop(vm, args) {
+        Some(l) if l.running => Err(types::runtime_error("Cannot close a running event loop")),
+        Some(_) => close_after_run(vm).map(|_| Value::None),
+        None => Ok(Value::None),
+    }
 }
 
 /// asyncio.run's shutdown: cancel what is left and let it clean up.
