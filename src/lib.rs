@@ -145,6 +145,10 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     // never awaited) and CPython reports those before the traceback.
     main.globals.borrow_mut().clear();
     vm.main_module = None;
+    // Generators freed with the namespace run their cleanup, as at CPython's shutdown.
+    if vm::generator::close_pending() {
+        vm.close_dropped_generators();
+    }
     vm.flush_warnings();
     let status = match (result, report) {
         (Ok(_), _) => 0,

@@ -195,8 +195,9 @@ fn snapshot_text(c: &Captured) -> String {
 fn mask_library_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
+        // Exception groups draw their tracebacks behind a `|` margin.
         let masked = line
-            .trim_start()
+            .trim_start_matches([' ', '|'])
             .starts_with("File \"<aio ")
             .then(|| line.find("\", line ").map(|at| (at, line)))
             .flatten()
@@ -487,5 +488,9 @@ fn digest_and_masking() {
             "  File \"<aio asyncio>\", line 1308, in run\n  File \"t.aio\", line 3, in f\n"
         ),
         "  File \"<aio asyncio>\", line …, in run\n  File \"t.aio\", line 3, in f\n"
+    );
+    assert_eq!(
+        mask_library_lines("  |   File \"<aio asyncio>\", line 12, in __aexit__\n"),
+        "  |   File \"<aio asyncio>\", line …, in __aexit__\n"
     );
 }

@@ -107,6 +107,8 @@ pub struct EventLoop {
     pub asyncgens: Vec<std::rc::Weak<crate::vm::generator::Generator>>,
     /// Tasks closing dropped async generators, with their `aclose()` awaitable.
     pub finalizers: Vec<Finalizer>,
+    /// loop.set_exception_handler's handler (None: the default one).
+    pub exception_handler: Value,
     /// The script-visible loop object; a loop object that is not the current
     /// loop's belongs to a loop that was replaced, and behaves as closed.
     pub object: Value,
@@ -128,6 +130,7 @@ impl EventLoop {
             debug: false,
             asyncgens: Vec::new(),
             finalizers: Vec::new(),
+            exception_handler: Value::None,
             object: Value::native(Native::Loop),
             io: None,
         }
@@ -294,7 +297,7 @@ impl Vm {
             if item.handle.as_ref().is_some_and(|h| h.cancelled.get()) {
                 continue;
             }
-            self.run_callback(item.callback)?;
+            self.run_callback(item.callback, item.handle)?;
             self.flush_finalizers();
         }
         Ok(true)
@@ -345,7 +348,7 @@ impl Vm {
     }
 
     /// Runs one callback; errors from plain callbacks go to the exception handler.
-    fn run_callback(&mut self, callback: Callback) -> PyResult<()> {
+    fn run_callback(&mut self, callback: Callback, handle: Option<Rc<Handle>>) -> PyResult<()> {
         match callback {
             Callback::Step { task, exc } => task::step(self, &task, exc),
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
@@ -355,7 +358,7 @@ impl Vm {
                 context,
             } => {
                 let saved = crate::stdlib::contextvars::enter(self, &context);
-                let r = self.run_callback(Callback::Call { func, args });
+                let r = self.run_callback(Callback::Call { func, args }, handle);
                 crate::stdlib::contextvars::exit(self, &context, saved);
                 r
             }
@@ -367,8 +370,13 @@ impl Vm {
                     {
                         return Err(e);
                     }
-                    let what = crate::vm::ops::repr(self, &func).unwrap_or_default();
-                    self.report_exception(&format!("Exception in callback {what}"), &e);
+                    let what = crate::stdlib::asyncio::callback_source(self, &func, &args);
+                    let message = Value::str(format!("Exception in callback {what}"));
+                    let handle = handle.map_or(Value::None, |h| Value::native(Native::Handle(h)));
+                    crate::stdlib::asyncio::call_exception_handler(
+                        self,
+                        &[("message", message), ("exception", e), ("handle", handle)],
+                    );
                     Ok(())
                 }
             },

@@ -39,6 +39,14 @@ pub fn create_task_in(
     name: Option<Value>,
     context: Option<Value>,
 ) -> PyResult<Value> {
+    let mut coro = coro;
+    if let Value::Native(n) = &coro {
+        if let Native::AsyncGenOp(_) = &**n {
+            // An asend/athrow/aclose awaitable is a coroutine to CPython's Task: here
+            // a coroutine awaits it.
+            coro = vm.asyncio_helper("_wrap_awaitable", &[coro])?;
+        }
+    }
     match &coro {
         Value::Generator(g) if g.kind == GenKind::Coroutine => g.awaited.set(true),
         other => {

@@ -41,13 +41,14 @@ fn anext_method(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn asend(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let g = this(args)?;
     crate::stdlib::builtins::arity("asend", &args[1..], 1, 1)?;
-    Ok(op(this(args)?, AsyncGenOpKind::Send(args[1].clone())))
+    Ok(op(g, AsyncGenOpKind::Send(args[1].clone())))
 }
 
 fn athrow(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    crate::stdlib::builtins::arity("athrow", &args[1..], 1, 3)?;
     let g = this(args)?.clone();
+    crate::stdlib::builtins::arity("athrow", &args[1..], 1, 3)?;
     let kind = match athrow_exception(vm, &args[1], args.get(2))? {
         Ok(exc) => AsyncGenOpKind::Throw(exc),
         Err(invalid) => AsyncGenOpKind::ThrowInvalid(invalid),

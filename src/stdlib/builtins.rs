@@ -475,11 +475,16 @@ fn hash(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn callable(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("callable", args, 1, 1)?;
-    Ok(Value::Bool(match &args[0] {
+    Ok(Value::Bool(is_callable(&args[0])))
+}
+
+/// `callable(v)`.
+pub fn is_callable(v: &Value) -> bool {
+    match v {
         Value::Function(_) | Value::Builtin(_) | Value::Method(_) | Value::Class(_) => true,
         Value::Instance(i) => i.class.lookup(sym::CALL).is_some(),
         _ => false,
-    }))
+    }
 }
 
 fn abs(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

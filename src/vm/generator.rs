@@ -45,6 +45,8 @@ pub struct Generator {
     /// An async generator that `aclose()` has started closing (CPython's `ag_closed`):
     /// later athrow/aclose awaitables raise StopAsyncIteration.
     pub closed: Cell<bool>,
+    /// A copy made to run the cleanup of a dropped generator: never revived again.
+    pub finalized: Cell<bool>,
 }
 
 impl Generator {
@@ -60,6 +62,7 @@ impl Generator {
             awaited: Cell::new(false),
             hooked: Cell::new(false),
             closed: Cell::new(false),
+            finalized: Cell::new(false),
         }
     }
 }
@@ -85,32 +88,82 @@ pub fn take_warnings() -> Vec<String> {
     PENDING_WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
 }
 
+thread_local! {
+    /// Generators dropped while suspended inside a `try`/`with`: the VM closes them
+    /// (GeneratorExit runs their cleanup) at its next safe point.
+    static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// Set while TO_CLOSE is not empty; the dispatch loop checks it where a value can
+    /// be dropped. Per thread, like the VM that owns the generators.
+    static CLOSE_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True when dropped generators wait for their `close()`.
+#[inline]
+pub fn close_pending() -> bool {
+    CLOSE_PENDING.with(Cell::get)
+}
+
+/// Takes the dropped generators to close now.
+pub fn take_to_close() -> Vec<Rc<Generator>> {
+    CLOSE_PENDING.with(|p| p.set(false));
+    TO_CLOSE.with(|f| std::mem::take(&mut *f.borrow_mut()))
+}
+
+impl Generator {
+    /// A new generator object owning this one's suspended frames.
+    fn revive(&self) -> Option<Rc<Generator>> {
+        let frames = std::mem::take(&mut *self.frames.borrow_mut());
+        if frames.is_empty() {
+            return None;
+        }
+        let revived = Rc::new(Generator {
+            kind: self.kind,
+            code: self.code.clone(),
+            name: RefCell::new(self.name.borrow().clone()),
+            qualname: RefCell::new(self.qualname.borrow().clone()),
+            state: Cell::new(GenState::Suspended),
+            frames: RefCell::new(frames),
+            awaited: Cell::new(true),
+            hooked: Cell::new(false),
+            closed: Cell::new(self.closed.get()),
+            finalized: Cell::new(false),
+        });
+        if let Some(f) = revived.frames.borrow_mut().first_mut() {
+            f.generator = Some(Rc::downgrade(&revived));
+        }
+        Some(revived)
+    }
+}
+
 impl Drop for Generator {
     fn drop(&mut self) {
+        let suspended = self.state.get() == GenState::Suspended;
         if self.kind == GenKind::AsyncGenerator
+            && suspended
             && self.hooked.get()
             && !self.closed.get()
-            && self.state.get() == GenState::Suspended
         {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
-            let frames = std::mem::take(&mut *self.frames.borrow_mut());
-            if !frames.is_empty() {
-                let revived = Rc::new(Generator {
-                    kind: self.kind,
-                    code: self.code.clone(),
-                    name: RefCell::new(self.name.borrow().clone()),
-                    qualname: RefCell::new(self.qualname.borrow().clone()),
-                    state: Cell::new(GenState::Suspended),
-                    frames: RefCell::new(frames),
-                    awaited: Cell::new(true),
-                    hooked: Cell::new(false),
-                    closed: Cell::new(false),
-                });
-                if let Some(f) = revived.frames.borrow_mut().first_mut() {
-                    f.generator = Some(Rc::downgrade(&revived));
-                }
+            if let Some(revived) = self.revive() {
                 TO_FINALIZE.with(|f| f.borrow_mut().push(revived));
+            }
+            return;
+        }
+        if suspended
+            && self.kind != GenKind::Coroutine
+            && !self.finalized.get()
+            && self.frames.borrow().iter().any(|f| !f.blocks.is_empty())
+        {
+            // CPython closes a generator as it is freed: only one suspended inside a
+            // try/with has anything to run.
+            if let Some(revived) = self.revive() {
+                revived.finalized.set(true);
+                TO_CLOSE.with(|f| f.borrow_mut().push(revived));
+                CLOSE_PENDING.with(|p| p.set(true));
             }
             return;
         }
@@ -155,5 +208,49 @@ impl AsyncGenOp {
     /// athrow and aclose are `async_generator_athrow` objects in CPython.
     pub fn is_throw(&self) -> bool {
         !matches!(self.kind, AsyncGenOpKind::Send(_))
+    }
+}
+
+impl crate::vm::Vm {
+    /// Closes the generators dropped while suspended (their `finally` blocks and `with`
+    /// exits run now); what goes wrong is reported as CPython's "Exception ignored in".
+    pub fn close_dropped_generators(&mut self) {
+        use crate::value::types;
+        use crate::vm::ops::{self, GenOutcome};
+        for g in take_to_close() {
+            let exit = types::with_types(|t| t.generator_exit.clone());
+            let outcome = ops::generator_send(
+                self,
+                &g,
+                crate::vm::Resume::Throw(types::new_exception(&exit, vec![])),
+            );
+            let error = match outcome {
+                Ok(GenOutcome::Returned(_)) => None,
+                Ok(GenOutcome::Yielded(_)) => {
+                    Some(types::runtime_error(if g.kind == GenKind::AsyncGenerator {
+                        "async generator ignored GeneratorExit"
+                    } else {
+                        "generator ignored GeneratorExit"
+                    }))
+                }
+                Err(e)
+                    if types::exc_is(&e, |t| &t.generator_exit)
+                        || types::exc_is(&e, |t| &t.stop_iteration)
+                        || types::exc_is(&e, |t| &t.stop_async_iteration) =>
+                {
+                    None
+                }
+                Err(e) => Some(e),
+            };
+            if let Some(e) = error {
+                // The unraisable hook prints the exception alone, without its chain.
+                if let Some(d) = e.exc_data() {
+                    d.borrow_mut().suppress_context = true;
+                }
+                let what = crate::vm::ops::repr(self, &crate::value::Value::Generator(g.clone()))
+                    .unwrap_or_default();
+                self.report_exception(&format!("Exception ignored in: {what}"), &e);
+            }
+        }
     }
 }

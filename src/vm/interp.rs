@@ -55,6 +55,9 @@ impl Vm {
                     return halt;
                 }
             }
+            if super::generator::close_pending() {
+                self.close_dropped_generators();
+            }
             let flow = match self.step(fiber) {
                 Ok(flow) => flow,
                 Err(e) => {
@@ -96,11 +99,11 @@ impl Vm {
                     fiber.extend(seg);
                     pending = Some((exc, false));
                 }
-                Flow::AsyncYield(v) => {
-                    if let Err(e) = self.async_yield(fiber, v) {
-                        pending = Some((e, false));
-                    }
-                }
+                Flow::AsyncYield(v) => match self.async_yield(fiber, v) {
+                    Ok(Some(halt)) => return halt,
+                    Ok(None) => {}
+                    Err(e) => pending = Some((e, false)),
+                },
                 Flow::Return(v) => match self.do_return(fiber, v) {
                     Ok(Some(halt)) => return halt,
                     Ok(None) => {}
@@ -166,17 +169,14 @@ impl Vm {
 
     /// `yield` inside an async generator driven by an asend/athrow/aclose awaitable: the
     /// generator suspends and the awaiting frame receives the value.
-    fn async_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> PyResult<()> {
+    fn async_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> PyResult<Option<Halt>> {
         let n = fiber.len();
         let driven = n >= 2
             && matches!(fiber[n - 1].entry, Entry::Delegate)
             && asyncgen_op_kind(fiber[n - 2].top()).is_some();
         if !driven {
-            if let Some(halt) = self.do_yield(fiber, v) {
-                // A natively driven async generator: the caller reads the yielded value.
-                let _ = halt;
-            }
-            return Ok(());
+            // A natively driven async generator: the caller reads the yielded value.
+            return Ok(self.do_yield(fiber, v));
         }
         let frame = fiber.pop().expect("frame");
         self.depth -= 1;
@@ -192,7 +192,7 @@ impl Vm {
             ));
         }
         caller.push(v);
-        Ok(())
+        Ok(None)
     }
 
     fn do_yield(&mut self, fiber: &mut Vec<Box<Frame>>, v: Value) -> Option<Halt> {
@@ -313,6 +313,9 @@ impl Vm {
                 Op::StoreFast(i) => {
                     let v = frame.pop();
                     frame.stack[i as usize] = v;
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Op::DeleteFast(i) => {
                     if let Value::Undef = frame.stack[i as usize] {
@@ -322,6 +325,9 @@ impl Vm {
                     )));
                     }
                     frame.stack[i as usize] = Value::Undef;
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Op::LoadDeref(i) => {
                     let v = frame.cells[i as usize].borrow().clone();
@@ -379,6 +385,9 @@ impl Vm {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
                     frame.globals.globals.borrow_mut().insert(name, v);
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Op::DeleteGlobal(i) => {
                     let name = frame.code.names[i as usize];
@@ -390,6 +399,9 @@ impl Vm {
                         .is_none()
                     {
                         return Err(exceptions::name_error(name));
+                    }
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
                     }
                 }
                 Op::LoadName(i) => {
@@ -424,6 +436,9 @@ impl Vm {
                             frame.globals.globals.borrow_mut().insert(name, v);
                         }
                     }
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Op::DeleteName(i) => {
                     let name = frame.code.names[i as usize];
@@ -433,6 +448,10 @@ impl Vm {
                     };
                     if removed.is_none() {
                         return Err(exceptions::name_error(name));
+                    }
+                    drop(removed);
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
                     }
                 }
                 Op::LoadAttr(i) => {
@@ -628,6 +647,9 @@ impl Vm {
                 }
                 Op::Pop => {
                     frame.pop();
+                    if super::generator::close_pending() {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Op::Dup => {
                     let v = frame.top().clone();

@@ -12,7 +12,10 @@ use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
 
+mod exception_handler;
 mod task_stack;
+
+pub use exception_handler::{call_exception_handler, callback_source};
 
 type Kw<'a> = &'a [(Symbol, Value)];
 
@@ -57,6 +60,8 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("iscoroutinefunction", iscoroutinefunction);
         def("_set_result_unless_cancelled", set_result_unless_cancelled);
         def("_gathering_future", gathering_future);
+        def("_report_exception", report_exception_native);
+        def("_runner_close", runner_close);
         def("_gather_cancel_requested", gather_cancel_requested);
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
@@ -135,6 +140,28 @@ fn register_methods() {
         m(l, "is_closed", loop_is_closed);
         m(l, "get_debug", loop_get_debug);
         m(l, "set_debug", loop_set_debug);
+        m(l, "shutdown_asyncgens", loop_shutdown_asyncgens);
+        m(
+            l,
+            "set_exception_handler",
+            exception_handler::loop_set_exception_handler,
+        );
+        m(
+            l,
+            "get_exception_handler",
+            exception_handler::loop_get_exception_handler,
+        );
+        m(
+            l,
+            "call_exception_handler",
+            exception_handler::loop_call_exception_handler,
+        );
+        m(
+            l,
+            "default_exception_handler",
+            exception_handler::loop_default_exception_handler,
+        );
+        m(&a.handle, "__repr__", exception_handler::handle_repr);
         m(&a.handle, "cancel", handle_cancel);
         m(&a.handle, "cancelled", handle_cancelled);
         m(&a.timer_handle, "when", handle_when);
@@ -172,14 +199,31 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
     let result = vm.run_until_complete(&main);
+    let shutdown = close_after_run(vm);
+    shutdown?;
+    result
+}
+
+/// The end of asyncio.run (and of asyncio.Runner): cancel what is left and let it
+/// clean up, close the async generators, close the loop, report unretrieved errors.
+fn close_after_run(vm: &mut Vm) -> PyResult<()> {
     let shutdown = cancel_all_tasks(vm).and_then(|_| shutdown_asyncgens(vm));
     if let Some(l) = vm.event_loop.as_mut() {
         l.closed = true;
     }
     report_unretrieved(vm);
     vm.event_loop = None;
-    shutdown?;
-    result
+    shutdown
+}
+
+/// `_runner_close(loop)`: asyncio.Runner.close for the loop it made.
+fn runner_close(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_runner_close", args, 1, 1)?;
+    match this_loop(vm, args) {
+        Some(l) if l.running => Err(types::runtime_error("Cannot close a running event loop")),
+        Some(_) => close_after_run(vm).map(|_| Value::None),
+        None => Ok(Value::None),
+    }
 }
 
 /// asyncio.run's shutdown: cancel what is left and let it clean up.
@@ -210,10 +254,16 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
         }
         if let Some(e) = f.exception.borrow().clone() {
             f.log_traceback.set(false);
-            let r = ops::repr(vm, t).unwrap_or_default();
-            vm.report_exception(
-                &format!("unhandled exception during asyncio.run() shutdown\ntask: {r}"),
-                &e,
+            call_exception_handler(
+                vm,
+                &[
+                    (
+                        "message",
+                        Value::str("unhandled exception during asyncio.run() shutdown"),
+                    ),
+                    ("exception", e),
+                    ("task", t.clone()),
+                ],
             );
         }
     }
@@ -222,16 +272,7 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
 
 /// asyncio.run's shutdown_asyncgens: close async generators still suspended.
 fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
-    let gens: Vec<Value> = vm
-        .event_loop
-        .as_mut()
-        .map(|l| std::mem::take(&mut l.asyncgens))
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|w| w.upgrade())
-        .filter(|g| g.state.get() == crate::vm::generator::GenState::Suspended)
-        .map(Value::Generator)
-        .collect();
+    let gens = take_asyncgens(vm);
     // Always run both shutdown steps as coroutines: each costs loop iterations in which
     // pending callbacks (finalizers of dropped generators) still run, as in CPython.
     let coro = vm.asyncio_helper("_shutdown_asyncgens", &[Value::list(gens)])?;
@@ -241,6 +282,41 @@ fn shutdown_asyncgens(vm: &mut Vm) -> PyResult<()> {
     let t = task::create_task(vm, coro, None)?;
     vm.run_until_complete(&t)?;
     Ok(())
+}
+
+/// `_report_exception(message, exc, agen)`: a generator that failed to close at
+/// shutdown, for the loop's exception handler.
+fn report_exception_native(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_report_exception", args, 3, 3)?;
+    call_exception_handler(
+        vm,
+        &[
+            ("message", args[0].clone()),
+            ("exception", args[1].clone()),
+            ("asyncgen", args[2].clone()),
+        ],
+    );
+    Ok(Value::None)
+}
+
+/// The loop's async generators still suspended (it forgets them all).
+fn take_asyncgens(vm: &mut Vm) -> Vec<Value> {
+    vm.event_loop
+        .as_mut()
+        .map(|l| std::mem::take(&mut l.asyncgens))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|w| w.upgrade())
+        .filter(|g| g.state.get() == crate::vm::generator::GenState::Suspended)
+        .map(Value::Generator)
+        .collect()
+}
+
+/// loop.shutdown_asyncgens(): a coroutine that closes them.
+fn loop_shutdown_asyncgens(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("shutdown_asyncgens", &args[1..], 0, 0)?;
+    let gens = take_asyncgens(vm);
+    vm.asyncio_helper("_shutdown_asyncgens", &[Value::list(gens)])
 }
 
 /// "Task exception was never retrieved" for failed tasks nobody looked at.
@@ -259,10 +335,13 @@ fn report_unretrieved(vm: &mut Vm) {
         let Some(e) = f.exception.borrow().clone() else {
             continue;
         };
-        let r = ops::repr(vm, &t).unwrap_or_default();
-        vm.report_exception(
-            &format!("Task exception was never retrieved\nfuture: {r}"),
-            &e,
+        call_exception_handler(
+            vm,
+            &[
+                ("message", Value::str("Task exception was never retrieved")),
+                ("exception", e),
+                ("future", t.clone()),
+            ],
         );
     }
 }
@@ -624,6 +703,11 @@ fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     check_open(vm, args)?;
     let cb = call_in(vm, &args[1], &args[2..], kwargs);
     let h = vm.call_soon(cb);
+    // The handle keeps its callback for its repr (the ready queue runs its own copy).
+    *h.callback.borrow_mut() = Some(Callback::Call {
+        func: args[1].clone(),
+        args: args[2..].to_vec(),
+    });
     Ok(handle_value(h))
 }
 
@@ -687,12 +771,8 @@ fn loop_run_until_complete(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value
     check_not_running(vm)?;
     let fut = if future_of(&args[1]).is_some() {
         args[1].clone()
-    } else if is_coroutine(&args[1]) {
-        task::create_task(vm, args[1].clone(), None)?
     } else {
-        return Err(types::type_error(
-            "An asyncio.Future, a coroutine or an awaitable is required",
-        ));
+        ensure_future(vm, &args[1..], &[])?
     };
     vm.run_until_complete(&fut)
 }

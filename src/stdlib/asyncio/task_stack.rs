@@ -59,6 +59,7 @@ fn stack_entries(
 
 /// Task.get_stack(*, limit=None): a list of frame objects.
 pub fn task_get_stack(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    task_data(args)?;
     let limit = limit_arg(args, kwargs)?;
     let entries = stack_entries(&args[0], limit)?;
     Ok(Value::list(
@@ -72,6 +73,7 @@ pub fn task_get_stack(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Valu
 /// Task.print_stack(*, limit=None, file=None): the stack (or the traceback of a
 /// failed task) in traceback layout, to `file` or stderr.
 pub fn task_print_stack(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    task_data(args)?;
     let task = &args[0];
     let limit = limit_arg(args, kwargs)?;
     let entries = stack_entries(task, limit)?;
