@@ -97,6 +97,7 @@ pub fn make_module() -> Rc<Module> {
         def("ascii", ascii);
         def("vars", vars);
         def("globals", globals);
+        def("locals", globals);
         def("__build_class__", build_class);
         def("exit", sys_exit);
         def("quit", sys_exit);
@@ -668,6 +669,8 @@ fn vars(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     ops::getattr(vm, &args[0], sym::DICT)
 }
 
+/// `globals()` / `locals()` reached other than by a direct call (the compiler turns a
+/// direct call into `CallNamespace`, which sees the calling frame): the main module's.
 fn globals(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(match &vm.main_module {
         Some(m) => attrmap_to_dict(&m.globals.borrow()),

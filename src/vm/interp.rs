@@ -538,6 +538,24 @@ impl Vm {
                         .collect();
                     return self.call_flow(fiber, &func, args, kwargs);
                 }
+                Op::CallNamespace => {
+                    let func = frame.pop();
+                    let which = match &func {
+                        Value::Builtin(b)
+                            if b.receiver.is_none() && matches!(b.name, "locals" | "globals") =>
+                        {
+                            Some(b.name == "locals")
+                        }
+                        _ => None,
+                    };
+                    match which {
+                        Some(locals) => {
+                            let v = frame_namespace(frame, locals);
+                            frame.push(v);
+                        }
+                        None => return self.call_flow(fiber, &func, Vec::new(), Vec::new()),
+                    }
+                }
                 Op::CallEx => {
                     let kwargs = frame.pop();
                     let args = frame.pop();
@@ -1447,4 +1465,35 @@ fn deref_error(frame: &Frame, i: u32) -> Value {
             "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
         ))
     }
+}
+
+/// `locals()` (or `globals()`) as seen from `frame`: a function's variables (cells
+/// included) as a new dict, a class body's namespace, or the module's globals.
+fn frame_namespace(frame: &Frame, locals: bool) -> Value {
+    use crate::stdlib::builtins::attrmap_to_dict;
+    if !locals || frame.code.kind == crate::bytecode::CodeKind::Module {
+        return attrmap_to_dict(&frame.globals.globals.borrow());
+    }
+    if let Some(ns) = &frame.namespace {
+        return attrmap_to_dict(&ns.borrow());
+    }
+    let mut map = crate::value::object::AttrMap::default();
+    for (name, v) in frame
+        .code
+        .varnames
+        .iter()
+        .zip(&frame.stack[..frame.nlocals])
+    {
+        if !matches!(v, Value::Undef) {
+            map.insert(*name, v.clone());
+        }
+    }
+    let cell_names = frame.code.cellvars.iter().chain(&frame.code.freevars);
+    for (name, cell) in cell_names.zip(&frame.cells) {
+        let v = cell.borrow().clone();
+        if !matches!(v, Value::Undef) {
+            map.insert(*name, v);
+        }
+    }
+    attrmap_to_dict(&map)
 }
