@@ -20,6 +20,7 @@ mod random;
 pub mod random_core;
 pub mod suggest;
 pub mod sys;
+pub mod tbobj;
 mod time;
 pub mod traceback;
 pub mod types;

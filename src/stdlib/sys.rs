@@ -182,7 +182,10 @@ pub fn handled_exception(vm: &Vm) -> Option<Value> {
 fn exc_info(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("exc_info", args, 0, 0)?;
     Ok(match handled_exception(vm) {
-        Some(e) => Value::tuple(vec![Value::Class(e.class()), e, Value::None]),
+        Some(e) => {
+            let tb = crate::stdlib::tbobj::traceback_of(&e);
+            Value::tuple(vec![Value::Class(e.class()), e, tb])
+        }
         None => Value::tuple(vec![Value::None, Value::None, Value::None]),
     })
 }

@@ -1012,18 +1012,18 @@ impl Vm {
                 }
                 Op::BeforeWith => {
                     let mgr = frame.pop();
-                    let exit = ops::special_method(
-                        self,
-                        &mgr,
-                        crate::value::intern::sym::EXIT,
-                        "__exit__",
-                        true,
-                    )?;
                     let enter = ops::special_method(
                         self,
                         &mgr,
                         crate::value::intern::sym::ENTER,
                         "__enter__",
+                        true,
+                    )?;
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::EXIT,
+                        "__exit__",
                         true,
                     )?;
                     let result = self.call(&enter, &[])?;
@@ -1033,18 +1033,18 @@ impl Vm {
                 }
                 Op::BeforeAsyncWith => {
                     let mgr = frame.pop();
-                    let exit = ops::special_method(
-                        self,
-                        &mgr,
-                        crate::value::intern::sym::AEXIT,
-                        "__aexit__",
-                        false,
-                    )?;
                     let enter = ops::special_method(
                         self,
                         &mgr,
                         crate::value::intern::sym::AENTER,
                         "__aenter__",
+                        false,
+                    )?;
+                    let exit = ops::special_method(
+                        self,
+                        &mgr,
+                        crate::value::intern::sym::AEXIT,
+                        "__aexit__",
                         false,
                     )?;
                     let result = self.call(&enter, &[])?;
@@ -1056,7 +1056,7 @@ impl Vm {
                     let exc = frame.top().clone();
                     let exit = frame.peek(2).clone();
                     let typ = Value::Class(exc.class());
-                    let tb = Value::None;
+                    let tb = crate::stdlib::tbobj::traceback_of(&exc);
                     let r = self.call(&exit, &[typ, exc, tb])?;
                     fiber.last_mut().expect("frame").push(r);
                 }

@@ -43,6 +43,7 @@ pub(crate) fn getter(class: &Rc<Class>, name: &'static str, f: NativeFn) {
 pub fn register(g: &mut AttrMap) {
     iters::register(g);
     object::register(g);
+    crate::stdlib::tbobj::register();
     num::register(g);
     str::register();
     bytes::register();

@@ -689,6 +689,7 @@ fn exc_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn exc_with_traceback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("with_traceback", &args[1..], 1, 1)?;
+    crate::stdlib::tbobj::set_traceback(&args[0], &args[1])?;
     Ok(args[0].clone())
 }
 

@@ -75,7 +75,7 @@ pub fn generic_getattr(
                 });
             }
             if let Some(exc) = &inst.exc {
-                if let Some(v) = exception_attr(exc, name) {
+                if let Some(v) = exception_attr(exc, obj, name) {
                     return Ok(v);
                 }
                 // StopIteration.value: the generator's return value (its first argument).
@@ -206,6 +206,7 @@ pub fn generic_getattr(
 /// Attributes of exception instances: args and the chaining fields.
 fn exception_attr(
     exc: &std::cell::RefCell<crate::value::object::ExcData>,
+    exc_value: &Value,
     name: Symbol,
 ) -> Option<Value> {
     let d = exc.borrow();
@@ -214,7 +215,10 @@ fn exception_attr(
         sym::CAUSE => d.cause.clone().unwrap_or(Value::None),
         sym::CONTEXT => d.context.clone().unwrap_or(Value::None),
         sym::SUPPRESS_CONTEXT => Value::Bool(d.suppress_context),
-        sym::TRACEBACK => Value::None,
+        sym::TRACEBACK => {
+            drop(d);
+            return Some(crate::stdlib::tbobj::traceback_of(exc_value));
+        }
         _ => return None,
     })
 }
@@ -390,6 +394,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     sym::SUPPRESS_CONTEXT => {
                         d.suppress_context = matches!(value, Value::Bool(true));
                         return Ok(());
+                    }
+                    sym::TRACEBACK => {
+                        drop(d);
+                        return crate::stdlib::tbobj::set_traceback(obj, &value);
                     }
                     _ => {}
                 }
