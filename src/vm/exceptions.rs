@@ -251,7 +251,30 @@ fn stack_text(vm: &mut Vm, exc: &Value) -> String {
         .map(|d| d.borrow().traceback.clone())
         .unwrap_or_default();
     let mut out = String::new();
+    // CPython prints a run of identical entries three times, then counts the rest.
+    let mut last: Option<(&Rc<Code>, u32)> = None;
+    let mut repeats = 0usize;
+    let flush = |out: &mut String, repeats: usize| {
+        if repeats > 3 {
+            let n = repeats - 3;
+            out.push_str(&format!(
+                "  [Previous line repeated {n} more time{}]\n",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    };
     for entry in tb.iter().rev() {
+        let same = last.is_some_and(|(c, l)| Rc::ptr_eq(c, &entry.code) && l == entry.line);
+        if same {
+            repeats += 1;
+            if repeats > 3 {
+                continue;
+            }
+        } else {
+            flush(&mut out, repeats);
+            repeats = 1;
+            last = Some((&entry.code, entry.line));
+        }
         out.push_str(&format!(
             "  File \"{}\", line {}, in {}\n",
             entry.code.filename, entry.line, entry.code.name
@@ -263,6 +286,7 @@ fn stack_text(vm: &mut Vm, exc: &Value) -> String {
             }
         }
     }
+    flush(&mut out, repeats);
     out
 }
 
