@@ -78,7 +78,7 @@ fn fill_decode_error(exc: &Value, msg: &str, doc: &Value, pos: usize) {
         if let Some(d) = &i.exc {
             d.borrow_mut().args = vec![Value::str(full)];
         }
-        let mut dict = i.dict.borrow_mut();
+        let dict = &i.dict;
         dict.insert(Symbol::new("msg"), Value::str(msg));
         dict.insert(Symbol::new("doc"), doc.clone());
         dict.insert(Symbol::new("pos"), Value::Int(pos as i64));

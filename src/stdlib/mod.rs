@@ -93,9 +93,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     if let Value::Instance(i) = &e {
-        i.dict
-            .borrow_mut()
-            .insert(Symbol::new("name"), Value::str(name));
+        i.dict.insert(Symbol::new("name"), Value::str(name));
     }
     Err(e)
 }

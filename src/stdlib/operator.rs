@@ -9,7 +9,6 @@ use crate::value::object::{AttrMap, Class, Instance, Layout, NativeFn};
 use crate::value::types::{self, new_class};
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
@@ -311,7 +310,7 @@ fn instance_with(class_index: usize, state: Vec<(&str, Value)>) -> Value {
     }
     Value::Instance(Rc::new(Instance {
         class,
-        dict: RefCell::new(dict),
+        dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
     }))
@@ -319,12 +318,7 @@ fn instance_with(class_index: usize, state: Vec<(&str, Value)>) -> Value {
 
 fn state(obj: &Value, key: &str) -> Value {
     match obj {
-        Value::Instance(i) => i
-            .dict
-            .borrow()
-            .get(&Symbol::new(key))
-            .cloned()
-            .unwrap_or(Value::None),
+        Value::Instance(i) => i.dict.get(&Symbol::new(key)).unwrap_or(Value::None),
         _ => Value::None,
     }
 }

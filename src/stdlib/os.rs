@@ -63,7 +63,7 @@ pub fn os_error(e: &std::io::Error, filename: Option<&str>) -> Value {
     };
     let exc = types::new_exception(&class, vec![Value::str(msg)]);
     if let Value::Instance(i) = &exc {
-        let mut d = i.dict.borrow_mut();
+        let d = &i.dict;
         d.insert(Symbol::new("errno"), Value::Int(errno as i64));
         d.insert(Symbol::new("strerror"), Value::str(strerror));
         d.insert(

@@ -6,7 +6,6 @@ use crate::value::object::{AttrMap, Class, Instance, Layout};
 use crate::value::types::{self, new_class};
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
@@ -41,7 +40,7 @@ fn make_streams() -> (Value, Value) {
         dict.insert(Symbol::new("encoding"), Value::str("utf-8"));
         Value::Instance(Rc::new(Instance {
             class: class.clone(),
-            dict: RefCell::new(dict),
+            dict: crate::value::namespace::Namespace::from_map(dict),
             exc: None,
             base: None,
         }))

@@ -101,7 +101,7 @@ pub struct TracebackEntry {
 /// An instance of a class.
 pub struct Instance {
     pub class: Rc<Class>,
-    pub dict: RefCell<AttrMap>,
+    pub dict: super::namespace::Namespace,
     /// Present for exceptions.
     pub exc: Option<RefCell<ExcData>>,
     /// For instances of script subclasses of list, dict, str, int, ...: the builtin

@@ -13,7 +13,6 @@ pub fn name_error(name: Symbol) -> Value {
     let e = types::name_error(format!("name '{name}' is not defined"));
     if let Value::Instance(i) = &e {
         i.dict
-            .borrow_mut()
             .insert(Symbol::new("name"), Value::str(name.text().to_string()));
     }
     e

@@ -1094,9 +1094,7 @@ impl Vm {
                             "cannot import name '{name}' from '{mname}' (unknown location)"
                         ));
                         if let Value::Instance(i) = &e {
-                            i.dict
-                                .borrow_mut()
-                                .insert(Symbol::new("name"), Value::str(mname));
+                            i.dict.insert(Symbol::new("name"), Value::str(mname));
                         }
                         e
                     })?;

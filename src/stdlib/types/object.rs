@@ -184,7 +184,7 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             }
         }
         if inst.exc.is_none() {
-            inst.dict.borrow_mut().insert(name, args[2].clone());
+            inst.dict.insert(name, args[2].clone());
             return Ok(Value::None);
         }
     }
@@ -243,7 +243,7 @@ fn dir_names(v: &Value) -> Vec<String> {
         }
         _ => {
             if let Value::Instance(i) = v {
-                add_map(&i.dict.borrow(), &mut names);
+                names.extend(i.dict.names().iter().map(|k| k.text().to_string()));
                 if i.exc.is_some() {
                     for extra in [
                         "args",

@@ -59,8 +59,8 @@ pub fn generic_getattr(
             if let Some(d) = class_attr.as_ref().filter(|d| super::is_data_descriptor(d)) {
                 return bind(vm, d.clone(), obj, &class);
             }
-            if let Some(v) = inst.dict.borrow().get(&name) {
-                return Ok(v.clone());
+            if let Some(v) = inst.dict.get(&name) {
+                return Ok(v);
             }
             if inst.exc.is_some()
                 && name.with(|s| s == "code")
@@ -84,8 +84,7 @@ pub fn generic_getattr(
                 }
             }
             if name == sym::DICT {
-                let d = crate::stdlib::builtins::attrmap_to_dict(&inst.dict.borrow());
-                return Ok(d);
+                return Ok(inst.dict.as_dict());
             }
             if name == sym::CLASS {
                 return Ok(Value::Class(class));
@@ -246,9 +245,8 @@ pub fn no_attribute(obj: &Value, name: Symbol) -> Value {
     ));
     if let Value::Instance(i) = &e {
         i.dict
-            .borrow_mut()
             .insert(Symbol::new("name"), Value::str(name.text().to_string()));
-        i.dict.borrow_mut().insert(Symbol::new("obj"), obj.clone());
+        i.dict.insert(Symbol::new("obj"), obj.clone());
     }
     e
 }
@@ -406,7 +404,7 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                 // Plain `object()` instances have no __dict__.
                 return Err(no_attribute(obj, name));
             }
-            inst.dict.borrow_mut().insert(name, value);
+            inst.dict.insert(name, value);
             Ok(())
         }
         Value::Class(c) if c.is_user => {
@@ -497,7 +495,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
                     }
                 }
             }
-            if inst.dict.borrow_mut().shift_remove(&name).is_none() {
+            if inst.dict.remove(&name).is_none() {
                 return Err(no_attribute(obj, name));
             }
             Ok(())
@@ -527,7 +525,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
 pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, Value)> {
     match obj {
         Value::Instance(inst) => {
-            if inst.class.getattribute.get() || inst.dict.borrow().contains_key(&name) {
+            if inst.class.getattribute.get() || inst.dict.contains_key(&name) {
                 return Ok((getattr(vm, obj, name)?, Value::Undef));
             }
             if let Some(f @ Value::Function(_)) = inst.class.lookup(name) {
