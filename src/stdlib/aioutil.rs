@@ -32,7 +32,7 @@ pub fn register() {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("_aio");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         let funcs: &[(&'static str, NativeFn)] = &[
             ("make_class", make_class),
             ("bind", bind),

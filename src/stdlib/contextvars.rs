@@ -187,7 +187,7 @@ pub fn exit(vm: &mut Vm, ctx: &Value, saved: (Option<Value>, bool)) {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("contextvars");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("contextvars"));
         CLASSES.with(|c| {
             g.insert(Symbol::new("Context"), Value::Class(c.context.clone()));

@@ -1200,7 +1200,7 @@ fn cwr_next(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("itertools");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("itertools"));
         CLASSES.with(|c| {
             for (name, class) in &c.by_name {

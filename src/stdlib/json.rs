@@ -2,7 +2,7 @@
 //! `JSONEncoder` for `cls=` subclasses, and `JSONDecodeError` as `json.decoder` defines it.
 
 use super::builtins::arity;
-use crate::value::object::{AttrMap, Class, Layout};
+use crate::value::object::{Class, Layout};
 use crate::value::types::{self, new_class};
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
@@ -984,7 +984,7 @@ pub fn module(vm: &mut Vm) -> Value {
     let err = Value::Class(decode_error_class());
     let decoder = super::new_module("json.decoder");
     {
-        let mut g = decoder.globals.borrow_mut();
+        let g = &decoder.globals;
         g.insert(Symbol::new("__name__"), Value::str("json.decoder"));
         g.insert(Symbol::new("JSONDecodeError"), err.clone());
     }
@@ -992,7 +992,7 @@ pub fn module(vm: &mut Vm) -> Value {
     super::register_module(vm, "json.decoder", decoder.clone());
     let m = super::new_module("json");
     {
-        let mut g: std::cell::RefMut<AttrMap> = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("json"));
         g.insert(Symbol::new("decoder"), decoder);
         g.insert(Symbol::new("JSONDecodeError"), err);

@@ -25,12 +25,11 @@ mod time;
 pub mod traceback;
 pub mod types;
 
-use crate::value::object::{AttrMap, Module};
+use crate::value::object::Module;
 use crate::value::types as vtypes;
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::generator::Generator;
 use crate::vm::Vm;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A new empty module.
@@ -38,7 +37,7 @@ pub fn new_module(name: &str) -> Rc<Module> {
     Rc::new(Module {
         name: name.to_string(),
         file: None,
-        globals: RefCell::new(AttrMap::default()),
+        globals: Default::default(),
     })
 }
 
@@ -120,11 +119,8 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
                 .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
+            m.globals.insert(Symbol::new("__name__"), Value::str(name));
             m.globals
-                .borrow_mut()
-                .insert(Symbol::new("__name__"), Value::str(name));
-            m.globals
-                .borrow_mut()
                 .insert(Symbol::new("__file__"), Value::str(filename));
             let mv = Value::Module(m.clone());
             register_module(vm, name, mv.clone());

@@ -124,9 +124,7 @@ fn abs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     let f = vm
         .builtins
         .globals
-        .borrow()
         .get(&Symbol::new("abs"))
-        .cloned()
         .unwrap_or(Value::None);
     vm.call(&f, args)
 }
@@ -492,7 +490,7 @@ fn methodcaller_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("operator");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("operator"));
         let fns: &[(&'static str, NativeFn)] = &[
             ("add", add),

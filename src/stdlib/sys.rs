@@ -100,8 +100,8 @@ pub fn flush(vm: &mut Vm, file: &Value) -> PyResult<()> {
 pub fn current_stdout(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
     if let Some(Value::Module(m)) = sys {
-        if let Some(v) = m.globals.borrow().get(&Symbol::new("stdout")) {
-            return v.clone();
+        if let Some(v) = m.globals.get(&Symbol::new("stdout")) {
+            return v;
         }
     }
     std_streams().0
@@ -111,8 +111,8 @@ pub fn current_stdout(vm: &mut Vm) -> Value {
 pub fn current_stderr(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
     if let Some(Value::Module(m)) = sys {
-        if let Some(v) = m.globals.borrow().get(&Symbol::new("stderr")) {
-            return v.clone();
+        if let Some(v) = m.globals.get(&Symbol::new("stderr")) {
+            return v;
         }
     }
     std_streams().1
@@ -209,7 +209,7 @@ fn intern(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn note_module(vm: &mut Vm, name: &str, module: Option<&Value>) {
     let sys = vm.modules.borrow().get("sys").cloned();
     let Some(Value::Module(m)) = sys else { return };
-    let table = m.globals.borrow().get(&Symbol::new("modules")).cloned();
+    let table = m.globals.get(&Symbol::new("modules"));
     if let Some(Value::Dict(d)) = table {
         let key = Value::str(name);
         let hash = match &key {
@@ -244,8 +244,8 @@ pub fn module(vm: &mut Vm) -> Value {
     let modules = Value::dict(modules);
     let version_info = version_info(vm);
     {
-        let mut g = m.globals.borrow_mut();
-        let mut set = |name: &str, v: Value| {
+        let g = &m.globals;
+        let set = |name: &str, v: Value| {
             g.insert(Symbol::new(name), v);
         };
         set("__name__", Value::str("sys"));

@@ -49,7 +49,7 @@ thread_local! {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("time");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         let funcs: &[(&'static str, NativeFn)] = &[
             ("time", time),
             ("time_ns", time_ns),

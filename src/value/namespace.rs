@@ -106,6 +106,16 @@ impl Namespace {
         }
     }
 
+    /// Empties the namespace (the values are dropped after the borrow ends).
+    pub fn clear(&self) {
+        let old_map = std::mem::take(&mut *self.map.borrow_mut());
+        drop(old_map);
+        if let Some(d) = self.shared() {
+            let old = std::mem::replace(&mut *d.borrow_mut(), Dict::new());
+            drop(old);
+        }
+    }
+
     /// The names, in order.
     pub fn names(&self) -> Vec<Symbol> {
         self.items().into_iter().map(|(k, _)| k).collect()

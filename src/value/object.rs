@@ -141,7 +141,7 @@ pub struct BoundMethod {
 pub struct Module {
     pub name: String,
     pub file: Option<String>,
-    pub globals: RefCell<AttrMap>,
+    pub globals: super::namespace::Namespace,
 }
 
 /// `range(start, stop, step)` with machine-size bounds.

@@ -363,11 +363,11 @@ impl Vm {
                 }
                 Op::LoadGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    let found = frame.globals.globals.borrow().get(&name).cloned();
+                    let found = frame.globals.globals.get(&name);
                     let v = match found {
                         Some(v) => v,
-                        None => match self.builtins.globals.borrow().get(&name) {
-                            Some(v) => v.clone(),
+                        None => match self.builtins.globals.get(&name) {
+                            Some(v) => v,
                             None => return Err(exceptions::name_error(name)),
                         },
                     };
@@ -376,17 +376,11 @@ impl Vm {
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    frame.globals.globals.borrow_mut().insert(name, v);
+                    frame.globals.globals.insert(name, v);
                 }
                 Op::DeleteGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    if frame
-                        .globals
-                        .globals
-                        .borrow_mut()
-                        .shift_remove(&name)
-                        .is_none()
-                    {
+                    if frame.globals.globals.remove(&name).is_none() {
                         return Err(exceptions::name_error(name));
                     }
                 }
@@ -399,11 +393,11 @@ impl Vm {
                     let v = match local {
                         Some(v) => v,
                         None => {
-                            let global = frame.globals.globals.borrow().get(&name).cloned();
+                            let global = frame.globals.globals.get(&name);
                             match global {
                                 Some(v) => v,
-                                None => match self.builtins.globals.borrow().get(&name) {
-                                    Some(v) => v.clone(),
+                                None => match self.builtins.globals.get(&name) {
+                                    Some(v) => v,
                                     None => return Err(exceptions::name_error(name)),
                                 },
                             }
@@ -419,7 +413,7 @@ impl Vm {
                             ns.borrow_mut().insert(name, v);
                         }
                         None => {
-                            frame.globals.globals.borrow_mut().insert(name, v);
+                            frame.globals.globals.insert(name, v);
                         }
                     }
                 }
@@ -427,7 +421,7 @@ impl Vm {
                     let name = frame.code.names[i as usize];
                     let removed = match &frame.namespace {
                         Some(ns) => ns.borrow_mut().shift_remove(&name),
-                        None => frame.globals.globals.borrow_mut().shift_remove(&name),
+                        None => frame.globals.globals.remove(&name),
                     };
                     if removed.is_none() {
                         return Err(exceptions::name_error(name));
@@ -1103,27 +1097,17 @@ impl Vm {
                 Op::ImportStar => {
                     let m = frame.pop();
                     if let Value::Module(m) = m {
-                        let items: Vec<(Symbol, Value)> = m
-                            .globals
-                            .borrow()
-                            .iter()
-                            .map(|(k, v)| (*k, v.clone()))
-                            .collect();
+                        let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {
                             if !k.with(|s| s.starts_with('_')) {
-                                frame.globals.globals.borrow_mut().insert(k, v);
+                                frame.globals.globals.insert(k, v);
                             }
                         }
                     }
                 }
                 Op::LoadBuildClass => {
-                    let v = self
-                        .builtins
-                        .globals
-                        .borrow()
-                        .get(&Symbol::new("__build_class__"))
-                        .cloned();
+                    let v = self.builtins.globals.get(&Symbol::new("__build_class__"));
                     frame.push(v.unwrap_or(Value::None));
                 }
                 Op::LoadAssertionError => {
@@ -1136,10 +1120,7 @@ impl Vm {
                         let r = ops::repr(self, &v)?;
                         self.stdout.write_str(&r);
                         self.stdout.write_str("\n");
-                        self.builtins
-                            .globals
-                            .borrow_mut()
-                            .insert(Symbol::new("_"), v);
+                        self.builtins.globals.insert(Symbol::new("_"), v);
                     }
                 }
                 Op::GetAIter => {
@@ -1470,7 +1451,7 @@ fn deref_error(frame: &Frame, i: u32) -> Value {
 fn frame_namespace(frame: &Frame, locals: bool) -> Value {
     use crate::stdlib::builtins::attrmap_to_dict;
     if !locals || frame.code.kind == crate::bytecode::CodeKind::Module {
-        return attrmap_to_dict(&frame.globals.globals.borrow());
+        return frame.globals.globals.as_dict();
     }
     if let Some(ns) = &frame.namespace {
         return attrmap_to_dict(&ns.borrow());

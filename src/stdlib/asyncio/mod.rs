@@ -35,8 +35,8 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
 fn native_core(_vm: &mut Vm) -> Value {
     let m = super::new_module("_asyncio");
     {
-        let mut g = m.globals.borrow_mut();
-        let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+        let g = &m.globals;
+        let def = |name: &'static str, f: crate::value::object::NativeFn| {
             g.insert(Symbol::new(name), Value::builtin(name, f));
         };
         def("run", run);

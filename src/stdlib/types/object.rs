@@ -222,7 +222,7 @@ fn dir_names(v: &Value) -> Vec<String> {
     };
     let classes: Vec<Rc<Class>> = match v {
         Value::Module(m) => {
-            add_map(&m.globals.borrow(), &mut names);
+            names.extend(m.globals.names().iter().map(|k| k.text().to_string()));
             Vec::new()
         }
         Value::Class(c) => {
@@ -291,8 +291,8 @@ fn dir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             let mut names: Vec<String> = match &vm.main_module {
                 Some(m) => m
                     .globals
-                    .borrow()
-                    .keys()
+                    .names()
+                    .iter()
                     .map(|k| k.text().to_string())
                     .collect(),
                 None => Vec::new(),
@@ -316,7 +316,7 @@ fn vars(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             }
         }),
         None => Ok(match &vm.main_module {
-            Some(m) => crate::stdlib::builtins::attrmap_to_dict(&m.globals.borrow()),
+            Some(m) => m.globals.as_dict(),
             None => Value::dict(crate::value::Dict::new()),
         }),
     }
@@ -406,7 +406,6 @@ fn type_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             let module = match &vm.main_module {
                 Some(m) => m
                     .globals
-                    .borrow()
                     .get(&sym::NAME)
                     .and_then(|v| v.as_str().map(String::from)),
                 None => None,

@@ -100,16 +100,14 @@ pub fn generic_getattr(
             }
         }
         Value::Class(c) => class_getattr(vm, c, name),
-        Value::Module(m) => match m.globals.borrow().get(&name) {
-            Some(v) => Ok(v.clone()),
+        Value::Module(m) => match m.globals.get(&name) {
+            Some(v) => Ok(v),
             None => {
                 if name == sym::NAME {
                     return Ok(Value::str(m.name.clone()));
                 }
                 if name == sym::DICT {
-                    return Ok(crate::stdlib::builtins::attrmap_to_dict(
-                        &m.globals.borrow(),
-                    ));
+                    return Ok(m.globals.as_dict());
                 }
                 Err(types::attribute_error(format!(
                     "module '{}' has no attribute '{}'",
@@ -431,7 +429,7 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             Ok(())
         }
         Value::Module(m) => {
-            m.globals.borrow_mut().insert(name, value);
+            m.globals.insert(name, value);
             Ok(())
         }
         _ => {
@@ -514,7 +512,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
             Ok(())
         }
         Value::Module(m) => {
-            m.globals.borrow_mut().shift_remove(&name);
+            m.globals.remove(&name);
             Ok(())
         }
         _ => Err(no_attribute(obj, name)),
