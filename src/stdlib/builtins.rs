@@ -743,6 +743,11 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
         .get(&sym::NAME)
         .and_then(|v| v.as_str().map(|s| s.to_string()));
     let ns = std::mem::take(&mut *namespace.borrow_mut());
+    // `__module__ = "..."` in the body overrides the defining module's name.
+    let module_name = ns
+        .get(&Symbol::new("__module__"))
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .or(module_name);
     let class = super::types::object::make_class(
         &name.text,
         &base,

@@ -10,6 +10,7 @@ pub fn source(name: &str) -> Option<&'static str> {
         "dataclasses" => include_str!("dataclasses.aio"),
         "contextlib" => include_str!("contextlib.aio"),
         "_sysinfo" => include_str!("_sysinfo.aio"),
+        "_mappingproxy" => include_str!("_mappingproxy.aio"),
         _ => return None,
     })
 }

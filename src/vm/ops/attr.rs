@@ -282,7 +282,13 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
             v.extend(c.mro.iter().map(|b| Value::Class(b.clone())));
             Ok(Value::tuple(v))
         }
-        "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
+        "__dict__" => {
+            // A read-only view of a copy of the class namespace.
+            let d = crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow());
+            let m = crate::stdlib::import_module(vm, "_mappingproxy")?;
+            let proxy = getattr(vm, &m, Symbol::new("mappingproxy"))?;
+            vm.call(&proxy, &[d])
+        }
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
         // A class without annotations gets an empty dict on first access, as in CPython.
