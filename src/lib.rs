@@ -144,6 +144,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     // Drop the module's namespace first: objects it held may still warn (a coroutine
     // never awaited) and CPython reports those before the traceback.
     main.globals.clear();
+    stdlib::generators::close_dropped(vm);
     vm.main_module = None;
     vm.flush_warnings();
     let status = match (result, report) {

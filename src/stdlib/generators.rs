@@ -30,6 +30,50 @@ pub fn register() {
     });
 }
 
+/// Closes the generators dropped while suspended (CPython closes a generator when its
+/// last reference goes): GeneratorExit runs their `finally` blocks. What goes wrong is
+/// reported as "Exception ignored", as CPython does.
+pub fn close_dropped(vm: &mut Vm) {
+    loop {
+        let gens = crate::vm::generator::take_to_close();
+        if gens.is_empty() {
+            return;
+        }
+        for g in gens {
+            let exit = types::exc(|t| &t.generator_exit, "");
+            if let Some(d) = exit.exc_data() {
+                d.borrow_mut().args.clear();
+            }
+            let problem = match ops::generator_send(vm, &g, Resume::Throw(exit)) {
+                Ok(GenOutcome::Returned(_)) => None,
+                Ok(GenOutcome::Yielded(_)) => {
+                    Some(types::runtime_error("generator ignored GeneratorExit"))
+                }
+                Err(e)
+                    if types::exc_is(&e, |t| &t.generator_exit)
+                        || types::exc_is(&e, |t| &t.stop_iteration) =>
+                {
+                    None
+                }
+                Err(e) => Some(e),
+            };
+            if let Some(e) = problem {
+                let text = crate::vm::exceptions::format_exception_alone(vm, &e);
+                vm.stdout.flush();
+                vm.stderr.write_str(&format!(
+                    "Exception ignored in: <generator object {} at {:#x}>\n{text}",
+                    g.qualname.borrow(),
+                    Rc::as_ptr(&g) as usize
+                ));
+            }
+            // Whatever happened, the generator is done: it must not be queued again.
+            let frames = std::mem::take(&mut *g.frames.borrow_mut());
+            g.state.set(GenState::Finished);
+            drop(frames);
+        }
+    }
+}
+
 fn receiver(args: &[Value], name: &str) -> PyResult<Rc<Generator>> {
     match args.first() {
         Some(Value::Generator(g)) => Ok(g.clone()),
@@ -159,14 +203,18 @@ fn throw(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             rest.len()
         )));
     }
-    if let Some(tb) = rest.get(2) {
-        if !tb.is_none() {
+    let tb = rest.get(2).filter(|tb| !tb.is_none());
+    if let Some(tb) = tb {
+        if !crate::stdlib::tbobj::is_traceback(tb) {
             return Err(types::type_error(
                 "throw() third argument must be a traceback object",
             ));
         }
     }
     let exc = exception_to_throw(vm, &rest[0], rest.get(1))?;
+    if let Some(tb) = tb {
+        crate::stdlib::tbobj::set_traceback(&exc, tb)?;
+    }
     outcome(ops::generator_send(vm, &g, Resume::Throw(exc))?)
 }
 

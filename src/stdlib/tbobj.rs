@@ -109,6 +109,11 @@ fn code_of(args: &[Value]) -> PyResult<&Rc<crate::bytecode::Code>> {
     }
 }
 
+/// True for a traceback object.
+pub fn is_traceback(v: &Value) -> bool {
+    payload::<TbData>(v).is_some()
+}
+
 /// `exc.__traceback__`: None before the exception is raised.
 pub fn traceback_of(exc: &Value) -> Value {
     let Some(data) = exc.exc_data() else {

@@ -59,18 +59,22 @@ impl Namespace {
         }
     }
 
-    pub fn insert(&self, name: Symbol, value: Value) {
+    /// Sets `name`; returns the value it replaces, for the caller to drop.
+    pub fn insert(&self, name: Symbol, value: Value) -> Option<Value> {
         match self.shared() {
-            None => {
-                self.map.borrow_mut().insert(name, value);
-            }
+            None => self.map.borrow_mut().insert(name, value),
             Some(d) => {
                 let mut d = d.borrow_mut();
                 match find(&d, name) {
-                    Some(i) => d.set_value_at(i, value),
+                    Some(i) => {
+                        let old = d.entry(i).map(|e| e.value.clone());
+                        d.set_value_at(i, value);
+                        old
+                    }
                     None => {
                         let key = name.with(|s| s.to_string());
                         d.push_new(super::str_hash(&key), Value::str(key), value);
+                        None
                     }
                 }
             }

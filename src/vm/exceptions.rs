@@ -202,6 +202,19 @@ pub fn format_exception(vm: &mut Vm, exc: &Value) -> String {
     ctx.out
 }
 
+/// Renders one exception without its cause/context chain (how CPython reports an
+/// exception it has to ignore).
+pub fn format_exception_alone(vm: &mut Vm, exc: &Value) -> String {
+    let mut ctx = PrintContext {
+        out: String::new(),
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+    };
+    format_single(vm, exc, &mut ctx);
+    ctx.out
+}
+
 /// Where the renderer is inside nested exception groups.
 struct PrintContext {
     out: String,

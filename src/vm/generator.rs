@@ -63,6 +63,29 @@ thread_local! {
     static TO_FINALIZE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// Generators dropped while suspended, waiting for the VM to close them.
+    static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Set when a suspended generator was dropped: the VM closes it at its next check
+/// (after the op that dropped it, or at the next call, return or exception).
+pub static CLOSE_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when a dropped generator waits to be closed.
+#[inline]
+pub fn close_pending() -> bool {
+    CLOSE_PENDING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Takes the dropped generators that need a `close()`.
+pub fn take_to_close() -> Vec<Rc<Generator>> {
+    CLOSE_PENDING.store(false, std::sync::atomic::Ordering::Relaxed);
+    TO_CLOSE
+        .try_with(|f| std::mem::take(&mut *f.borrow_mut()))
+        .unwrap_or_default()
+}
+
 /// Takes the async generators that need an `aclose()` from the loop.
 pub fn take_finalizers() -> Vec<Rc<Generator>> {
     TO_FINALIZE.with(|f| std::mem::take(&mut *f.borrow_mut()))
@@ -79,6 +102,31 @@ pub fn take_warnings() -> Vec<String> {
     PENDING_WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
 }
 
+impl Generator {
+    /// Moves a dropped generator's suspended frames to a new generator object, so its
+    /// `finally` blocks can still run (None when there is nothing to run).
+    fn revive(&mut self) -> Option<Rc<Generator>> {
+        let frames = std::mem::take(&mut *self.frames.borrow_mut());
+        if frames.is_empty() {
+            return None;
+        }
+        let revived = Rc::new(Generator {
+            kind: self.kind,
+            code: self.code.clone(),
+            name: RefCell::new(self.name.borrow().clone()),
+            qualname: RefCell::new(self.qualname.borrow().clone()),
+            state: Cell::new(GenState::Suspended),
+            frames: RefCell::new(frames),
+            awaited: Cell::new(true),
+            hooked: Cell::new(false),
+        });
+        if let Some(f) = revived.frames.borrow_mut().first_mut() {
+            f.generator = Some(Rc::downgrade(&revived));
+        }
+        Some(revived)
+    }
+}
+
 impl Drop for Generator {
     fn drop(&mut self) {
         if self.kind == GenKind::AsyncGenerator
@@ -87,22 +135,18 @@ impl Drop for Generator {
         {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
-            let frames = std::mem::take(&mut *self.frames.borrow_mut());
-            if !frames.is_empty() {
-                let revived = Rc::new(Generator {
-                    kind: self.kind,
-                    code: self.code.clone(),
-                    name: RefCell::new(self.name.borrow().clone()),
-                    qualname: RefCell::new(self.qualname.borrow().clone()),
-                    state: Cell::new(GenState::Suspended),
-                    frames: RefCell::new(frames),
-                    awaited: Cell::new(true),
-                    hooked: Cell::new(false),
-                });
-                if let Some(f) = revived.frames.borrow_mut().first_mut() {
-                    f.generator = Some(Rc::downgrade(&revived));
+            if let Some(revived) = self.revive() {
+                let _ = TO_FINALIZE.try_with(|f| f.borrow_mut().push(revived));
+            }
+            return;
+        }
+        if self.kind == GenKind::Generator && self.state.get() == GenState::Suspended {
+            // CPython closes a generator when its last reference goes: queue it for
+            // the VM, which throws GeneratorExit into it at its next check.
+            if let Some(revived) = self.revive() {
+                if TO_CLOSE.try_with(|f| f.borrow_mut().push(revived)).is_ok() {
+                    CLOSE_PENDING.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                TO_FINALIZE.with(|f| f.borrow_mut().push(revived));
             }
             return;
         }

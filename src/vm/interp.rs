@@ -50,6 +50,9 @@ impl Vm {
             if pending.is_none() {
                 pending = super::take_interrupt().map(|e| (e, false));
             }
+            if super::generator::close_pending() {
+                crate::stdlib::generators::close_dropped(self);
+            }
             if let Some((exc, reraise)) = pending.take() {
                 if let Some(halt) = self.unwind(fiber, exc, reraise) {
                     return halt;
@@ -310,7 +313,14 @@ impl Vm {
                 }
                 Op::StoreFast(i) => {
                     let v = frame.pop();
-                    frame.stack[i as usize] = v;
+                    let old = std::mem::replace(&mut frame.stack[i as usize], v);
+                    if let Value::Generator(_) = old {
+                        // Dropping the last reference closes a suspended generator.
+                        drop(old);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                    }
                 }
                 Op::DeleteFast(i) => {
                     if let Value::Undef = frame.stack[i as usize] {
@@ -319,7 +329,13 @@ impl Vm {
                         "cannot access local variable '{name}' where it is not associated with a value"
                     )));
                     }
-                    frame.stack[i as usize] = Value::Undef;
+                    let old = std::mem::replace(&mut frame.stack[i as usize], Value::Undef);
+                    if let Value::Generator(_) = old {
+                        drop(old);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                    }
                 }
                 Op::LoadDeref(i) => {
                     let v = frame.cells[i as usize].borrow().clone();
@@ -376,12 +392,24 @@ impl Vm {
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    frame.globals.globals.insert(name, v);
+                    if let Some(Value::Generator(g)) = frame.globals.globals.insert(name, v) {
+                        drop(g);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                    }
                 }
                 Op::DeleteGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    if frame.globals.globals.remove(&name).is_none() {
+                    let old = frame.globals.globals.remove(&name);
+                    if old.is_none() {
                         return Err(exceptions::name_error(name));
+                    }
+                    if let Some(Value::Generator(g)) = old {
+                        drop(g);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
                     }
                 }
                 Op::LoadName(i) => {
@@ -408,12 +436,14 @@ impl Vm {
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    match &frame.namespace {
-                        Some(ns) => {
-                            ns.borrow_mut().insert(name, v);
-                        }
-                        None => {
-                            frame.globals.globals.insert(name, v);
+                    let old = match &frame.namespace {
+                        Some(ns) => ns.borrow_mut().insert(name, v),
+                        None => frame.globals.globals.insert(name, v),
+                    };
+                    if let Some(Value::Generator(g)) = old {
+                        drop(g);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
                         }
                     }
                 }
@@ -423,8 +453,15 @@ impl Vm {
                         Some(ns) => ns.borrow_mut().shift_remove(&name),
                         None => frame.globals.globals.remove(&name),
                     };
-                    if removed.is_none() {
-                        return Err(exceptions::name_error(name));
+                    match removed {
+                        None => return Err(exceptions::name_error(name)),
+                        Some(Value::Generator(g)) => {
+                            drop(g);
+                            if super::generator::close_pending() {
+                                return Ok(Flow::Next);
+                            }
+                        }
+                        Some(_) => {}
                     }
                 }
                 Op::LoadAttr(i) => {
@@ -637,7 +674,13 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(Value::Bool(!t));
                 }
                 Op::Pop => {
-                    frame.pop();
+                    if let Value::Generator(g) = frame.pop() {
+                        // Dropping the last reference closes a suspended generator.
+                        drop(g);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                    }
                 }
                 Op::Dup => {
                     let v = frame.top().clone();
