@@ -125,6 +125,15 @@ impl Namespace {
         self.items().into_iter().map(|(k, _)| k).collect()
     }
 
+    /// `obj.__dict__ = d`: the dict becomes the namespace (what was there is dropped).
+    pub fn set_dict(&self, d: Rc<RefCell<Dict>>) {
+        let old_map = std::mem::take(&mut *self.map.borrow_mut());
+        let old = self.shared.borrow_mut().replace(d);
+        self.is_shared.set(true);
+        drop(old_map);
+        drop(old);
+    }
+
     /// `obj.__dict__`: the namespace as a dict that stays in step with the object.
     pub fn as_dict(&self) -> Value {
         if let Some(d) = self.shared() {

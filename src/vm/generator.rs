@@ -66,21 +66,20 @@ thread_local! {
 thread_local! {
     /// Generators dropped while suspended, waiting for the VM to close them.
     static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
+    /// Set when a suspended generator was dropped: the VM closes it at its next check
+    /// (after the op that dropped it, or at the next call, return or exception).
+    static CLOSE_PENDING: Cell<bool> = const { Cell::new(false) };
 }
-
-/// Set when a suspended generator was dropped: the VM closes it at its next check
-/// (after the op that dropped it, or at the next call, return or exception).
-pub static CLOSE_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// True when a dropped generator waits to be closed.
 #[inline]
 pub fn close_pending() -> bool {
-    CLOSE_PENDING.load(std::sync::atomic::Ordering::Relaxed)
+    CLOSE_PENDING.with(|p| p.get())
 }
 
 /// Takes the dropped generators that need a `close()`.
 pub fn take_to_close() -> Vec<Rc<Generator>> {
-    CLOSE_PENDING.store(false, std::sync::atomic::Ordering::Relaxed);
+    let _ = CLOSE_PENDING.try_with(|p| p.set(false));
     TO_CLOSE
         .try_with(|f| std::mem::take(&mut *f.borrow_mut()))
         .unwrap_or_default()
@@ -145,7 +144,7 @@ impl Drop for Generator {
             // the VM, which throws GeneratorExit into it at its next check.
             if let Some(revived) = self.revive() {
                 if TO_CLOSE.try_with(|f| f.borrow_mut().push(revived)).is_ok() {
-                    CLOSE_PENDING.store(true, std::sync::atomic::Ordering::Relaxed);
+                    let _ = CLOSE_PENDING.try_with(|p| p.set(true));
                 }
             }
             return;

@@ -408,6 +408,18 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                 // Plain `object()` instances have no __dict__.
                 return Err(no_attribute(obj, name));
             }
+            if name == sym::DICT {
+                return match value {
+                    Value::Dict(d) => {
+                        inst.dict.set_dict(d);
+                        Ok(())
+                    }
+                    other => Err(types::type_error(format!(
+                        "__dict__ must be set to a dictionary, not a '{}'",
+                        other.type_name()
+                    ))),
+                };
+            }
             inst.dict.insert(name, value);
             Ok(())
         }
