@@ -340,7 +340,7 @@ impl Vm {
                 Op::LoadDeref(i) => {
                     let v = frame.cells[i as usize].borrow().clone();
                     if let Value::Undef = v {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                     frame.push(v);
                 }
@@ -352,7 +352,7 @@ impl Vm {
                     let old =
                         std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
                     if let Value::Undef = old {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                 }
                 Op::LoadClosure(i) => {
@@ -360,7 +360,7 @@ impl Vm {
                     frame.push(Value::native(Native::Cell(cell)));
                 }
                 Op::LoadClassDeref(i) => {
-                    let name = deref_name(frame, i);
+                    let name = frame.deref_name(i);
                     let found = frame
                         .namespace
                         .as_ref()
@@ -370,7 +370,7 @@ impl Vm {
                         None => {
                             let v = frame.cells[i as usize].borrow().clone();
                             if let Value::Undef = v {
-                                return Err(deref_error(frame, i));
+                                return Err(frame.deref_error(i));
                             }
                             v
                         }
@@ -581,7 +581,7 @@ impl Vm {
                     };
                     match which {
                         Some(locals) => {
-                            let v = frame_namespace(frame, locals);
+                            let v = frame.namespace_dict(locals);
                             frame.push(v);
                         }
                         None => return self.call_flow(fiber, &func, Vec::new(), Vec::new()),
@@ -1464,58 +1464,4 @@ fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
 /// The exception being handled by the innermost frame that handles one.
 pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
     fiber.iter().rev().find_map(|f| f.handled.clone())
-}
-
-fn deref_name(frame: &Frame, i: u32) -> Symbol {
-    let code = &frame.code;
-    code.cellvars
-        .iter()
-        .chain(code.freevars.iter())
-        .nth(i as usize)
-        .copied()
-        .unwrap_or(Symbol::new("?"))
-}
-
-fn deref_error(frame: &Frame, i: u32) -> Value {
-    let name = deref_name(frame, i);
-    if (i as usize) < frame.code.cellvars.len() {
-        types::unbound_local_error(format!(
-            "cannot access local variable '{name}' where it is not associated with a value"
-        ))
-    } else {
-        types::name_error(format!(
-            "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
-        ))
-    }
-}
-
-/// `locals()` (or `globals()`) as seen from `frame`: a function's variables (cells
-/// included) as a new dict, a class body's namespace, or the module's globals.
-fn frame_namespace(frame: &Frame, locals: bool) -> Value {
-    use crate::stdlib::builtins::attrmap_to_dict;
-    if !locals || frame.code.kind == crate::bytecode::CodeKind::Module {
-        return frame.globals.globals.as_dict();
-    }
-    if let Some(ns) = &frame.namespace {
-        return attrmap_to_dict(&ns.borrow());
-    }
-    let mut map = crate::value::object::AttrMap::default();
-    for (name, v) in frame
-        .code
-        .varnames
-        .iter()
-        .zip(&frame.stack[..frame.nlocals])
-    {
-        if !matches!(v, Value::Undef) {
-            map.insert(*name, v.clone());
-        }
-    }
-    let cell_names = frame.code.cellvars.iter().chain(&frame.code.freevars);
-    for (name, cell) in cell_names.zip(&frame.cells) {
-        let v = cell.borrow().clone();
-        if !matches!(v, Value::Undef) {
-            map.insert(*name, v);
-        }
-    }
-    attrmap_to_dict(&map)
 }
