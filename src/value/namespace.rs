@@ -20,7 +20,7 @@ pub struct Namespace {
 
 /// Finds `name` among a dict's string keys.
 fn find(d: &Dict, name: Symbol) -> Option<usize> {
-    name.with(|s| d.find(super::str_hash(s), |k| k.as_str() == Some(s)))
+    name.with_hash(|s, h| d.find(h, |k| k.as_str() == Some(s)))
 }
 
 impl Namespace {
