@@ -120,7 +120,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.sources.insert(src.name.clone(), Rc::new(src.clone()));
     let main = stdlib::new_module("__main__");
     {
-        let mut g = main.globals.borrow_mut();
+        let g = &main.globals;
         g.insert(
             value::Symbol::new("__name__"),
             value::Value::str("__main__"),
@@ -143,7 +143,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     };
     // Drop the module's namespace first: objects it held may still warn (a coroutine
     // never awaited) and CPython reports those before the traceback.
-    main.globals.borrow_mut().clear();
+    main.globals.clear();
     vm.main_module = None;
     // Generators freed with the namespace run their cleanup, as at CPython's shutdown.
     if vm::generator::close_pending() {

@@ -419,7 +419,6 @@ fn connect_error(e: &std::io::Error, addr: SocketAddr) -> Value {
             d.borrow_mut().args = vec![Value::Int(errno as i64), Value::str(msg.clone())];
         }
         i.dict
-            .borrow_mut()
             .insert(crate::value::Symbol::new("strerror"), Value::str(msg));
     }
     exc
@@ -550,7 +549,6 @@ fn bind_error(e: &std::io::Error, addr: SocketAddr) -> Value {
     }
     if let Value::Instance(i) = &exc {
         i.dict
-            .borrow_mut()
             .insert(crate::value::Symbol::new("strerror"), Value::str(msg));
     }
     exc

@@ -138,7 +138,7 @@ pub fn register(g: &mut crate::value::object::AttrMap) {
 pub fn io_module(_vm: &mut Vm) -> Value {
     let m = super::new_module("io");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("io"));
         g.insert(Symbol::new("open"), Value::builtin("open", open));
         CLASSES.with(|c| {

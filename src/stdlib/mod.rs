@@ -24,16 +24,16 @@ mod shutil;
 pub mod streams;
 pub mod suggest;
 pub mod sys;
+pub mod tbobj;
 mod time;
 pub mod traceback;
 pub mod types;
 
-use crate::value::object::{AttrMap, Module};
+use crate::value::object::Module;
 use crate::value::types as vtypes;
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::generator::Generator;
 use crate::vm::Vm;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A new empty module.
@@ -41,7 +41,7 @@ pub fn new_module(name: &str) -> Rc<Module> {
     Rc::new(Module {
         name: name.to_string(),
         file: None,
-        globals: RefCell::new(AttrMap::default()),
+        globals: Default::default(),
     })
 }
 
@@ -98,9 +98,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     if let Value::Instance(i) = &e {
-        i.dict
-            .borrow_mut()
-            .insert(Symbol::new("name"), Value::str(name));
+        i.dict.insert(Symbol::new("name"), Value::str(name));
     }
     Err(e)
 }
@@ -127,11 +125,8 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
                 .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
+            m.globals.insert(Symbol::new("__name__"), Value::str(name));
             m.globals
-                .borrow_mut()
-                .insert(Symbol::new("__name__"), Value::str(name));
-            m.globals
-                .borrow_mut()
                 .insert(Symbol::new("__file__"), Value::str(filename));
             let mv = Value::Module(m.clone());
             register_module(vm, name, mv.clone());

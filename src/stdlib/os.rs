@@ -55,7 +55,7 @@ pub fn os_error(e: &std::io::Error, filename: Option<&str>) -> Value {
         vec![Value::Int(errno as i64), Value::str(strerror.clone())],
     );
     if let Value::Instance(i) = &exc {
-        let mut d = i.dict.borrow_mut();
+        let d = &i.dict;
         d.insert(Symbol::new("errno"), Value::Int(errno as i64));
         d.insert(Symbol::new("strerror"), Value::str(strerror));
         d.insert(
@@ -94,7 +94,7 @@ pub fn errno_class(errno: i64) -> std::rc::Rc<crate::value::object::Class> {
 fn environ_of(vm: &mut Vm) -> Option<Value> {
     let os = vm.modules.borrow().get("os").cloned();
     match os {
-        Some(Value::Module(m)) => m.globals.borrow().get(&Symbol::new("environ")).cloned(),
+        Some(Value::Module(m)) => m.globals.get(&Symbol::new("environ")),
         _ => None,
     }
 }
@@ -446,7 +446,7 @@ fn builtins_of(
     m: &std::rc::Rc<crate::value::object::Module>,
     fns: &[(&'static str, crate::value::object::NativeFn)],
 ) {
-    let mut g = m.globals.borrow_mut();
+    let g = &m.globals;
     for (name, f) in fns {
         g.insert(Symbol::new(name), Value::builtin(name, *f));
     }
@@ -475,7 +475,7 @@ pub fn module(vm: &mut Vm) -> Value {
         ],
     );
     {
-        let mut g = path.globals.borrow_mut();
+        let g = &path.globals;
         g.insert(Symbol::new("__name__"), Value::str("posixpath"));
         g.insert(Symbol::new("sep"), Value::str("/"));
     }
@@ -509,7 +509,7 @@ pub fn module(vm: &mut Vm) -> Value {
         env.push_new(hash, key, Value::str(v));
     }
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("os"));
         g.insert(Symbol::new("path"), path);
         g.insert(Symbol::new("environ"), Value::dict(env));

@@ -68,7 +68,7 @@ fn copyfile(_vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("shutil");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("shutil"));
         g.insert(Symbol::new("rmtree"), Value::builtin("rmtree", rmtree));
         g.insert(

@@ -2,6 +2,7 @@
 
 pub mod dict;
 pub mod intern;
+pub mod namespace;
 pub mod numfmt;
 pub mod object;
 pub mod set;
@@ -51,15 +52,22 @@ impl PyStr {
         if let Some(h) = self.hash.get() {
             return h;
         }
-        let mut h: u64 = 0xcbf29ce484222325;
-        for b in self.text.bytes() {
-            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-        }
-        let mut h = (h >> 1) as i64;
-        if h == -1 {
-            h = -2;
-        }
+        let h = str_hash(&self.text);
         self.hash.set(Some(h));
+        h
+    }
+}
+
+/// The hash of a str's text (what `hash(s)` gives and dicts use).
+pub fn str_hash(text: &str) -> i64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in text.bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    let h = (h >> 1) as i64;
+    if h == -1 {
+        -2
+    } else {
         h
     }
 }

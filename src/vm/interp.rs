@@ -332,7 +332,7 @@ impl Vm {
                 Op::LoadDeref(i) => {
                     let v = frame.cells[i as usize].borrow().clone();
                     if let Value::Undef = v {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                     frame.push(v);
                 }
@@ -344,7 +344,7 @@ impl Vm {
                     let old =
                         std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
                     if let Value::Undef = old {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                 }
                 Op::LoadClosure(i) => {
@@ -352,7 +352,7 @@ impl Vm {
                     frame.push(Value::native(Native::Cell(cell)));
                 }
                 Op::LoadClassDeref(i) => {
-                    let name = deref_name(frame, i);
+                    let name = frame.deref_name(i);
                     let found = frame
                         .namespace
                         .as_ref()
@@ -362,7 +362,7 @@ impl Vm {
                         None => {
                             let v = frame.cells[i as usize].borrow().clone();
                             if let Value::Undef = v {
-                                return Err(deref_error(frame, i));
+                                return Err(frame.deref_error(i));
                             }
                             v
                         }
@@ -371,11 +371,11 @@ impl Vm {
                 }
                 Op::LoadGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    let found = frame.globals.globals.borrow().get(&name).cloned();
+                    let found = frame.globals.globals.get(&name);
                     let v = match found {
                         Some(v) => v,
-                        None => match self.builtins.globals.borrow().get(&name) {
-                            Some(v) => v.clone(),
+                        None => match self.builtins.globals.get(&name) {
+                            Some(v) => v,
                             None => return Err(exceptions::name_error(name)),
                         },
                     };
@@ -384,22 +384,19 @@ impl Vm {
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    frame.globals.globals.borrow_mut().insert(name, v);
+                    let old = frame.globals.globals.insert(name, v);
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
                 }
                 Op::DeleteGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    if frame
-                        .globals
-                        .globals
-                        .borrow_mut()
-                        .shift_remove(&name)
-                        .is_none()
-                    {
+                    let old = frame.globals.globals.remove(&name);
+                    if old.is_none() {
                         return Err(exceptions::name_error(name));
                     }
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
@@ -413,11 +410,11 @@ impl Vm {
                     let v = match local {
                         Some(v) => v,
                         None => {
-                            let global = frame.globals.globals.borrow().get(&name).cloned();
+                            let global = frame.globals.globals.get(&name);
                             match global {
                                 Some(v) => v,
-                                None => match self.builtins.globals.borrow().get(&name) {
-                                    Some(v) => v.clone(),
+                                None => match self.builtins.globals.get(&name) {
+                                    Some(v) => v,
                                     None => return Err(exceptions::name_error(name)),
                                 },
                             }
@@ -428,14 +425,11 @@ impl Vm {
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    match &frame.namespace {
-                        Some(ns) => {
-                            ns.borrow_mut().insert(name, v);
-                        }
-                        None => {
-                            frame.globals.globals.borrow_mut().insert(name, v);
-                        }
-                    }
+                    let old = match &frame.namespace {
+                        Some(ns) => ns.borrow_mut().insert(name, v),
+                        None => frame.globals.globals.insert(name, v),
+                    };
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
@@ -444,7 +438,7 @@ impl Vm {
                     let name = frame.code.names[i as usize];
                     let removed = match &frame.namespace {
                         Some(ns) => ns.borrow_mut().shift_remove(&name),
-                        None => frame.globals.globals.borrow_mut().shift_remove(&name),
+                        None => frame.globals.globals.remove(&name),
                     };
                     if removed.is_none() {
                         return Err(exceptions::name_error(name));
@@ -558,6 +552,24 @@ impl Vm {
                         .map(|(n, v)| (Symbol::new(n.as_str().unwrap_or("")), v))
                         .collect();
                     return self.call_flow(fiber, &func, args, kwargs);
+                }
+                Op::CallNamespace => {
+                    let func = frame.pop();
+                    let which = match &func {
+                        Value::Builtin(b)
+                            if b.receiver.is_none() && matches!(b.name, "locals" | "globals") =>
+                        {
+                            Some(b.name == "locals")
+                        }
+                        _ => None,
+                    };
+                    match which {
+                        Some(locals) => {
+                            let v = frame.namespace_dict(locals);
+                            frame.push(v);
+                        }
+                        None => return self.call_flow(fiber, &func, Vec::new(), Vec::new()),
+                    }
                 }
                 Op::CallEx => {
                     let kwargs = frame.pop();
@@ -1076,7 +1088,7 @@ impl Vm {
                     let exc = frame.top().clone();
                     let exit = frame.peek(2).clone();
                     let typ = Value::Class(exc.class());
-                    let tb = Value::None;
+                    let tb = crate::stdlib::tbobj::traceback_of(&exc);
                     let r = self.call(&exit, &[typ, exc, tb])?;
                     fiber.last_mut().expect("frame").push(r);
                 }
@@ -1114,9 +1126,7 @@ impl Vm {
                             "cannot import name '{name}' from '{mname}' (unknown location)"
                         ));
                         if let Value::Instance(i) = &e {
-                            i.dict
-                                .borrow_mut()
-                                .insert(Symbol::new("name"), Value::str(mname));
+                            i.dict.insert(Symbol::new("name"), Value::str(mname));
                         }
                         e
                     })?;
@@ -1125,27 +1135,17 @@ impl Vm {
                 Op::ImportStar => {
                     let m = frame.pop();
                     if let Value::Module(m) = m {
-                        let items: Vec<(Symbol, Value)> = m
-                            .globals
-                            .borrow()
-                            .iter()
-                            .map(|(k, v)| (*k, v.clone()))
-                            .collect();
+                        let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {
                             if !k.with(|s| s.starts_with('_')) {
-                                frame.globals.globals.borrow_mut().insert(k, v);
+                                frame.globals.globals.insert(k, v);
                             }
                         }
                     }
                 }
                 Op::LoadBuildClass => {
-                    let v = self
-                        .builtins
-                        .globals
-                        .borrow()
-                        .get(&Symbol::new("__build_class__"))
-                        .cloned();
+                    let v = self.builtins.globals.get(&Symbol::new("__build_class__"));
                     frame.push(v.unwrap_or(Value::None));
                 }
                 Op::LoadAssertionError => {
@@ -1158,10 +1158,7 @@ impl Vm {
                         let r = ops::repr(self, &v)?;
                         self.stdout.write_str(&r);
                         self.stdout.write_str("\n");
-                        self.builtins
-                            .globals
-                            .borrow_mut()
-                            .insert(Symbol::new("_"), v);
+                        self.builtins.globals.insert(Symbol::new("_"), v);
                     }
                 }
                 Op::GetAIter => {
@@ -1481,27 +1478,4 @@ fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
 /// The exception being handled by the innermost frame that handles one.
 pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
     fiber.iter().rev().find_map(|f| f.handled.clone())
-}
-
-fn deref_name(frame: &Frame, i: u32) -> Symbol {
-    let code = &frame.code;
-    code.cellvars
-        .iter()
-        .chain(code.freevars.iter())
-        .nth(i as usize)
-        .copied()
-        .unwrap_or(Symbol::new("?"))
-}
-
-fn deref_error(frame: &Frame, i: u32) -> Value {
-    let name = deref_name(frame, i);
-    if (i as usize) < frame.code.cellvars.len() {
-        types::unbound_local_error(format!(
-            "cannot access local variable '{name}' where it is not associated with a value"
-        ))
-    } else {
-        types::name_error(format!(
-            "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
-        ))
-    }
 }

@@ -42,8 +42,8 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
 fn native_core(_vm: &mut Vm) -> Value {
     let m = super::new_module("_asyncio");
     {
-        let mut g = m.globals.borrow_mut();
-        let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+        let g = &m.globals;
+        let def = |name: &'static str, f: crate::value::object::NativeFn| {
             g.insert(Symbol::new(name), Value::builtin(name, f));
         };
         def("run", run);
@@ -68,7 +68,11 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_label", label);
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
-        super::streams::register(&mut g);
+        let mut streams = crate::value::object::AttrMap::default();
+        super::streams::register(&mut streams);
+        for (k, v) in streams {
+            g.insert(k, v);
+        }
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
