@@ -1063,3 +1063,105 @@ impl Drop for FileState {
         }
     }
 }
+
+/// A worker-thread job for `file.read()` (to the end) or `file.write(data)`:
+/// the thread works on a duplicate of the file's descriptor (sharing its offset)
+/// and the loop thread decodes or counts. None when the call must run on the
+/// loop thread (other methods, or a read with a size).
+pub fn thread_job(
+    vm: &mut Vm,
+    method: &str,
+    file: &Value,
+    args: &[Value],
+) -> PyResult<
+    Option<(
+        crate::runtime::workers::Job,
+        Option<crate::runtime::workers::Finish>,
+    )>,
+> {
+    use crate::runtime::workers::{Finish, Job, JobResult};
+    let _ = vm;
+    let is_file = matches!(file, Value::Native(n) if matches!(&**n, Native::Object { payload, .. } if payload.is::<RefCell<FileState>>()));
+    if !is_file {
+        return Ok(None);
+    }
+    let errno_of = |e: std::io::Error| JobResult::OsError(e.raw_os_error().unwrap_or(5), None);
+    match method {
+        "read" if args.is_empty() || matches!(args[0], Value::None | Value::Int(-1)) => {
+            let dup = with_state(file, |s| {
+                s.check_readable()?;
+                s.flush_writes()?;
+                let f = s.file()?;
+                Ok(f.try_clone().ok())
+            })?;
+            let Some(mut dup) = dup else { return Ok(None) };
+            let job: Job = Box::new(move || {
+                let mut out = Vec::new();
+                match dup.read_to_end(&mut out) {
+                    Ok(_) => JobResult::Bytes(out),
+                    Err(e) => errno_of(e),
+                }
+            });
+            let me = file.clone();
+            let finish: Finish = Box::new(move |_vm, r| {
+                let JobResult::Bytes(data) = r else {
+                    return Ok(Value::None);
+                };
+                with_state(&me, |s| {
+                    s.check_open()?;
+                    s.rbuf.extend_from_slice(&data);
+                    s.eof = true;
+                    Ok(if s.binary {
+                        Value::Bytes(Rc::new(s.read_bytes(None)?))
+                    } else {
+                        Value::str(s.read_text(None)?)
+                    })
+                })
+            });
+            Ok(Some((job, Some(finish))))
+        }
+        "write" if args.len() == 1 => {
+            let prepared = with_state(file, |s| {
+                s.check_writable()?;
+                if !s.rbuf.is_empty() || !s.tbuf.is_empty() || s.held_cr {
+                    s.drop_readahead()?;
+                }
+                s.flush_writes()?;
+                let (bytes, count) = if s.binary {
+                    match &args[0] {
+                        Value::Bytes(b) => (b.to_vec(), b.len()),
+                        other => {
+                            return Err(types::type_error(format!(
+                                "a bytes-like object is required, not '{}'",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                } else {
+                    match &args[0] {
+                        Value::Str(t) => (
+                            encode(&t.text, &s.encoding, &s.errors)?,
+                            t.text.chars().count(),
+                        ),
+                        other => {
+                            return Err(types::type_error(format!(
+                                "write() argument must be str, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                };
+                Ok(s.file()?.try_clone().ok().map(|f| (f, bytes, count)))
+            })?;
+            let Some((mut dup, bytes, count)) = prepared else {
+                return Ok(None);
+            };
+            let job: Job = Box::new(move || match dup.write_all(&bytes) {
+                Ok(()) => JobResult::Count(count),
+                Err(e) => errno_of(e),
+            });
+            Ok(Some((job, None)))
+        }
+        _ => Ok(None),
+    }
+}

@@ -23,7 +23,8 @@ mod shutil;
 pub mod streams;
 pub mod suggest;
 pub mod sys;
-mod time;
+pub mod threads;
+pub(crate) mod time;
 pub mod traceback;
 pub mod types;
 
@@ -85,7 +86,14 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     // Modules written in aio itself, compiled into the binary.
     if let Some(text) = pylib::source(name) {
         let filename = format!("<aio {name}>");
-        return load_source_module(vm, name, filename, text.to_string());
+        let m = load_source_module(vm, name, filename, text.to_string())?;
+        // A submodule is an attribute of its package.
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            if let Some(Value::Module(p)) = vm.modules.borrow().get(parent) {
+                p.globals.borrow_mut().insert(Symbol::new(child), m.clone());
+            }
+        }
+        return Ok(m);
     }
     // A sibling .aio file.
     if let Some(dir) = vm.script_dir.clone() {

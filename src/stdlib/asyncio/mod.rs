@@ -58,6 +58,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancel_message", cancel_message);
         def("_label", label);
         super::streams::register(&mut g);
+        super::threads::register(&mut g);
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
@@ -118,6 +119,11 @@ fn register_methods() {
         m(l, "call_later", loop_call_later);
         m(l, "call_at", loop_call_at);
         m(l, "create_future", loop_create_future);
+        m(
+            l,
+            "run_in_executor",
+            crate::stdlib::threads::loop_run_in_executor,
+        );
         m(l, "create_task", loop_create_task);
         m(l, "run_until_complete", loop_run_until_complete);
         m(l, "run_forever", loop_run_forever);
