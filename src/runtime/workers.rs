@@ -59,21 +59,34 @@ fn start_pool(done: Arc<Mutex<Vec<super::io::Completion>>>, waker: Arc<mio::Wake
         let waker = waker.clone();
         let _ = std::thread::Builder::new()
             .name(format!("aio-worker-{i}"))
-            .spawn(move || loop {
-                let next = match receiver.lock() {
-                    Ok(r) => r.recv(),
-                    Err(_) => return,
-                };
-                let Ok((id, job)) = next else { return };
-                let result = job();
-                match done.lock() {
-                    Ok(mut d) => d.push((id, result)),
-                    Err(p) => p.into_inner().push((id, result)),
-                }
-                let _ = waker.wake();
+            .spawn(move || {
+                #[cfg(unix)]
+                super::signals::block_in_this_thread();
+                worker_loop(&receiver, &done, &waker)
             });
     }
     Pool { sender }
+}
+
+/// A worker thread's life: run jobs until the pool's sender goes away.
+fn worker_loop(
+    receiver: &Mutex<std::sync::mpsc::Receiver<(u64, Job)>>,
+    done: &Mutex<Vec<super::io::Completion>>,
+    waker: &mio::Waker,
+) {
+    loop {
+        let next = match receiver.lock() {
+            Ok(r) => r.recv(),
+            Err(_) => return,
+        };
+        let Ok((id, job)) = next else { return };
+        let result = job();
+        match done.lock() {
+            Ok(mut d) => d.push((id, result)),
+            Err(p) => p.into_inner().push((id, result)),
+        }
+        let _ = waker.wake();
+    }
 }
 
 /// Hands `job` to a worker thread; the returned future gets its result.

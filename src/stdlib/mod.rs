@@ -20,6 +20,8 @@ pub mod pylib;
 mod random;
 pub mod random_core;
 mod shutil;
+#[cfg(unix)]
+pub mod signal;
 pub mod streams;
 pub mod suggest;
 pub mod sys;
@@ -75,6 +77,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "time" => Some(time::module(vm)),
         "io" => Some(files::io_module(vm)),
         "shutil" => Some(shutil::module(vm)),
+        #[cfg(unix)]
+        "signal" => Some(signal::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,

@@ -125,6 +125,18 @@ fn register_methods() {
             crate::stdlib::threads::loop_run_in_executor,
         );
         m(l, "create_task", loop_create_task);
+        #[cfg(unix)]
+        m(
+            l,
+            "add_signal_handler",
+            crate::stdlib::signal::loop_add_signal_handler,
+        );
+        #[cfg(unix)]
+        m(
+            l,
+            "remove_signal_handler",
+            crate::stdlib::signal::loop_remove_signal_handler,
+        );
         m(l, "run_until_complete", loop_run_until_complete);
         m(l, "run_forever", loop_run_forever);
         m(l, "stop", loop_stop);
@@ -169,10 +181,42 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         vm.event_loop().debug = debug;
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
+    vm.event_loop().main_task = Some(main.clone());
+    #[cfg(unix)]
+    let sigint = runtime::signals::install_run_sigint(vm)?;
     let result = vm.run_until_complete(&main);
+    // Ctrl-C cancelled the main task: asyncio.run raises KeyboardInterrupt instead.
+    #[cfg(unix)]
+    let result = match result {
+        Err(e)
+            if sigint && runtime::signals::sigint_count() > 0 && future::is_cancelled_error(&e) =>
+        {
+            let uncancel = ops::getattr(vm, &main, Symbol::new("uncancel"))?;
+            let left = vm.call(&uncancel, &[])?;
+            if matches!(left, Value::Int(0)) {
+                let class = types::with_types(|t| t.keyboard_interrupt.clone());
+                let ki = types::new_exception(&class, Vec::new());
+                if let Some(d) = ki.exc_data() {
+                    d.borrow_mut().context = Some(e);
+                }
+                Err(ki)
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    };
     let shutdown = cancel_all_tasks(vm).and_then(|_| shutdown_asyncgens(vm));
+    #[cfg(unix)]
+    {
+        runtime::signals::remove_all(vm);
+        if sigint {
+            runtime::signals::uninstall_run_sigint();
+        }
+    }
     if let Some(l) = vm.event_loop.as_mut() {
         l.closed = true;
+        l.main_task = None;
     }
     report_unretrieved(vm);
     vm.event_loop = None;
