@@ -93,7 +93,7 @@ fn run_in_thread(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         Some(Value::List(l)) => l.borrow().clone(),
         _ => Vec::new(),
     };
-    let has_kwargs = matches!(args.get(2), Some(Value::Dict(d)) if d.borrow().len() > 0);
+    let has_kwargs = matches!(args.get(2), Some(Value::Dict(d)) if !d.borrow().is_empty());
     if !has_kwargs {
         if let Some((job, finish)) = job_for(vm, &func, &call_args)? {
             return workers::submit(vm, job, finish);
