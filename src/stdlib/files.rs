@@ -877,6 +877,11 @@ fn f_seek(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             0 => SeekFrom::Start(offset as u64),
             1 => SeekFrom::Current(offset),
             2 => SeekFrom::End(offset),
+            _ if s.binary => {
+                return Err(types::value_error(format!(
+                    "whence value {whence} unsupported"
+                )))
+            }
             _ => {
                 return Err(types::value_error(format!(
                     "invalid whence ({whence}, should be 0, 1 or 2)"

@@ -23,6 +23,7 @@ thread_local! {
 
 const CONN_METHODS: &[(&str, NativeFn)] = &[
     ("recv", c_recv),
+    ("recv_line", c_recv_line),
     ("send", c_send),
     ("drain", c_drain),
     ("write_eof", c_write_eof),
@@ -92,6 +93,14 @@ fn listener(args: &[Value]) -> PyResult<Rc<Listener>> {
 
 fn c_recv(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     conn(args)?.recv(vm)
+}
+
+fn c_recv_line(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let limit = match args.get(1) {
+        Some(Value::Int(n)) if *n > 0 => *n as usize,
+        _ => 65536,
+    };
+    conn(args)?.recv_line(vm, limit)
 }
 
 fn c_send(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

@@ -173,8 +173,21 @@ pub fn loop_run_in_executor(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Valu
     run_in_thread(vm, &call, &[])
 }
 
-/// Adds `_run_in_thread` to the native `_asyncio` module.
+/// `_report(message, exc)`: the loop's default exception handler output.
+fn report(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let message = match args.first() {
+        Some(Value::Str(s)) => s.text.clone(),
+        _ => String::new(),
+    };
+    if let Some(exc) = args.get(1) {
+        vm.report_exception(&message, exc);
+    }
+    Ok(Value::None)
+}
+
+/// Adds `_run_in_thread` and `_report` to the native `_asyncio` module.
 pub fn register(g: &mut crate::value::object::AttrMap) {
+    g.insert(Symbol::new("_report"), Value::builtin("_report", report));
     g.insert(
         Symbol::new("_run_in_thread"),
         Value::builtin("_run_in_thread", run_in_thread),

@@ -19,6 +19,18 @@ fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
+/// The names asyncio re-exports from asyncio.streams.
+const STREAM_NAMES: &[&str] = &[
+    "IncompleteReadError",
+    "LimitOverrunError",
+    "StreamReader",
+    "StreamWriter",
+    "Server",
+    "open_connection",
+    "start_server",
+    "to_thread",
+];
+
 /// `import asyncio`: the aio-written module over the native core.
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let core = native_core(vm);
@@ -27,8 +39,24 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        [include_str!("asyncio.aio"), include_str!("streams.aio")].concat(),
+        include_str!("asyncio.aio").to_string(),
     )?;
+    let streams = super::load_source_module(
+        vm,
+        "asyncio.streams",
+        "<aio asyncio.streams>".to_string(),
+        include_str!("streams.aio").to_string(),
+    )?;
+    if let (Value::Module(a), Value::Module(s)) = (&m, &streams) {
+        let mut g = a.globals.borrow_mut();
+        g.insert(Symbol::new("streams"), streams.clone());
+        for name in STREAM_NAMES {
+            let sym = Symbol::new(name);
+            if let Some(v) = s.globals.borrow().get(&sym).cloned() {
+                g.insert(sym, v);
+            }
+        }
+    }
     Ok(m)
 }
 
