@@ -322,7 +322,11 @@ fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         .truncate(mode.write)
         .create(mode.write || mode.append)
         .create_new(mode.create);
-    let f = opts.open(&path).map_err(|e| os_error(&e, Some(&path)))?;
+    let mut f = opts.open(&path).map_err(|e| os_error(&e, Some(&path)))?;
+    if mode.append {
+        // Appending files start at the end, as CPython's do.
+        let _ = f.seek(SeekFrom::End(0));
+    }
     if let Ok(meta) = f.metadata() {
         if meta.is_dir() {
             let e = std::io::Error::from_raw_os_error(21);
@@ -460,8 +464,18 @@ impl FileState {
 
     /// Drops read-ahead data, moving the file position back to what was consumed.
     fn drop_readahead(&mut self) -> PyResult<()> {
+        self.drop_readahead_for(false)
+    }
+
+    /// Before a write: like CPython's TextIOWrapper, text already decoded is
+    /// dropped without moving the position back (only raw read-ahead is).
+    fn drop_for_write(&mut self) -> PyResult<()> {
+        self.drop_readahead_for(true)
+    }
+
+    fn drop_readahead_for(&mut self, writing: bool) -> PyResult<()> {
         let mut unread = (self.rbuf.len() - self.rpos) as i64;
-        if !self.binary {
+        if !self.binary && !writing {
             unread += encode(&self.tbuf, &self.encoding, "replace")
                 .map(|b| b.len())
                 .unwrap_or(0) as i64;
@@ -753,7 +767,7 @@ fn f_readlines(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn write_one(s: &mut FileState, v: &Value) -> PyResult<usize> {
     s.check_writable()?;
     if !s.rbuf.is_empty() || !s.tbuf.is_empty() || s.held_cr {
-        s.drop_readahead()?;
+        s.drop_for_write()?;
     }
     let n = if s.binary {
         match v {
@@ -1129,7 +1143,7 @@ pub fn thread_job(
             let prepared = with_state(file, |s| {
                 s.check_writable()?;
                 if !s.rbuf.is_empty() || !s.tbuf.is_empty() || s.held_cr {
-                    s.drop_readahead()?;
+                    s.drop_for_write()?;
                 }
                 s.flush_writes()?;
                 let (bytes, count) = if s.binary {

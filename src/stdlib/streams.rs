@@ -26,6 +26,7 @@ const CONN_METHODS: &[(&str, NativeFn)] = &[
     ("recv_line", c_recv_line),
     ("send", c_send),
     ("drain", c_drain),
+    ("drain_wait", c_drain_wait),
     ("write_eof", c_write_eof),
     ("close", c_close),
     ("abort", c_abort),
@@ -121,6 +122,40 @@ fn c_send(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn c_drain(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     conn(args)?.drain()
+}
+
+/// `drain_wait(reader)`: StreamWriter.drain as a future: the reader's
+/// exception, a write error, one loop iteration when closing, or the wait for
+/// the write buffer to go down (done at once when it is small).
+fn c_drain_wait(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let c = conn(args)?;
+    if let Some(reader) = args.get(1).filter(|r| !matches!(r, Value::None)) {
+        let exc = crate::vm::ops::getattr(vm, reader, Symbol::new("_exception"))?;
+        if !matches!(exc, Value::None) {
+            let fut = crate::runtime::future::new_future();
+            crate::runtime::future::set_exception(vm, &fut, exc)?;
+            return Ok(fut);
+        }
+    }
+    let fut = crate::runtime::future::new_future();
+    if let Some(exc) = c.write_failed() {
+        crate::runtime::future::set_exception(vm, &fut, exc)?;
+        return Ok(fut);
+    }
+    if c.is_closing() {
+        vm.call_soon(crate::runtime::Callback::SetResultUnlessCancelled {
+            future: fut.clone(),
+            value: Value::None,
+        });
+        return Ok(fut);
+    }
+    match c.drain()? {
+        Value::None => {
+            crate::runtime::future::set_result(vm, &fut, Value::None)?;
+            Ok(fut)
+        }
+        waiter => Ok(waiter),
+    }
 }
 
 fn c_write_eof(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

@@ -4,8 +4,8 @@
 //! one of the blocking natives below, whose work can be described as plain Rust
 //! data: `time.sleep(d)`, `sum(range(...))`, and `read()` / `write(data)` on a
 //! file object. Any other callable (script functions included) runs on the
-//! loop thread, one loop iteration later, with its result or exception going
-//! to the same future.
+//! loop thread at once, when the call is made; its result or exception reaches
+//! the future one loop iteration later, as a thread's would.
 
 use crate::runtime::future;
 use crate::runtime::workers::{self, Finish, Job, JobResult};
@@ -99,25 +99,52 @@ fn run_in_thread(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             return workers::submit(vm, job, finish);
         }
     }
+    // Called at once, as a thread would start it at once; the outcome reaches
+    // the future one loop iteration later, as a thread's result would.
     let fut = future::new_future();
-    let mut cb_args = vec![fut.clone(), func];
-    cb_args.push(args.get(1).cloned().unwrap_or(Value::tuple(Vec::new())));
-    cb_args.push(args.get(2).cloned().unwrap_or(Value::None));
+    let pos = args.get(1).cloned().unwrap_or(Value::tuple(Vec::new()));
+    let kw = args.get(2).cloned().unwrap_or(Value::None);
+    // A worker thread starts with an empty context (to_thread passes
+    // copy_context().run to carry the caller's).
+    let ctx = crate::stdlib::contextvars::empty();
+    let saved = crate::stdlib::contextvars::enter(vm, &ctx);
+    let outcome = call_with(vm, &func, &pos, &kw);
+    crate::stdlib::contextvars::exit(vm, &ctx, saved);
+    let (ok, value) = match outcome {
+        Ok(v) => (true, v),
+        Err(e) => {
+            if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit)
+            {
+                return Err(e);
+            }
+            (false, e)
+        }
+    };
     vm.call_soon(crate::runtime::Callback::Call {
-        func: Value::builtin("_call_into", call_into),
-        args: cb_args,
+        func: Value::builtin("_settle", settle),
+        args: vec![fut.clone(), Value::Bool(ok), value],
     });
     Ok(fut)
 }
 
-/// Calls `func(*args, **kwargs)` on the loop thread and settles `fut` with the outcome.
-fn call_into(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let [fut, func, pos, kw] = args else {
+/// Sets `fut`'s result (ok) or exception, unless it was cancelled meanwhile.
+fn settle(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let [fut, ok, value] = args else {
         return Ok(Value::None);
     };
     if future::future_of(fut).is_some_and(|f| f.done()) {
         return Ok(Value::None);
     }
+    if matches!(ok, Value::Bool(true)) {
+        future::set_result(vm, fut, value.clone())?;
+    } else {
+        future::set_exception(vm, fut, value.clone())?;
+    }
+    Ok(Value::None)
+}
+
+/// Calls `func(*pos, **kw)` (a tuple or list, a dict or None).
+fn call_with(vm: &mut Vm, func: &Value, pos: &Value, kw: &Value) -> PyResult<Value> {
     let pos: Vec<Value> = match pos {
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.borrow().clone(),
@@ -131,17 +158,7 @@ fn call_into(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             }
         }
     }
-    match vm.call_kw(func, &pos, &kwargs) {
-        Ok(v) => future::set_result(vm, fut, v)?,
-        Err(e) => {
-            if types::exc_is(&e, |t| &t.keyboard_interrupt) || types::exc_is(&e, |t| &t.system_exit)
-            {
-                return Err(e);
-            }
-            future::set_exception(vm, fut, e)?
-        }
-    }
-    Ok(Value::None)
+    vm.call_kw(func, &pos, &kwargs)
 }
 
 /// `loop.run_in_executor(executor, func, *args)`: None or a ThreadPoolExecutor.
