@@ -122,7 +122,7 @@ impl Conn {
             return self.finish_connect(vm);
         }
         if r.readable {
-            self.read_some();
+            self.read_available(!r.closed);
             self.wake_reader(vm)?;
         }
         if r.writable {
@@ -177,15 +177,20 @@ impl Conn {
 
     /// Reads what the socket has, up to the high-water mark.
     fn read_some(&self) {
+        self.read_available(false);
+    }
+
+    /// Reads into the buffer; `short_ok`: a short read may end it (no EOF seen).
+    fn read_available(&self, short_ok: bool) {
         let mut chunk = READ_CHUNK.with(|c| c.take());
         if chunk.len() < 65536 {
             chunk = vec![0u8; 65536];
         }
-        self.read_into(&mut chunk);
+        self.read_into(&mut chunk, short_ok);
         READ_CHUNK.with(|c| c.set(chunk));
     }
 
-    fn read_into(&self, chunk: &mut [u8]) {
+    fn read_into(&self, chunk: &mut [u8], short_ok: bool) {
         let mut guard = self.stream.borrow_mut();
         let Some(s) = guard.as_mut() else { return };
         let mut rbuf = self.rbuf.borrow_mut();
@@ -200,7 +205,16 @@ impl Conn {
                     self.more_to_read.set(false);
                     return;
                 }
-                Ok(n) => rbuf.extend_from_slice(&chunk[..n]),
+                Ok(n) => {
+                    rbuf.extend_from_slice(&chunk[..n]);
+                    if short_ok && n < chunk.len() {
+                        // A short read emptied the socket's queue: new data will
+                        // come with a new readiness edge (saves a read that would
+                        // only say WouldBlock).
+                        self.more_to_read.set(false);
+                        return;
+                    }
+                }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     self.more_to_read.set(false);
                     return;

@@ -19,6 +19,7 @@ struct Classes {
 
 thread_local! {
     static CLASSES: Classes = make_classes();
+    static EXCEPTION: Symbol = Symbol::new("_exception");
 }
 
 const CONN_METHODS: &[(&str, NativeFn)] = &[
@@ -130,7 +131,7 @@ fn c_drain(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn c_drain_wait(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let c = conn(args)?;
     if let Some(reader) = args.get(1).filter(|r| !matches!(r, Value::None)) {
-        let exc = crate::vm::ops::getattr(vm, reader, Symbol::new("_exception"))?;
+        let exc = crate::vm::ops::getattr(vm, reader, EXCEPTION.with(|s| *s))?;
         if !matches!(exc, Value::None) {
             let fut = crate::runtime::future::new_future();
             crate::runtime::future::set_exception(vm, &fut, exc)?;
@@ -215,13 +216,13 @@ fn host_arg(v: Option<&Value>) -> PyResult<Option<String>> {
     }
 }
 
-fn port_arg(v: Option<&Value>) -> PyResult<u16> {
+fn port_arg(v: Option<&Value>, call: &str) -> PyResult<u16> {
     match v {
         None | Some(Value::None) => Ok(0),
         Some(Value::Int(n)) if (0..=65535).contains(n) => Ok(*n as u16),
         Some(Value::Int(_)) => Err(types::exc(
             |t| &t.overflow_error,
-            "getsockaddrarg: port must be 0-65535.",
+            format!("{call}(): port must be 0-65535."),
         )),
         Some(Value::Str(s)) => s.text.parse::<u16>().map_err(|_| {
             types::exc(
@@ -261,7 +262,7 @@ fn resolve(host: &str, port: u16) -> PyResult<Vec<SocketAddr>> {
 /// `_getaddrinfo(host, port)`: a list of address tuples.
 fn getaddrinfo(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?.unwrap_or_else(|| "localhost".to_string());
-    let port = port_arg(args.get(1))?;
+    let port = port_arg(args.get(1), "connect")?;
     let addrs = resolve(&host, port)?;
     Ok(Value::list(addrs.into_iter().map(addr_tuple).collect()))
 }
@@ -270,7 +271,7 @@ fn getaddrinfo(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn tuple_addr(v: &Value) -> PyResult<SocketAddr> {
     if let Value::Tuple(t) = v {
         if let (Some(Value::Str(h)), Some(p)) = (t.first(), t.get(1)) {
-            let port = port_arg(Some(p))?;
+            let port = port_arg(Some(p), "connect")?;
             if let Ok(ip) = h.text.parse::<IpAddr>() {
                 return Ok(SocketAddr::new(ip, port));
             }
@@ -291,7 +292,7 @@ fn connect(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 /// `_listen(host, port, on_accept)`: listeners for every address of host.
 fn listen(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?;
-    let port = port_arg(args.get(1))?;
+    let port = port_arg(args.get(1), "bind")?;
     let on_accept = args.get(2).cloned().unwrap_or(Value::None);
     let addrs = match host {
         None => vec![SocketAddr::new(IpAddr::from([0, 0, 0, 0]), port)],
