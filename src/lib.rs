@@ -51,7 +51,7 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
-    on_big_stack(move || {
+    on_big_stack_signals(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
         run_in(&mut vm, &src)
@@ -72,6 +72,30 @@ pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'st
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
         },
+        Err(e) => panic!("cannot start the interpreter thread: {e}"),
+    }
+}
+
+/// Like [`on_big_stack`], and the calling thread stops taking process signals
+/// while it waits, so a signal (Ctrl-C, one the script sends itself) reaches the
+/// interpreter's thread, whose loop handles it.
+fn on_big_stack_signals<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    const STACK: usize = 256 << 20;
+    #[cfg(unix)]
+    runtime::signals::SCRIPT_MODE.store(true, std::sync::atomic::Ordering::Relaxed);
+    match std::thread::Builder::new()
+        .name("aio".into())
+        .stack_size(STACK)
+        .spawn(f)
+    {
+        Ok(handle) => {
+            #[cfg(unix)]
+            runtime::signals::block_in_this_thread();
+            match handle.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
         Err(e) => panic!("cannot start the interpreter thread: {e}"),
     }
 }

@@ -581,7 +581,7 @@ fn max(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     min_max(vm, args, kwargs, "max", false)
 }
 
-fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+pub(crate) fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("sum", args, 1, 2)?;
     let mut total = args
         .get(1)

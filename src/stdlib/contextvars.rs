@@ -160,6 +160,11 @@ pub fn current(vm: &mut Vm) -> Value {
         .clone()
 }
 
+/// A new empty context (what a fresh OS thread starts with).
+pub fn empty() -> Value {
+    new_context(Rc::default())
+}
+
 /// `copy_context()`: a new context sharing the current one's (immutable) map.
 pub fn copy_current(vm: &mut Vm) -> Value {
     let cur = current(vm);

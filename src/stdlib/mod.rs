@@ -21,11 +21,14 @@ pub mod pylib;
 mod random;
 pub mod random_core;
 mod shutil;
+#[cfg(unix)]
+pub mod signal;
 pub mod streams;
 pub mod suggest;
 pub mod sys;
 pub mod tbobj;
-mod time;
+pub mod threads;
+pub(crate) mod time;
 pub mod traceback;
 pub mod types;
 
@@ -75,6 +78,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "time" => Some(time::module(vm)),
         "io" => Some(files::io_module(vm)),
         "shutil" => Some(shutil::module(vm)),
+        #[cfg(unix)]
+        "signal" => Some(signal::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,
@@ -86,7 +91,14 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     // Modules written in aio itself, compiled into the binary.
     if let Some(text) = pylib::source(name) {
         let filename = format!("<aio {name}>");
-        return load_source_module(vm, name, filename, text.to_string());
+        let m = load_source_module(vm, name, filename, text.to_string())?;
+        // A submodule is an attribute of its package.
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            if let Some(Value::Module(p)) = vm.modules.borrow().get(parent) {
+                p.globals.insert(Symbol::new(child), m.clone());
+            }
+        }
+        return Ok(m);
     }
     // A sibling .aio file.
     if let Some(dir) = vm.script_dir.clone() {

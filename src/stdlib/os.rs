@@ -497,6 +497,8 @@ pub fn module(vm: &mut Vm) -> Value {
             ("unlink", remove),
             ("rmdir", rmdir),
             ("rename", rename),
+            #[cfg(unix)]
+            ("kill", super::signal::os_kill),
         ],
     );
     let mut env = Dict::new();

@@ -156,7 +156,7 @@ fn process_time_ns(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> 
 }
 
 /// A seconds argument: int or float (CPython's `_PyTime_FromObject`).
-fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+pub(crate) fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
     match v {
         Value::Float(f) => {
             if f.is_nan() {
@@ -191,7 +191,7 @@ fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
     }
 }
 
-fn sleep(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+pub(crate) fn sleep(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if !kwargs.is_empty() {
         return Err(types::type_error("sleep() takes no keyword arguments"));
     }
