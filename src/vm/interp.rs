@@ -288,7 +288,7 @@ impl Vm {
 
     /// Executes instructions of the top frame until one changes the frame stack
     /// (a call, return, yield or raise).
-    fn step(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
+    fn step(&mut self, fiber: &mut Vec<Box<Frame>>) -> PyResult<Flow> {
         loop {
             let frame = fiber.last_mut().expect("a frame to run");
             let op = frame.code.ops[frame.ip];
@@ -495,7 +495,10 @@ impl Vm {
                                 callee.cells.extend(f.closure.iter().cloned());
                             }
                             callee.function = Some(f);
-                            return Ok(Flow::Push(callee));
+                            if let Some(flow) = self.enter_call(fiber, callee) {
+                                return Ok(flow);
+                            }
+                            continue;
                         }
                     }
                     let receiver = frame.stack[len - argc - 1].clone();
@@ -528,7 +531,10 @@ impl Vm {
                                 callee.cells.extend(f.closure.iter().cloned());
                             }
                             callee.function = Some(f);
-                            return Ok(Flow::Push(callee));
+                            if let Some(flow) = self.enter_call(fiber, callee) {
+                                return Ok(flow);
+                            }
+                            continue;
                         }
                     }
                     let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
@@ -615,6 +621,17 @@ impl Vm {
                     ops::delitem(self, &obj, &key)?;
                 }
                 Op::Binary(bop) => {
+                    let len = frame.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) =
+                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        if let Some(v) = ops::int_fast(bop, *x, *y) {
+                            // Both operands are ints: nothing to drop.
+                            std::mem::forget(frame.stack.pop());
+                            std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                            continue;
+                        }
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -639,6 +656,16 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Compare(cop) => {
+                    let len = frame.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) =
+                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        let v = Value::Bool(ops::cmp_ints(cop, *x, *y));
+                        // Both operands are ints: nothing to drop.
+                        std::mem::forget(frame.stack.pop());
+                        std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                        continue;
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -936,6 +963,20 @@ impl Vm {
                 }
                 Op::Return => {
                     let v = frame.pop();
+                    // A plain call returning to its caller: stay in this loop.
+                    if matches!(frame.entry, Entry::Call)
+                        && frame.generator.is_none()
+                        && fiber.len() > 1
+                    {
+                        let done = fiber.pop().expect("frame");
+                        self.depth -= 1;
+                        self.recycle_frame(done);
+                        fiber.last_mut().expect("caller").push(v);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                        continue;
+                    }
                     return Ok(Flow::Return(v));
                 }
                 Op::Yield => {
@@ -1464,6 +1505,23 @@ pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Box<Frame>>
 
 /// A call that needs no argument binding: exactly the positional parameters, no cells
 /// of its own, not a generator.
+impl Vm {
+    /// Pushes a plain call's frame and keeps running in `step` (None), or hands it to
+    /// the caller of `step` (the recursion limit is reached, or Ctrl-C is pending).
+    #[inline]
+    fn enter_call(&mut self, fiber: &mut Vec<Box<Frame>>, callee: Box<Frame>) -> Option<Flow> {
+        if self.depth >= self.recursion_limit {
+            return Some(Flow::Push(callee));
+        }
+        self.depth += 1;
+        fiber.push(callee);
+        if super::INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+            return Some(Flow::Next);
+        }
+        None
+    }
+}
+
 #[inline]
 fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
     code.argcount as usize == argc
