@@ -33,7 +33,10 @@ fn signal_programs() {
 fn mask_library_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
-        match line.find("File \"<aio ").and_then(|_| line.find("\", line ")) {
+        match line
+            .find("File \"<aio ")
+            .and_then(|_| line.find("\", line "))
+        {
             Some(at) => {
                 let start = at + "\", line ".len();
                 let digits = line[start..].bytes().take_while(u8::is_ascii_digit).count();

@@ -30,6 +30,13 @@ pub struct PyStr {
 }
 
 impl PyStr {
+    /// Appends `other` in place (for a string nothing else refers to).
+    pub fn append(&mut self, other: &PyStr) {
+        self.text.push_str(&other.text);
+        self.char_len += other.char_len;
+        self.hash.set(None);
+    }
+
     pub fn new(text: String) -> PyStr {
         let char_len = if text.is_ascii() {
             text.len()

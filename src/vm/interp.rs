@@ -8,7 +8,7 @@ use super::ops;
 use super::{Halt, Vm};
 use crate::bytecode::Op;
 use crate::value::object::{CellRef, Native};
-use crate::value::{types, PyResult, Symbol, Value};
+use crate::value::{types, PyResult, PyStr, Symbol, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -632,6 +632,9 @@ impl Vm {
                             continue;
                         }
                     }
+                    if bop == crate::ast::BinOp::Add && concat_in_place(frame) {
+                        continue;
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -644,6 +647,9 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Inplace(bop) => {
+                    if bop == crate::ast::BinOp::Add && concat_in_place(frame) {
+                        continue;
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -1520,6 +1526,43 @@ impl Vm {
         }
         None
     }
+}
+
+/// `s += t` / `s = s + t` on strings where the next instruction stores the result back
+/// into the local `s` came from: like CPython, drop the local's reference first so the
+/// string can grow in place instead of being copied (which makes a loop of `+=`
+/// quadratic). Returns false, changing nothing, when the pattern does not apply.
+fn concat_in_place(frame: &mut Frame) -> bool {
+    let len = frame.stack.len();
+    let (Value::Str(a), Value::Str(_)) = (&frame.stack[len - 2], &frame.stack[len - 1]) else {
+        return false;
+    };
+    let Some(Op::StoreFast(slot)) = frame.code.ops.get(frame.ip).copied() else {
+        return false;
+    };
+    let slot = slot as usize;
+    match &frame.stack[slot] {
+        Value::Str(local) if Rc::ptr_eq(local, a) => {}
+        _ => return false,
+    }
+    if Rc::strong_count(a) != 2 {
+        return false;
+    }
+    // The local's reference goes (the StoreFast that follows rebinds it anyway).
+    frame.stack[slot] = Value::Undef;
+    let (Some(Value::Str(b)), Some(Value::Str(a))) = (frame.stack.pop(), frame.stack.last_mut())
+    else {
+        return false; // not reached: both operands were checked to be strings
+    };
+    match Rc::get_mut(a) {
+        Some(s) => s.append(&b),
+        None => {
+            let mut joined = PyStr::new(a.text.clone());
+            joined.append(&b);
+            *a = Rc::new(joined);
+        }
+    }
+    true
 }
 
 #[inline]
