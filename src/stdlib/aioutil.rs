@@ -153,6 +153,7 @@ fn make_class(_vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
         let defines_hash = dict.contains_key(&sym::HASH);
         class.unhashable.set(defines_eq && !defines_hash);
     }
+    crate::value::object::class_changed();
     class.refresh_getattribute();
     Ok(Value::Class(Rc::new(class)))
 }

@@ -110,6 +110,7 @@ fn make_classes() -> Classes {
         is_user: false,
         unhashable: std::cell::Cell::new(false),
         getattribute: std::cell::Cell::new(false),
+        lookup_cache: Default::default(),
     });
     Classes {
         text: mk("TextIOWrapper", true),

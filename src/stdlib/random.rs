@@ -54,6 +54,7 @@ pub fn module(_vm: &mut Vm) -> Value {
         is_user: false,
         unhashable: Cell::new(false),
         getattribute: Cell::new(false),
+        lookup_cache: Default::default(),
     });
     types::set_class_attr(&class, "__new__", Value::builtin("__new__", random_new));
     for (name, f) in METHODS {

@@ -547,6 +547,7 @@ fn make_struct_time_class() -> Rc<Class> {
         is_user: false,
         unhashable: Cell::new(false),
         getattribute: Cell::new(false),
+        lookup_cache: Default::default(),
     });
     let methods: &[(&'static str, NativeFn)] = &[
         ("__new__", st_new),

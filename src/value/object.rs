@@ -48,11 +48,54 @@ pub struct Class {
     /// The class (or a base) defines a script `__getattribute__`: attribute reads on
     /// instances go through it. Set by `refresh_getattribute`, so reads stay a flag test.
     pub getattribute: Cell<bool>,
+    /// What `lookup` found for each name asked, valid while the class epoch is unchanged.
+    pub lookup_cache: RefCell<LookupCache>,
+}
+
+/// A class's memo of `lookup` results (attributes found along the MRO, or None).
+#[derive(Default)]
+pub struct LookupCache {
+    epoch: u64,
+    found: std::collections::HashMap<Symbol, Option<Value>, FxBuild>,
+}
+
+thread_local! {
+    /// Bumped whenever any class's namespace changes, which empties every class's
+    /// lookup cache (class namespaces change rarely: at definition, and by monkey
+    /// patching).
+    static CLASS_EPOCH: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Call after changing a class's `dict`: cached lookups may now be wrong.
+pub fn class_changed() {
+    CLASS_EPOCH.with(|e| e.set(e.get() + 1));
 }
 
 impl Class {
-    /// Looks `name` up in the class and its bases.
+    /// Looks `name` up in the class and its bases (memoized per class).
+    #[inline]
     pub fn lookup(&self, name: Symbol) -> Option<Value> {
+        let epoch = CLASS_EPOCH.with(Cell::get);
+        {
+            let cache = self.lookup_cache.borrow();
+            if cache.epoch == epoch {
+                if let Some(v) = cache.found.get(&name) {
+                    return v.clone();
+                }
+            }
+        }
+        let found = self.lookup_uncached(name);
+        let mut cache = self.lookup_cache.borrow_mut();
+        if cache.epoch != epoch {
+            cache.found.clear();
+            cache.epoch = epoch;
+        }
+        cache.found.insert(name, found.clone());
+        found
+    }
+
+    /// Walks the class and its bases.
+    fn lookup_uncached(&self, name: Symbol) -> Option<Value> {
         if let Some(v) = self.dict.borrow().get(&name) {
             return Some(v.clone());
         }

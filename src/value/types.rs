@@ -152,6 +152,7 @@ pub fn new_class_in(
         is_user,
         unhashable: Cell::new(false),
         getattribute: Cell::new(false),
+        lookup_cache: Default::default(),
     })
 }
 
@@ -242,6 +243,7 @@ fn fix_exception_group(mut t: Types) -> Types {
         is_user: false,
         unhashable: Cell::new(false),
         getattribute: Cell::new(false),
+        lookup_cache: Default::default(),
     });
     t
 }
@@ -457,4 +459,5 @@ pub fn exc_is(v: &Value, pick: impl FnOnce(&Types) -> &Rc<Class>) -> bool {
 /// Sets an attribute in a builtin class's namespace (used while building the builtins).
 pub fn set_class_attr(class: &Rc<Class>, name: &str, value: Value) {
     class.dict.borrow_mut().insert(Symbol::new(name), value);
+    crate::value::object::class_changed();
 }

@@ -452,6 +452,7 @@ pub fn make_class(
         ns.insert(sym::HASH, Value::None);
     }
     *class.dict.borrow_mut() = ns;
+    crate::value::object::class_changed();
     class.unhashable.set(unhashable);
     class.refresh_getattribute();
     Ok(Rc::new(class))

@@ -306,6 +306,7 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         "__annotations__" if c.is_user => {
             let d = Value::dict(crate::value::Dict::new());
             c.dict.borrow_mut().insert(name, d.clone());
+            crate::value::object::class_changed();
             Ok(d)
         }
         _ => {
@@ -436,6 +437,7 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
         }
         Value::Class(c) if c.is_user => {
             c.dict.borrow_mut().insert(name, value);
+            crate::value::object::class_changed();
             if name == sym::GETATTRIBUTE {
                 c.refresh_getattribute();
             }
@@ -529,6 +531,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
         }
         Value::Class(c) if c.is_user => {
             let removed = c.dict.borrow_mut().shift_remove(&name);
+            crate::value::object::class_changed();
             if name == sym::GETATTRIBUTE {
                 c.refresh_getattribute();
             }
