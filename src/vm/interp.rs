@@ -631,6 +631,15 @@ impl Vm {
                             std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
                             continue;
                         }
+                    } else if let Some((x, y)) =
+                        ops::float_pair(&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        if let Some(v) = ops::float_fast(bop, x, y) {
+                            // Both operands are numbers: nothing to drop.
+                            std::mem::forget(frame.stack.pop());
+                            std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                            continue;
+                        }
                     }
                     if bop == crate::ast::BinOp::Add && concat_in_place(frame) {
                         continue;
@@ -671,6 +680,19 @@ impl Vm {
                         std::mem::forget(frame.stack.pop());
                         std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
                         continue;
+                    }
+                    if let Some((x, y)) =
+                        ops::float_pair_exact(&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        if let Some(b) = ops::cmp_floats(cop, x, y) {
+                            // Both operands are numbers: nothing to drop.
+                            std::mem::forget(frame.stack.pop());
+                            std::mem::forget(std::mem::replace(
+                                &mut frame.stack[len - 2],
+                                Value::Bool(b),
+                            ));
+                            continue;
+                        }
                     }
                     let b = frame.pop();
                     let a = frame.pop();

@@ -42,6 +42,57 @@ pub fn int_fast(op: BinOp, a: i64, b: i64) -> Option<Value> {
     }))
 }
 
+/// `a op b` on two floats (an int operand already converted, as CPython converts it)
+/// for the operators whose float result needs no special case; None otherwise.
+#[inline]
+pub fn float_fast(op: BinOp, a: f64, b: f64) -> Option<Value> {
+    Some(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mult => a * b,
+        BinOp::Div if b != 0.0 => a / b,
+        _ => return None,
+    }))
+}
+
+/// The two operands as floats when one is a float and the other a float or small int.
+#[inline]
+pub fn float_pair(a: &Value, b: &Value) -> Option<(f64, f64)> {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => Some((*x, *y)),
+        (Value::Float(x), Value::Int(y)) => Some((*x, *y as f64)),
+        (Value::Int(x), Value::Float(y)) => Some((*x as f64, *y)),
+        _ => None,
+    }
+}
+
+/// Like `float_pair`, but only where the int converts exactly: comparisons between
+/// ints and floats are exact in CPython (`2**53 + 1 == 2.0**53` is False).
+#[inline]
+pub fn float_pair_exact(a: &Value, b: &Value) -> Option<(f64, f64)> {
+    const EXACT: i64 = 1 << 53;
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => Some((*x, *y)),
+        (Value::Float(x), Value::Int(y)) if (-EXACT..=EXACT).contains(y) => Some((*x, *y as f64)),
+        (Value::Int(x), Value::Float(y)) if (-EXACT..=EXACT).contains(x) => Some((*x as f64, *y)),
+        _ => None,
+    }
+}
+
+/// Comparison of two floats (not `is`, `in`: those take the general path).
+#[inline]
+pub fn cmp_floats(op: CmpOp, a: f64, b: f64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Eq => a == b,
+        CmpOp::NotEq => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        _ => return None,
+    })
+}
+
 /// Comparison of two small ints.
 #[inline]
 pub fn cmp_ints(op: CmpOp, a: i64, b: i64) -> bool {
