@@ -56,7 +56,10 @@ thread_local! {
 
 /// The hidden attribute holding an object's Rust state.
 fn state_sym() -> Symbol {
-    Symbol::new("__aio_state__")
+    thread_local! {
+        static STATE: Symbol = Symbol::new("__aio_state__");
+    }
+    STATE.with(|s| *s)
 }
 
 fn class(name: &str) -> Rc<Class> {

@@ -94,6 +94,7 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
         def("_label", label);
+        def("_yield_once", yield_once);
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
         let mut natives = crate::value::object::AttrMap::default();
@@ -979,5 +980,18 @@ fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     };
     Ok(Value::Bool(
         matches!(&f, Value::Function(f) if f.code.flags.is_coroutine && !f.code.flags.is_generator),
+    ))
+}
+
+/// `_yield_once(self)`: `_Sleep0.__await__`, an iterator that yields None once, so the
+/// awaiting task gives up exactly one loop iteration (CPython's `__sleep0`) without
+/// running a generator frame.
+fn yield_once(_vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(ops::new_iter(
+        crate::value::object::IterState::Seq {
+            items: vec![Value::None],
+            index: 0,
+        },
+        "list_iterator",
     ))
 }
