@@ -61,6 +61,8 @@ pub struct FutureObj {
     /// or a callable asked for the text when a report is drawn (so the text
     /// tells the state at that moment: who holds a lock now).
     pub label: RefCell<Option<Value>>,
+    /// Who awaits it and what blocks it, for the await tree (see `graph`).
+    pub links: RefCell<super::graph::Links>,
 }
 
 impl FutureObj {
@@ -78,6 +80,7 @@ impl FutureObj {
             children: RefCell::new(None),
             cancel_requested: Cell::new(false),
             label: RefCell::new(None),
+            links: RefCell::new(super::graph::Links::default()),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod future;
+pub mod graph;
 pub mod io;
 pub mod net;
 pub mod task;

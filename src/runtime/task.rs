@@ -288,45 +288,6 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
     }
 }
 
-/// The library's own source: its frames are left out of the report, since the
-/// "waiting on" line already says what the library call is doing.
-const LIBRARY_FILE_PREFIX: &str = "<aio ";
-
-/// Where a task's coroutine is suspended, outermost first: (file, line, function).
-fn task_frames(task: &Value) -> Vec<(String, u32, String)> {
-    let Some((_, t)) = task_parts(task) else {
-        return Vec::new();
-    };
-    let Value::Generator(g) = &t.coro else {
-        return Vec::new();
-    };
-    if g.state.get() != GenState::Suspended && g.state.get() != GenState::Created {
-        return Vec::new();
-    }
-    let frames = g.frames.borrow();
-    let all: Vec<(String, u32, String)> = frames
-        .iter()
-        .map(|fr| {
-            (
-                fr.code.filename.to_string(),
-                fr.line(),
-                fr.code.name.to_string(),
-            )
-        })
-        .collect();
-    let user: Vec<_> = all
-        .iter()
-        .filter(|(file, _, _)| !file.starts_with(LIBRARY_FILE_PREFIX))
-        .cloned()
-        .collect();
-    // A task running library code only (asyncio.sleep as a task) keeps its frames.
-    if user.is_empty() {
-        all
-    } else {
-        user
-    }
-}
-
 /// `Task 'name'`.
 fn task_label(task: &Value) -> String {
     match task_parts(task) {
@@ -336,7 +297,7 @@ fn task_label(task: &Value) -> String {
 }
 
 /// What a future stands for, in words.
-fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
+pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
     if task_parts(fut).is_some() {
         return task_label(fut);
     }
@@ -344,6 +305,9 @@ fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
         return ops::repr(vm, fut).unwrap_or_default();
     };
     let label = f.label.borrow().clone();
+    if let Some(text) = label.as_ref().and_then(super::graph::describe_timer) {
+        return text;
+    }
     if let Some(label) = label {
         let text = if matches!(label, Value::Str(_)) {
             ops::str_of(vm, &label)
@@ -371,33 +335,9 @@ fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
     "a Future".to_string()
 }
 
-/// Every pending task's await stack, for the deadlock report: the task, what it
-/// waits on, then its frames (outermost first) with their source lines.
-/// `deadlocked` says nothing can run any more (a label may then say "no
-/// producer left"); otherwise the report is a snapshot of a live program.
+/// Every pending task's await tree (see `graph::render_tree`): the deadlock
+/// report when `deadlocked` (a label may then say "no producer left"), else a
+/// snapshot of a live program (`:tasks`).
 pub fn await_tree_report(vm: &mut Vm, deadlocked: bool) -> String {
-    let tasks = vm
-        .event_loop
-        .as_ref()
-        .map(|l| l.pending_tasks())
-        .unwrap_or_default();
-    let mut out = String::new();
-    for task in tasks {
-        let waiter = task_parts(&task).and_then(|(_, t)| t.fut_waiter.borrow().clone());
-        let what = match waiter {
-            Some(w) => format!("waiting on {}", describe_future(vm, &w, deadlocked)),
-            None => "ready to run".to_string(),
-        };
-        out.push_str(&format!("{} {}:\n", task_label(&task), what));
-        for (file, line, func) in task_frames(&task) {
-            out.push_str(&format!("  File \"{file}\", line {line}, in {func}\n"));
-            if let Some(text) = vm.source_line(&file, line) {
-                let text = text.trim();
-                if !text.is_empty() {
-                    out.push_str(&format!("    {text}\n"));
-                }
-            }
-        }
-    }
-    out
+    super::graph::render_tree(vm, deadlocked)
 }

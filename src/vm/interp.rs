@@ -1202,6 +1202,11 @@ impl Vm {
             // Natives cannot see the fiber: record what sys.exc_info() must report, and
             // drop it afterwards so a later nested run never inherits a stale one.
             self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+            if let Value::Builtin(b) = func {
+                if b.name == crate::runtime::graph::STACK_PROBE {
+                    crate::runtime::graph::record_caller_frames(fiber);
+                }
+            }
             let r = call::prepare_call(self, func, args, kwargs);
             self.native_handled = self.handled_base.clone();
             r

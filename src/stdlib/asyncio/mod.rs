@@ -12,6 +12,7 @@ use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
 
+mod call_graph;
 mod exception_handler;
 mod task_stack;
 
@@ -34,7 +35,12 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        [include_str!("asyncio.aio"), include_str!("streams.aio")].concat(),
+        [
+            include_str!("asyncio.aio"),
+            include_str!("streams.aio"),
+            include_str!("graph.aio"),
+        ]
+        .concat(),
     )?;
     Ok(m)
 }
@@ -66,6 +72,13 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancelled_error_of", cancelled_error_of);
         def("_cancel_message", cancel_message);
         def("_label", label);
+        def("_holder", call_graph::holder);
+        def(crate::runtime::graph::STACK_PROBE, call_graph::call_graph);
+        def("future_add_to_awaited_by", call_graph::add_to_awaited_by);
+        def(
+            "future_discard_from_awaited_by",
+            call_graph::discard_from_awaited_by,
+        );
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
         super::streams::register(&mut g);
