@@ -5,6 +5,7 @@
 //! their results to output and an exit status.
 
 use aio::diag::SyntaxError;
+use aio::runtime::trace::{TraceOptions, TraceTarget};
 use aio::source::{SourceFile, Span};
 use aio::{ClockMode, RunOptions};
 use clap::{Parser, ValueEnum};
@@ -40,6 +41,18 @@ struct Cli {
     /// Which clock the scheduler reads [default: real, or $AIO_CLOCK]
     #[arg(long, value_enum, value_name = "CLOCK")]
     clock: Option<ClockArg>,
+
+    /// Print a timeline of task events (created, started, awaits, woken,
+    /// cancelled, raised, done) to stderr; `--trace=timeline` adds a swimlane
+    /// chart, `--trace=PATH` writes the timeline to a file instead
+    #[arg(
+        long,
+        value_name = "timeline|PATH",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    trace: Option<String>,
 
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
@@ -108,7 +121,32 @@ pub fn main() -> i32 {
     };
     match cli.dump {
         Some(stage) => dump(stage, &src),
-        None => aio::run_source(&src, &RunOptions { clock, argv }),
+        None => aio::run_source(
+            &src,
+            &RunOptions {
+                clock,
+                argv,
+                trace: cli.trace.as_deref().map(trace_options),
+            },
+        ),
+    }
+}
+
+/// `--trace`'s value: nothing (stderr), `timeline` (stderr and the chart), or a file.
+fn trace_options(value: &str) -> TraceOptions {
+    match value {
+        "" => TraceOptions {
+            target: TraceTarget::Stderr,
+            timeline: false,
+        },
+        "timeline" => TraceOptions {
+            target: TraceTarget::Stderr,
+            timeline: true,
+        },
+        path => TraceOptions {
+            target: TraceTarget::File(path.into()),
+            timeline: false,
+        },
     }
 }
 

@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub clock: ClockMode,
     /// The script's `sys.argv` (the script name first).
     pub argv: Vec<String>,
+    /// `--trace`: the task-event timeline (None: off).
+    pub trace: Option<runtime::trace::TraceOptions>,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -54,6 +56,10 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.trace = opts
+            .trace
+            .clone()
+            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
         run_in(&mut vm, &src)
     })
 }
@@ -91,6 +97,10 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.trace = opts
+            .trace
+            .clone()
+            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {
@@ -162,6 +172,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
         }
         (Err(exc), None) => exit_status_for(vm, &exc),
     };
+    runtime::trace::finish(vm);
     vm.stdout.flush();
     vm.stderr.flush();
     status

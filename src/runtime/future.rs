@@ -137,6 +137,9 @@ pub fn make_cancelled_error(f: &FutureObj) -> Value {
 
 /// Schedules the done callbacks (call_soon each, in order).
 fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
+    if vm.trace.is_some() {
+        super::trace::completed(vm, fut);
+    }
     let callbacks = std::mem::take(&mut *f.callbacks.borrow_mut());
     for cb in callbacks {
         let callback = match cb {

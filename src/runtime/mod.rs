@@ -8,6 +8,7 @@ pub mod io;
 pub mod net;
 pub mod task;
 pub mod timers;
+pub mod trace;
 pub mod workers;
 
 use crate::value::object::Native;
@@ -298,6 +299,10 @@ impl Vm {
             if item.handle.as_ref().is_some_and(|h| h.cancelled.get()) {
                 continue;
             }
+            if self.trace.is_some() {
+                let timer = item.handle.as_ref().is_some_and(|h| h.timer);
+                trace::set_in_timer(self, timer);
+            }
             self.run_callback(item.callback, item.handle)?;
             self.flush_finalizers();
         }
@@ -351,7 +356,12 @@ impl Vm {
     /// Runs one callback; errors from plain callbacks go to the exception handler.
     fn run_callback(&mut self, callback: Callback, handle: Option<Rc<Handle>>) -> PyResult<()> {
         match callback {
-            Callback::Step { task, exc } => task::step(self, &task, exc),
+            Callback::Step { task, exc } => {
+                if self.trace.is_some() {
+                    trace::step_begins(self, &task, &exc);
+                }
+                task::step(self, &task, exc)
+            }
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
             Callback::CallIn {
                 func,

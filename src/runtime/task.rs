@@ -82,6 +82,9 @@ pub fn create_task_in(
         exc: None,
     });
     vm.event_loop().tasks.push(task.clone());
+    if vm.trace.is_some() {
+        super::trace::created(vm, &task);
+    }
     Ok(task)
 }
 
@@ -125,6 +128,32 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     if g.state.get() == GenState::Finished {
         vm.event_loop().finalizers.retain(|f| !f.task.is(task));
     }
+    if vm.trace.is_some() {
+        let r = step_outcome(vm, task, outcome);
+        trace_step_end(vm, task);
+        return r;
+    }
+    step_outcome(vm, task, outcome)
+}
+
+/// The trace line for the end of a step: suspended on something, or finished.
+fn trace_step_end(vm: &mut Vm, task: &Value) {
+    let Some((f, t)) = task_parts(task) else {
+        return;
+    };
+    if f.done() {
+        super::trace::finished(vm, task);
+        return;
+    }
+    let waiter = t.fut_waiter.borrow().clone();
+    super::trace::suspended(vm, task, waiter.as_ref());
+}
+
+/// What the task's coroutine did in a step: finish the task or wait on a future.
+fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyResult<()> {
+    let Some((f, t)) = task_parts(task) else {
+        return Ok(());
+    };
     match outcome {
         Ok(GenOutcome::Returned(v)) => {
             if t.must_cancel.get() {
@@ -231,6 +260,9 @@ fn finalizer_resume(vm: &mut Vm, task: &Value, coro: &Generator, resume: Resume)
 
 /// A task's awaited future finished: step with its result or exception.
 pub fn wakeup(vm: &mut Vm, task: &Value, fut: &Value) -> PyResult<()> {
+    if vm.trace.is_some() {
+        super::trace::woken(vm, task, fut);
+    }
     let exc = match future_of(fut) {
         Some(f) => future::result(f).err(),
         None => None,
@@ -249,6 +281,9 @@ pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
     }
     t.num_cancels_requested
         .set(t.num_cancels_requested.get() + 1);
+    if vm.trace.is_some() {
+        super::trace::cancel_requested(vm, task, &msg);
+    }
     let waiter = t.fut_waiter.borrow().clone();
     if let Some(w) = waiter {
         if cancel_any(vm, &w, msg.clone()) {

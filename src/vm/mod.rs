@@ -80,6 +80,8 @@ pub struct Vm {
     pub handled_base: Option<Value>,
     /// The current contextvars Context (None until first used: an empty base context).
     pub current_context: Option<Value>,
+    /// `--trace`: the task-event timeline (None: tracing off).
+    pub trace: Option<Box<crate::runtime::trace::Tracer>>,
 }
 
 impl Vm {
@@ -104,6 +106,7 @@ impl Vm {
             native_handled: None,
             handled_base: None,
             current_context: None,
+            trace: None,
         }
     }
 
