@@ -54,6 +54,17 @@ struct Cli {
     )]
     trace: Option<String>,
 
+    /// Debug mode for every event loop: slow-step and never-awaited warnings,
+    /// plus aio's own (blocking steps, swallowed cancellations, locks held at a
+    /// task's end, tasks pending at exit)
+    #[arg(long)]
+    debug: bool,
+
+    /// Debug mode's limit on the instructions one task step may run without
+    /// awaiting [default: 1000000]; implies --debug
+    #[arg(long, value_name = "N", require_equals = true)]
+    debug_step_limit: Option<u64>,
+
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
     file: Option<String>,
@@ -127,6 +138,8 @@ pub fn main() -> i32 {
                 clock,
                 argv,
                 trace: cli.trace.as_deref().map(trace_options),
+                debug: cli.debug,
+                debug_step_limit: cli.debug_step_limit,
             },
         ),
     }

@@ -37,6 +37,11 @@ pub struct RunOptions {
     pub argv: Vec<String>,
     /// `--trace`: the task-event timeline (None: off).
     pub trace: Option<runtime::trace::TraceOptions>,
+    /// `--debug`: every loop starts in debug mode.
+    pub debug: bool,
+    /// `--debug-step-limit=N`: instructions a task step may run without
+    /// awaiting before debug mode warns (default 1,000,000).
+    pub debug_step_limit: Option<u64>,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -60,6 +65,10 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
             .trace
             .clone()
             .map(|t| Box::new(runtime::trace::Tracer::new(t)));
+        if opts.debug || opts.debug_step_limit.is_some() {
+            runtime::debug::set_default(opts.debug_step_limit);
+            runtime::debug::enable(&mut vm);
+        }
         run_in(&mut vm, &src)
     })
 }
@@ -101,6 +110,10 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
             .trace
             .clone()
             .map(|t| Box::new(runtime::trace::Tracer::new(t)));
+        if opts.debug || opts.debug_step_limit.is_some() {
+            runtime::debug::set_default(opts.debug_step_limit);
+            runtime::debug::enable(&mut vm);
+        }
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {

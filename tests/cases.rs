@@ -84,6 +84,17 @@ fn trace_directive(text: &str) -> Option<TraceOptions> {
     })
 }
 
+/// `# aio-only: debug` (optionally `step-limit=N`) on the first line: run in
+/// debug mode.
+fn debug_directive(text: &str) -> Option<Option<u64>> {
+    let first = text.lines().next()?;
+    let rest = first.strip_prefix("# aio-only: debug")?;
+    Some(
+        rest.split_whitespace()
+            .find_map(|w| w.strip_prefix("step-limit=")?.parse().ok()),
+    )
+}
+
 /// Marks programs that test behaviour CPython does not have.
 fn is_aio_only(text: &str) -> bool {
     text.lines()
@@ -105,6 +116,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn run_aio(rel: &str) -> Outcome {
     let text = read(rel);
     let trace = trace_directive(&text);
+    let debug = debug_directive(&text);
     let name = rel.to_string();
     let (tx, rx) = mpsc::channel();
     let spawned = thread::Builder::new()
@@ -116,6 +128,8 @@ fn run_aio(rel: &str) -> Outcome {
                 clock: ClockMode::Virtual,
                 argv: vec![name],
                 trace,
+                debug: debug.is_some(),
+                debug_step_limit: debug.flatten(),
             };
             let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
             let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));

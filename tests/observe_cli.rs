@@ -39,8 +39,14 @@ fn trace_goes_to_stderr_and_leaves_stdout_alone() {
         err.contains("   0.000  Task 'kid' created by Task 'Task-1'\n"),
         "{err}"
     );
-    assert!(err.contains("   1.000  Task 'kid' done, returned 7\n"), "{err}");
-    assert!(!err.contains("    time  "), "no chart without =timeline: {err}");
+    assert!(
+        err.contains("   1.000  Task 'kid' done, returned 7\n"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("    time  "),
+        "no chart without =timeline: {err}"
+    );
 }
 
 #[test]

@@ -348,6 +348,9 @@ pub fn describe_timer(v: &Value) -> Option<String> {
 /// running task.
 pub const STACK_PROBE: &str = "_call_graph";
 
+/// The native giving its caller's place (`file:line`), for debug warnings.
+pub const PLACE_PROBE: &str = "_caller_place";
+
 thread_local! {
     static CALLER_FRAMES: std::cell::RefCell<Vec<FrameEntry>> = const { std::cell::RefCell::new(Vec::new()) };
 }

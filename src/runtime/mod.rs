@@ -2,6 +2,7 @@
 //! CPython's BaseEventLoop._run_once runs them, so output order matches.
 
 pub mod clock;
+pub mod debug;
 pub mod future;
 pub mod graph;
 pub mod io;
@@ -129,7 +130,7 @@ impl EventLoop {
             closed: false,
             current_task: None,
             tasks: Vec::new(),
-            debug: false,
+            debug: debug::default_on(),
             asyncgens: Vec::new(),
             finalizers: Vec::new(),
             exception_handler: Value::None,

@@ -121,6 +121,11 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     if !vm.event_loop().finalizers.is_empty() {
         resume = finalizer_resume(vm, task, g, resume);
     }
+    let watch = if vm.event_loop().debug {
+        Some(super::debug::step_begins(vm, task))
+    } else {
+        None
+    };
     let saved = crate::stdlib::contextvars::enter(vm, &t.context);
     let outcome = ops::generator_send(vm, g, resume);
     crate::stdlib::contextvars::exit(vm, &t.context, saved);
@@ -128,9 +133,17 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     if g.state.get() == GenState::Finished {
         vm.event_loop().finalizers.retain(|f| !f.task.is(task));
     }
-    if vm.trace.is_some() {
+    if vm.trace.is_some() || watch.is_some() {
         let r = step_outcome(vm, task, outcome);
-        trace_step_end(vm, task);
+        if let Some(watch) = watch {
+            super::debug::step_ends(vm, task, watch);
+            if f.state.get() == future::FutState::Finished && f.exception.borrow().is_none() {
+                super::debug::check_swallowed_cancel(vm, task);
+            }
+        }
+        if vm.trace.is_some() {
+            trace_step_end(vm, task);
+        }
         return r;
     }
     step_outcome(vm, task, outcome)

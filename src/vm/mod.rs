@@ -82,6 +82,10 @@ pub struct Vm {
     pub current_context: Option<Value>,
     /// `--trace`: the task-event timeline (None: tracing off).
     pub trace: Option<Box<crate::runtime::trace::Tracer>>,
+    /// Debug mode's state (None until debug mode is first turned on).
+    pub debug: Option<Box<crate::runtime::debug::DebugState>>,
+    /// Count instructions for debug mode's step limit (only during a debug step).
+    pub count_ops: bool,
 }
 
 impl Vm {
@@ -107,6 +111,8 @@ impl Vm {
             handled_base: None,
             current_context: None,
             trace: None,
+            debug: None,
+            count_ops: false,
         }
     }
 

@@ -154,3 +154,23 @@ pub fn call_graph(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let g = Graph::build(vm);
     Ok(node(&g, &fut, stack, limit, &mut Vec::new()))
 }
+
+/// `_caller_place()`: `file:line` of the calling task's innermost own frame.
+pub fn caller_place(_vm: &mut Vm, _: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::str(crate::runtime::debug::caller_place(
+        graph::take_caller_frames(),
+    )))
+}
+
+/// `_debug_warn(text)`: a debug-mode warning from the library.
+pub fn debug_warn(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    arity("_debug_warn", args, 1, 1)?;
+    let text = crate::vm::ops::str_of(vm, &args[0])?;
+    crate::runtime::debug::library_warning(vm, &text);
+    Ok(Value::None)
+}
+
+/// `_debug_enabled()`: debug mode was turned on (the library then adds its checks).
+pub fn debug_enabled(vm: &mut Vm, _: &[Value], _: Kw) -> PyResult<Value> {
+    Ok(Value::Bool(vm.debug.is_some()))
+}

@@ -73,6 +73,9 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancel_message", cancel_message);
         def("_label", label);
         def("_holder", call_graph::holder);
+        def(crate::runtime::graph::PLACE_PROBE, call_graph::caller_place);
+        def("_debug_warn", call_graph::debug_warn);
+        def("_debug_enabled", call_graph::debug_enabled);
         def(crate::runtime::graph::STACK_PROBE, call_graph::call_graph);
         def("future_add_to_awaited_by", call_graph::add_to_awaited_by);
         def(
@@ -209,6 +212,9 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if let Some(d) = kwarg(kwargs, "debug") {
         let debug = ops::truthy(vm, d)?;
         vm.event_loop().debug = debug;
+        if debug {
+            runtime::debug::enable(vm);
+        }
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
     let result = vm.run_until_complete(&main);
@@ -248,6 +254,9 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
         .unwrap_or_default();
     if pending.is_empty() {
         return Ok(());
+    }
+    if runtime::debug::loop_debug(vm) {
+        runtime::debug::pending_at_exit(vm, &pending);
     }
     for t in &pending {
         task::cancel(vm, t, Value::None);
@@ -842,6 +851,9 @@ fn loop_set_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     };
     if let Some(l) = this_loop(vm, args) {
         l.debug = d;
+    }
+    if d {
+        runtime::debug::enable(vm);
     }
     Ok(Value::None)
 }
