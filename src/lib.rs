@@ -58,6 +58,7 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
+    runtime::sigquit::install();
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);

@@ -64,3 +64,68 @@ fn trace_to_a_file_and_the_timeline_chart() {
     assert!(err.starts_with(&written), "{err}");
     assert!(err.contains("\n    time  Task-1    kid\n"), "{err}");
 }
+
+#[test]
+fn debug_flags_turn_on_the_warnings() {
+    let program = "import asyncio\n\n\nasync def spin():\n    n = 0\n    for i in range(1000):\n        n += i\n    return n\n\n\nasync def main():\n    print(asyncio.get_running_loop().get_debug(), await spin())\n\nasyncio.run(main())\n";
+    std::fs::write(scratch_dir().join("d1.aio"), program).unwrap();
+    let plain = aio(&["--clock", "virtual", "d1.aio"]);
+    assert_eq!(text(&plain.stdout), "False 499500\n");
+    assert_eq!(text(&plain.stderr), "");
+    let debug = aio(&["--clock", "virtual", "--debug", "d1.aio"]);
+    assert_eq!(text(&debug.stdout), "True 499500\n");
+    assert_eq!(text(&debug.stderr), "", "under the default step limit");
+    let strict = aio(&["--clock", "virtual", "--debug-step-limit=100", "d1.aio"]);
+    assert_eq!(text(&strict.stdout), "True 499500\n");
+    let err = text(&strict.stderr);
+    assert!(
+        err.starts_with("aio debug: Task 'Task-1' ran about ")
+            && err.contains(
+                "without awaiting (limit 100), blocking the loop (from d1.aio:11 to its end)"
+            ),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigquit_prints_the_await_tree_and_the_program_goes_on() {
+    use std::io::{BufRead, BufReader, Read};
+    let program = "import asyncio\n\n\nasync def napper():\n    await asyncio.sleep(3)\n\n\nasync def main():\n    t = asyncio.create_task(napper(), name='napper')\n    print('ready', flush=True)\n    await t\n    print('done')\n\nasyncio.run(main())\n";
+    std::fs::write(scratch_dir().join("q1.aio"), program).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aio"))
+        .arg("q1.aio")
+        .env_remove("AIO_CLOCK")
+        .current_dir(scratch_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the aio binary");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGQUIT);
+    }
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(rest, "done\n");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(err.starts_with("aio: Ctrl-\\ at t="), "{err}");
+    assert!(
+        err.contains("Task 'Task-1' waiting on Task 'napper':\n  File \"q1.aio\", line 11, in main\n    await t\n  └─ Task 'napper' waiting on asyncio.sleep (due at t="),
+        "{err}"
+    );
+}

@@ -7,6 +7,7 @@ pub mod future;
 pub mod graph;
 pub mod io;
 pub mod net;
+pub mod sigquit;
 pub mod task;
 pub mod timers;
 pub mod trace;
@@ -228,6 +229,9 @@ impl Vm {
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
         self.flush_warnings();
+        if sigquit::take() {
+            self.print_await_tree();
+        }
         let l = self.event_loop.as_mut().expect("loop");
         let scheduled = l.timers.len();
         if scheduled > MIN_SCHEDULED_TIMER_HANDLES
@@ -266,9 +270,12 @@ impl Vm {
                             // to the last bit.
                             self.clock.advance_to(now + (when - now).min(86400.0));
                         } else {
-                            std::thread::sleep(std::time::Duration::from_secs_f64(
-                                (when - now).min(86400.0),
-                            ));
+                            let mut wait = (when - now).min(86400.0);
+                            if sigquit::installed() {
+                                // Wake up now and then to answer Ctrl-\.
+                                wait = wait.min(sigquit::SLICE);
+                            }
+                            std::thread::sleep(std::time::Duration::from_secs_f64(wait));
                         }
                     }
                 }
@@ -319,6 +326,8 @@ impl Vm {
         let started = std::time::Instant::now();
         let wait = match timeout {
             Some(t) if virtual_clock => Some(t.min(0.05)),
+            Some(t) if sigquit::installed() => Some(t.min(sigquit::SLICE)),
+            None if sigquit::installed() => Some(sigquit::SLICE),
             other => other,
         };
         let (events, woken) = {
@@ -513,6 +522,20 @@ impl Vm {
                 return Ok(());
             }
         }
+    }
+
+    /// Ctrl-\ (SIGQUIT): the await tree on stderr, and the program goes on.
+    fn print_await_tree(&mut self) {
+        self.stdout.flush();
+        let now = self.clock.now();
+        let mut report = task::await_tree_report(self, false);
+        if report.is_empty() {
+            report = "no pending tasks\n".to_string();
+        }
+        self.stderr.write_str(&format!(
+            "aio: Ctrl-\\ at t={now:.3}: the await tree\n{report}"
+        ));
+        self.stderr.flush();
     }
 
     /// Prints the deadlock report and returns the exception that ends the program.
