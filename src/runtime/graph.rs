@@ -10,6 +10,7 @@ use crate::value::object::Native;
 use crate::value::{Symbol, Value};
 use crate::vm::generator::GenState;
 use crate::vm::{ops, Vm};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The library's own source: its frames are left out of reports, since the
@@ -80,16 +81,36 @@ pub struct Graph {
     pub tasks: Vec<Value>,
     /// `children[i]`: the tasks task i awaits (through gather, a TaskGroup, ...).
     pub children: Vec<Vec<usize>>,
+    /// `parents[i]`: the tasks awaiting task i.
+    pub parents: Vec<Vec<usize>>,
     /// `holder[i]`: the task holding the lock task i waits for.
     pub holder: Vec<Option<usize>>,
 }
 
-fn index_of(tasks: &[Value], v: &Value) -> Option<usize> {
-    tasks.iter().position(|t| t.is(v))
-}
-
 fn is_task(v: &Value) -> bool {
     future_of(v).is_some_and(|f| f.task.is_some())
+}
+
+/// Lookups used while building the graph.
+struct Index {
+    /// A task's position, by identity.
+    task_at: HashMap<usize, usize>,
+    /// The tasks recorded (`future_add_to_awaited_by`) as awaited by a future or
+    /// task, by the waiter's identity.
+    awaited_by: HashMap<usize, Vec<usize>>,
+}
+
+impl Index {
+    fn task(&self, v: &Value) -> Option<usize> {
+        self.task_at.get(&v.ptr()?).copied()
+    }
+
+    fn linked_to(&self, waiter: &Value) -> &[usize] {
+        waiter
+            .ptr()
+            .and_then(|p| self.awaited_by.get(&p))
+            .map_or(&[], |v| v.as_slice())
+    }
 }
 
 impl Graph {
@@ -100,77 +121,161 @@ impl Graph {
             .as_ref()
             .map(|l| l.pending_tasks())
             .unwrap_or_default();
-        let mut children = vec![Vec::new(); tasks.len()];
-        let mut holder = vec![None; tasks.len()];
-        for i in 0..tasks.len() {
+        let n = tasks.len();
+        let mut index = Index {
+            task_at: HashMap::new(),
+            awaited_by: HashMap::new(),
+        };
+        for (i, t) in tasks.iter().enumerate() {
+            if let Some(p) = t.ptr() {
+                index.task_at.insert(p, i);
+            }
+            if let Some(f) = future_of(t) {
+                for w in &f.links.borrow().awaited_by {
+                    if let Some(p) = w.ptr() {
+                        index.awaited_by.entry(p).or_default().push(i);
+                    }
+                }
+            }
+        }
+        let mut children = vec![Vec::new(); n];
+        let mut holder = vec![None; n];
+        for i in 0..n {
             let waiter = future_of(&tasks[i])
                 .and_then(|f| f.task.as_ref())
                 .and_then(|t| t.fut_waiter.borrow().clone());
             let mut found = Vec::new();
             if let Some(w) = &waiter {
-                expand(&tasks, w, 0, &mut found);
+                expand(&index, w, 0, &mut found);
                 let lock = future_of(w).and_then(|f| f.links.borrow().holder.clone());
                 if let Some(lock) = lock {
                     if let Ok(owner) = ops::getattr(vm, &lock, Symbol::new("_owner")) {
-                        holder[i] = index_of(&tasks, &owner);
+                        holder[i] = index.task(&owner);
                     }
                 }
             }
-            awaited_by_direct(&tasks, &tasks[i], &mut found);
-            found.retain(|&c| c != i);
+            found.extend_from_slice(index.linked_to(&tasks[i]));
+            let mut seen = std::collections::HashSet::new();
             for c in found {
-                if !children[i].contains(&c) {
+                if c != i && seen.insert(c) {
                     children[i].push(c);
                 }
+            }
+        }
+        let mut parents = vec![Vec::new(); n];
+        for (p, kids) in children.iter().enumerate() {
+            for &c in kids {
+                parents[c].push(p);
             }
         }
         Graph {
             tasks,
             children,
+            parents,
             holder,
         }
     }
 
     /// The tasks awaiting task `i`.
     pub fn parents(&self, i: usize) -> Vec<usize> {
-        (0..self.tasks.len())
-            .filter(|&p| self.children[p].contains(&i))
-            .collect()
+        self.parents[i].clone()
     }
 
-    /// Every cycle of "waits for" (awaits, or needs a lock held by), each once,
-    /// starting at its earliest-created task.
+    fn edges(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.children[i].iter().copied().chain(self.holder[i])
+    }
+
+    /// One cycle of "waits for" (awaits, or needs a lock held by) in each group
+    /// of tasks that wait for each other, starting at its earliest-created task.
     pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for component in self.strongly_connected() {
+            let start = component.iter().copied().min().unwrap_or(0);
+            if component.len() == 1 {
+                if self.holder[start] == Some(start) {
+                    out.push(vec![start]);
+                }
+                continue;
+            }
+            // The shortest way round from `start`, inside the component.
+            let inside: std::collections::HashSet<usize> = component.iter().copied().collect();
+            let mut came_from: HashMap<usize, usize> = HashMap::new();
+            let mut queue = std::collections::VecDeque::from([start]);
+            'search: while let Some(node) = queue.pop_front() {
+                for to in self.edges(node) {
+                    if to == start {
+                        let mut cycle = vec![node];
+                        let mut at = node;
+                        while let Some(&prev) = came_from.get(&at) {
+                            cycle.push(prev);
+                            at = prev;
+                        }
+                        cycle.reverse();
+                        out.push(cycle);
+                        break 'search;
+                    }
+                    if inside.contains(&to) && !came_from.contains_key(&to) {
+                        came_from.insert(to, node);
+                        queue.push_back(to);
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The strongly connected components (Tarjan's algorithm, without recursion).
+    fn strongly_connected(&self) -> Vec<Vec<usize>> {
         let n = self.tasks.len();
-        let edges = |i: usize| -> Vec<usize> {
-            let mut e = self.children[i].clone();
-            e.extend(self.holder[i]);
-            e
-        };
-        let mut out: Vec<Vec<usize>> = Vec::new();
-        for start in 0..n {
-            // Walk from `start` through later tasks only, so each cycle is found
-            // once, from its first task.
-            let mut path = vec![start];
-            let mut next_edge = vec![0usize];
-            while let Some(&node) = path.last() {
-                let e = edges(node);
-                let k = next_edge.last().copied().unwrap_or(0);
-                if k >= e.len() {
-                    path.pop();
-                    next_edge.pop();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut next = 0;
+        let mut out = Vec::new();
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            // (node, its edges, the next edge to follow)
+            let mut work: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+            index[root] = next;
+            low[root] = next;
+            next += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            work.push((root, self.edges(root).collect(), 0));
+            while let Some((node, edges, k)) = work.last_mut() {
+                let node = *node;
+                if let Some(&to) = edges.get(*k) {
+                    *k += 1;
+                    if index[to] == usize::MAX {
+                        index[to] = next;
+                        low[to] = next;
+                        next += 1;
+                        stack.push(to);
+                        on_stack[to] = true;
+                        work.push((to, self.edges(to).collect(), 0));
+                    } else if on_stack[to] {
+                        low[node] = low[node].min(index[to]);
+                    }
                     continue;
                 }
-                *next_edge.last_mut().expect("edge") += 1;
-                let to = e[k];
-                if to == start {
-                    out.push(path.clone());
-                } else if to > start && !path.contains(&to) && path.len() < 64 {
-                    path.push(to);
-                    next_edge.push(0);
+                work.pop();
+                if let Some((parent, _, _)) = work.last() {
+                    low[*parent] = low[*parent].min(low[node]);
                 }
-                if out.len() >= 16 {
-                    return out;
+                if low[node] == index[node] {
+                    let mut component = Vec::new();
+                    while let Some(m) = stack.pop() {
+                        on_stack[m] = false;
+                        component.push(m);
+                        if m == node {
+                            break;
+                        }
+                    }
+                    out.push(component);
                 }
             }
         }
@@ -180,36 +285,20 @@ impl Graph {
 
 /// The pending tasks a future stands for: itself if a task, a gather's
 /// children, and whatever was recorded as awaited by it.
-fn expand(tasks: &[Value], fut: &Value, depth: usize, out: &mut Vec<usize>) {
+fn expand(index: &Index, fut: &Value, depth: usize, out: &mut Vec<usize>) {
     if depth > 16 {
         return;
     }
     if is_task(fut) {
-        out.extend(index_of(tasks, fut));
+        out.extend(index.task(fut));
         return;
     }
     let Some(f) = future_of(fut) else { return };
     let gathered = f.children.borrow().clone();
     for c in gathered.iter().flatten() {
-        expand(tasks, c, depth + 1, out);
+        expand(index, c, depth + 1, out);
     }
-    // Futures recorded as awaited by this one (tasks among them are direct).
-    for t in tasks {
-        let linked =
-            future_of(t).is_some_and(|tf| tf.links.borrow().awaited_by.iter().any(|w| w.is(fut)));
-        if linked {
-            expand(tasks, t, depth + 1, out);
-        }
-    }
-}
-
-/// Tasks recorded as awaited by `task` itself (a TaskGroup's tasks).
-fn awaited_by_direct(tasks: &[Value], task: &Value, out: &mut Vec<usize>) {
-    for (j, t) in tasks.iter().enumerate() {
-        if future_of(t).is_some_and(|tf| tf.links.borrow().awaited_by.iter().any(|w| w.is(task))) {
-            out.push(j);
-        }
-    }
+    out.extend_from_slice(index.linked_to(fut));
 }
 
 /// `Task 'name'`.
@@ -249,11 +338,16 @@ pub fn render_tree(vm: &mut Vm, deadlocked: bool) -> String {
     let mut out = String::new();
     // Roots first (awaited by no one), in creation order; then whatever only a
     // cycle reaches.
-    let mut order: Vec<usize> = (0..n).filter(|&i| graph.parents(i).is_empty()).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&i| graph.parents[i].is_empty()).collect();
     order.extend(0..n);
     for i in order {
         if !shown[i] {
-            draw(vm, &graph, i, "", "", deadlocked, &mut shown, &mut out);
+            let mut at = Place {
+                head: String::new(),
+                body: String::new(),
+                depth: 0,
+            };
+            draw(vm, &graph, i, &mut at, deadlocked, &mut shown, &mut out);
         }
     }
     for cycle in graph.cycles() {
@@ -272,17 +366,28 @@ pub fn render_tree(vm: &mut Vm, deadlocked: bool) -> String {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where a task is drawn: the prefix of its first line and of the lines under it.
+struct Place {
+    head: String,
+    body: String,
+    depth: usize,
+}
+
+/// Nesting drawn with indentation; deeper tasks keep the last indentation.
+const MAX_INDENT: usize = 8;
+/// Nesting drawn at all; deeper tasks are drawn later, at the top level.
+const MAX_DEPTH: usize = 200;
+
 fn draw(
     vm: &mut Vm,
     graph: &Graph,
     i: usize,
-    head: &str,
-    body: &str,
+    at: &mut Place,
     deadlocked: bool,
     shown: &mut Vec<bool>,
     out: &mut String,
 ) {
+    let (head, body) = (at.head.clone(), at.body.clone());
     let t = graph.tasks[i].clone();
     if shown[i] {
         out.push_str(&format!("{head}{} (shown above)\n", task_label(&t)));
@@ -304,15 +409,23 @@ fn draw(
             }
         }
     }
+    if at.depth >= MAX_DEPTH {
+        return;
+    }
     let kids = &graph.children[i];
     for (k, &c) in kids.iter().enumerate() {
         let last = k + 1 == kids.len();
-        let (h, b) = if last {
-            (format!("{body}  └─ "), format!("{body}     "))
-        } else {
-            (format!("{body}  ├─ "), format!("{body}  │  "))
+        let (h, b) = match (at.depth >= MAX_INDENT, last) {
+            (true, _) => (body.clone(), body.clone()),
+            (false, true) => (format!("{body}  └─ "), format!("{body}     ")),
+            (false, false) => (format!("{body}  ├─ "), format!("{body}  │  ")),
         };
-        draw(vm, graph, c, &h, &b, deadlocked, shown, out);
+        let mut below = Place {
+            head: h,
+            body: b,
+            depth: at.depth + 1,
+        };
+        draw(vm, graph, c, &mut below, deadlocked, shown, out);
     }
 }
 

@@ -209,6 +209,15 @@ pub fn woken(vm: &mut Vm, task: &Value, fut: &Value) {
 
 /// A future completed: remember who did it, for its waiters' "woken by".
 pub fn completed(vm: &mut Vm, fut: &Value) {
+    let awaited = future_of(fut).is_some_and(|f| {
+        f.callbacks
+            .borrow()
+            .iter()
+            .any(|c| matches!(c, super::future::DoneCallback::Wakeup(_)))
+    });
+    if !awaited {
+        return;
+    }
     let timer = future_of(fut).is_some_and(|f| {
         f.state.get() != super::future::FutState::Cancelled
             && f.label

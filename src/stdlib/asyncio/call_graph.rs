@@ -72,6 +72,9 @@ fn frame_values(stack: Vec<FrameEntry>) -> Value {
     )
 }
 
+/// How many futures up one graph may go (a longer chain of awaiting tasks is cut).
+const MAX_CHAIN: usize = 200;
+
 /// `(future, [(frame, is_async), ...], [awaiting nodes])` for one future.
 fn node(
     graph: &Graph,
@@ -82,6 +85,13 @@ fn node(
 ) -> Value {
     seen.push(fut.clone());
     let mut waiters: Vec<usize> = Vec::new();
+    if seen.len() > MAX_CHAIN {
+        return Value::tuple(vec![
+            fut.clone(),
+            frame_values(stack),
+            Value::list(Vec::new()),
+        ]);
+    }
     match graph.tasks.iter().position(|t| t.is(fut)) {
         Some(i) => waiters = graph.parents(i),
         None => {
