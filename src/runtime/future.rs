@@ -62,7 +62,7 @@ pub struct FutureObj {
     /// tells the state at that moment: who holds a lock now).
     pub label: RefCell<Option<Value>>,
     /// Who awaits it and what blocks it, for the await tree (see `graph`).
-    pub links: RefCell<super::graph::Links>,
+    pub links: RefCell<Option<Box<super::graph::Links>>>,
 }
 
 impl FutureObj {
@@ -80,7 +80,7 @@ impl FutureObj {
             children: RefCell::new(None),
             cancel_requested: Cell::new(false),
             label: RefCell::new(None),
-            links: RefCell::new(super::graph::Links::default()),
+            links: RefCell::new(None),
         }
     }
 

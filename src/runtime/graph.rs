@@ -131,7 +131,7 @@ impl Graph {
                 index.task_at.insert(p, i);
             }
             if let Some(f) = future_of(t) {
-                for w in &f.links.borrow().awaited_by {
+                for w in f.links.borrow().iter().flat_map(|l| &l.awaited_by) {
                     if let Some(p) = w.ptr() {
                         index.awaited_by.entry(p).or_default().push(i);
                     }
@@ -147,7 +147,7 @@ impl Graph {
             let mut found = Vec::new();
             if let Some(w) = &waiter {
                 expand(&index, w, 0, &mut found);
-                let lock = future_of(w).and_then(|f| f.links.borrow().holder.clone());
+                let lock = future_of(w).and_then(|f| f.links.borrow().as_ref()?.holder.clone());
                 if let Some(lock) = lock {
                     if let Ok(owner) = ops::getattr(vm, &lock, Symbol::new("_owner")) {
                         holder[i] = index.task(&owner);
@@ -323,7 +323,7 @@ fn task_state(vm: &mut Vm, t: &Value, deadlocked: bool) -> String {
         .and_then(|f| f.task.as_ref())
         .and_then(|d| d.fut_waiter.borrow().clone());
     match waiter {
-        Some(w) => format!("waiting on {}", task::describe_future(vm, &w, deadlocked)),
+        Some(w) => format!("waiting on {}", describe_wait(vm, t, &w, deadlocked)),
         None => "ready to run".to_string(),
     }
 }
@@ -432,7 +432,11 @@ fn draw(
 /// `future_add_to_awaited_by(fut, waiter)` (3.14): records that `waiter` awaits `fut`.
 pub fn add_awaited_by(fut: &Value, waiter: &Value) {
     if let (Some(f), Some(_)) = (future_of(fut), future_of(waiter)) {
-        f.links.borrow_mut().awaited_by.push(waiter.clone());
+        f.links
+            .borrow_mut()
+            .get_or_insert_with(Default::default)
+            .awaited_by
+            .push(waiter.clone());
     }
 }
 
@@ -440,20 +444,46 @@ pub fn add_awaited_by(fut: &Value, waiter: &Value) {
 pub fn discard_awaited_by(fut: &Value, waiter: &Value) {
     if let Some(f) = future_of(fut) {
         let mut links = f.links.borrow_mut();
-        if let Some(at) = links.awaited_by.iter().position(|w| w.is(waiter)) {
-            links.awaited_by.remove(at);
+        if let Some(l) = links.as_mut() {
+            if let Some(at) = l.awaited_by.iter().position(|w| w.is(waiter)) {
+                l.awaited_by.remove(at);
+            }
         }
     }
 }
 
-/// A timer's deadline in words, for a future labelled with its TimerHandle.
-pub fn describe_timer(v: &Value) -> Option<String> {
-    let Value::Native(n) = v else { return None };
-    let Native::Handle(h) = &**n else { return None };
-    if !h.timer {
+/// When the timer of the `asyncio.sleep` a task is suspended in fires: read
+/// from the sleep frame's `handle` local, so sleeping costs nothing extra.
+pub fn sleep_deadline(task: &Value) -> Option<f64> {
+    let d = future_of(task)?.task.as_ref()?;
+    let Value::Generator(g) = &d.coro else {
+        return None;
+    };
+    let frames = g.frames.borrow();
+    let top = frames.last()?;
+    if &*top.code.name != "sleep" || !top.code.filename.starts_with(LIBRARY_FILE_PREFIX) {
         return None;
     }
-    Some(format!("asyncio.sleep (due at t={:.3})", h.when))
+    let slot = top
+        .code
+        .varnames
+        .iter()
+        .position(|v| v.with(|s| s == "handle"))?;
+    match top.stack.get(slot)? {
+        Value::Native(n) => match &**n {
+            Native::Handle(h) if h.timer => Some(h.when),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What a task waits on, in words: a sleep with its deadline, else the future.
+pub fn describe_wait(vm: &mut Vm, task: &Value, fut: &Value, deadlocked: bool) -> String {
+    match sleep_deadline(task) {
+        Some(when) => format!("asyncio.sleep (due at t={when:.3})"),
+        None => task::describe_future(vm, fut, deadlocked),
+    }
 }
 
 /// The native whose callers' frames the dispatch loop records (natives cannot

@@ -309,10 +309,13 @@ impl Vm {
             }
             if self.trace.is_some() {
                 let timer = item.handle.as_ref().is_some_and(|h| h.timer);
-                trace::set_in_timer(self, timer);
+                trace::callback_begins(self, timer, &item.callback);
             }
             self.run_callback(item.callback, item.handle)?;
             self.flush_finalizers();
+        }
+        if self.trace.is_some() {
+            trace::callback_begins(self, false, &Callback::StopLoop(Value::None));
         }
         Ok(true)
     }

@@ -163,6 +163,7 @@ fn trace_step_end(vm: &mut Vm, task: &Value) {
 }
 
 /// What the task's coroutine did in a step: finish the task or wait on a future.
+#[inline]
 fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyResult<()> {
     let Some((f, t)) = task_parts(task) else {
         return Ok(());
@@ -353,9 +354,6 @@ pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> Str
         return ops::repr(vm, fut).unwrap_or_default();
     };
     let label = f.label.borrow().clone();
-    if let Some(text) = label.as_ref().and_then(super::graph::describe_timer) {
-        return text;
-    }
     if let Some(label) = label {
         let text = if matches!(label, Value::Str(_)) {
             ops::str_of(vm, &label)

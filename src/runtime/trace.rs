@@ -46,6 +46,8 @@ pub struct Tracer {
     woken_by: HashMap<usize, String>,
     /// A timer's callback is running (so completions are "by a timer").
     in_timer: bool,
+    /// The running callback is a done callback of this task.
+    callback_of: Option<String>,
     /// Lanes of the chart: a task's identity and name, in creation order.
     lanes: Vec<(usize, String)>,
     events: Vec<Event>,
@@ -58,6 +60,7 @@ impl Tracer {
             file_text: String::new(),
             woken_by: HashMap::new(),
             in_timer: false,
+            callback_of: None,
             lanes: Vec::new(),
             events: Vec::new(),
         }
@@ -126,7 +129,10 @@ fn is_internal(task: &Value) -> bool {
 }
 
 /// What a future stands for; a gather names all its children, done or not.
-fn describe(vm: &mut Vm, fut: &Value) -> String {
+fn describe(vm: &mut Vm, task: &Value, fut: &Value) -> String {
+    if graph::sleep_deadline(task).is_some() {
+        return graph::describe_wait(vm, task, fut, false);
+    }
     let children = future_of(fut).and_then(|f| f.children.borrow().clone());
     match children {
         Some(children) if future_of(fut).is_some_and(|f| f.label.borrow().is_none()) => {
@@ -162,6 +168,10 @@ fn actor(vm: &Vm) -> String {
     match vm.event_loop.as_ref().and_then(|l| l.current_task.as_ref()) {
         Some(t) => task_label(t),
         None if vm.trace.as_ref().is_some_and(|t| t.in_timer) => "a timer".to_string(),
+        None if vm.trace.as_ref().is_some_and(|t| t.callback_of.is_some()) => {
+            let of = vm.trace.as_ref().and_then(|t| t.callback_of.clone());
+            format!("a done callback of {}", of.unwrap_or_default())
+        }
         None if vm.event_loop.as_ref().is_some_and(|l| l.running) => "a callback".to_string(),
         None => "the main program".to_string(),
     }
@@ -194,7 +204,7 @@ pub fn woken(vm: &mut Vm, task: &Value, fut: &Value) {
         .trace
         .as_mut()
         .and_then(|t| t.woken_by.remove(&identity(fut)));
-    let what = describe(vm, fut);
+    let what = describe(vm, task, fut);
     let outcome = match future_of(fut) {
         Some(f) if f.state.get() == super::future::FutState::Cancelled => " cancelled".to_string(),
         Some(f) => match f.exception.borrow().clone() {
@@ -218,28 +228,24 @@ pub fn completed(vm: &mut Vm, fut: &Value) {
     if !awaited {
         return;
     }
-    let timer = future_of(fut).is_some_and(|f| {
-        f.state.get() != super::future::FutState::Cancelled
-            && f.label
-                .borrow()
-                .as_ref()
-                .and_then(graph::describe_timer)
-                .is_some()
-    });
-    let by = if timer {
-        "its timer".to_string()
-    } else {
-        actor(vm)
-    };
+    let by = actor(vm);
     if let Some(t) = vm.trace.as_mut() {
         t.woken_by.insert(identity(fut), by);
     }
 }
 
-/// A timer callback runs (or stopped running).
-pub fn set_in_timer(vm: &mut Vm, on: bool) {
+/// The loop runs a callback: a timer's, a task's done callback, or another.
+pub fn callback_begins(vm: &mut Vm, timer: bool, callback: &super::Callback) {
+    let of = match callback {
+        super::Callback::Call { args, .. } | super::Callback::CallIn { args, .. } => args
+            .first()
+            .filter(|a| future_of(a).is_some_and(|f| f.task.is_some()))
+            .map(task_label),
+        _ => None,
+    };
     if let Some(t) = vm.trace.as_mut() {
-        t.in_timer = on;
+        t.in_timer = timer;
+        t.callback_of = of;
     }
 }
 
@@ -264,7 +270,7 @@ pub fn suspended(vm: &mut Vm, task: &Value, fut: Option<&Value>) {
     let at = place(task);
     match fut {
         Some(f) => {
-            let what = describe(vm, f);
+            let what = describe(vm, task, f);
             emit(vm, task, "await", format!("awaits {what}{at}"));
         }
         None => emit(vm, task, "yield", format!("yields to the loop{at}")),
