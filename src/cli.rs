@@ -5,6 +5,7 @@
 //! their results to output and an exit status.
 
 use aio::diag::SyntaxError;
+use aio::runtime::trace::{TraceOptions, TraceTarget};
 use aio::source::{SourceFile, Span};
 use aio::{ClockMode, RunOptions};
 use clap::{Parser, ValueEnum};
@@ -40,6 +41,29 @@ struct Cli {
     /// Which clock the scheduler reads [default: real, or $AIO_CLOCK]
     #[arg(long, value_enum, value_name = "CLOCK")]
     clock: Option<ClockArg>,
+
+    /// Print a timeline of task events (created, started, awaits, woken,
+    /// cancelled, raised, done) to stderr; `--trace=timeline` adds a swimlane
+    /// chart, `--trace=PATH` writes the timeline to a file instead
+    #[arg(
+        long,
+        value_name = "timeline|PATH",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    trace: Option<String>,
+
+    /// Debug mode for every event loop: slow-step and never-awaited warnings,
+    /// plus aio's own (blocking steps, swallowed cancellations, locks held at a
+    /// task's end, tasks pending at exit)
+    #[arg(long)]
+    debug: bool,
+
+    /// Debug mode's limit on the instructions one task step may run without
+    /// awaiting [default: 1000000]; implies --debug
+    #[arg(long, value_name = "N", require_equals = true)]
+    debug_step_limit: Option<u64>,
 
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
@@ -108,7 +132,34 @@ pub fn main() -> i32 {
     };
     match cli.dump {
         Some(stage) => dump(stage, &src),
-        None => aio::run_source(&src, &RunOptions { clock, argv }),
+        None => aio::run_source(
+            &src,
+            &RunOptions {
+                clock,
+                argv,
+                trace: cli.trace.as_deref().map(trace_options),
+                debug: cli.debug,
+                debug_step_limit: cli.debug_step_limit,
+            },
+        ),
+    }
+}
+
+/// `--trace`'s value: nothing (stderr), `timeline` (stderr and the chart), or a file.
+fn trace_options(value: &str) -> TraceOptions {
+    match value {
+        "" => TraceOptions {
+            target: TraceTarget::Stderr,
+            timeline: false,
+        },
+        "timeline" => TraceOptions {
+            target: TraceTarget::Stderr,
+            timeline: true,
+        },
+        path => TraceOptions {
+            target: TraceTarget::File(path.into()),
+            timeline: false,
+        },
     }
 }
 

@@ -35,6 +35,13 @@ pub struct RunOptions {
     pub clock: ClockMode,
     /// The script's `sys.argv` (the script name first).
     pub argv: Vec<String>,
+    /// `--trace`: the task-event timeline (None: off).
+    pub trace: Option<runtime::trace::TraceOptions>,
+    /// `--debug`: every loop starts in debug mode.
+    pub debug: bool,
+    /// `--debug-step-limit=N`: instructions a task step may run without
+    /// awaiting before debug mode warns (default 1,000,000).
+    pub debug_step_limit: Option<u64>,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -51,9 +58,18 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
+    runtime::sigquit::install();
     on_big_stack_signals(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.trace = opts
+            .trace
+            .clone()
+            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
+        if opts.debug || opts.debug_step_limit.is_some() {
+            runtime::debug::set_default(opts.debug_step_limit);
+            runtime::debug::enable(&mut vm);
+        }
         run_in(&mut vm, &src)
     })
 }
@@ -115,6 +131,14 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.trace = opts
+            .trace
+            .clone()
+            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
+        if opts.debug || opts.debug_step_limit.is_some() {
+            runtime::debug::set_default(opts.debug_step_limit);
+            runtime::debug::enable(&mut vm);
+        }
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {
@@ -186,6 +210,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
         }
         (Err(exc), None) => exit_status_for(vm, &exc),
     };
+    runtime::trace::finish(vm);
     vm.stdout.flush();
     vm.stderr.flush();
     status

@@ -19,6 +19,7 @@
 //! Each program gets its own thread and `LIMIT` of wall time; one that hangs is
 //! reported by name instead of hanging the suite.
 
+use aio::runtime::trace::{TraceOptions, TraceTarget};
 use aio::source::SourceFile;
 use aio::{Captured, ClockMode, RunOptions};
 use std::collections::BTreeMap;
@@ -72,6 +73,28 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(rel).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
 }
 
+/// `# aio-only: trace` (or `trace timeline`) on the first line: run with the
+/// task-event trace going to stdout, among the program's own lines.
+fn trace_directive(text: &str) -> Option<TraceOptions> {
+    let first = text.lines().next()?;
+    let rest = first.strip_prefix("# aio-only: trace")?;
+    Some(TraceOptions {
+        target: TraceTarget::Stdout,
+        timeline: rest.trim_start().starts_with("timeline"),
+    })
+}
+
+/// `# aio-only: debug` (optionally `step-limit=N`) on the first line: run in
+/// debug mode.
+fn debug_directive(text: &str) -> Option<Option<u64>> {
+    let first = text.lines().next()?;
+    let rest = first.strip_prefix("# aio-only: debug")?;
+    Some(
+        rest.split_whitespace()
+            .find_map(|w| w.strip_prefix("step-limit=")?.parse().ok()),
+    )
+}
+
 /// Marks programs that test behaviour CPython does not have.
 fn is_aio_only(text: &str) -> bool {
     text.lines()
@@ -92,6 +115,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Runs one program in-process on its own thread, giving up after `LIMIT`.
 fn run_aio(rel: &str) -> Outcome {
     let text = read(rel);
+    let trace = trace_directive(&text);
+    let debug = debug_directive(&text);
     let name = rel.to_string();
     let (tx, rx) = mpsc::channel();
     let spawned = thread::Builder::new()
@@ -102,6 +127,9 @@ fn run_aio(rel: &str) -> Outcome {
             let opts = RunOptions {
                 clock: ClockMode::Virtual,
                 argv: vec![name],
+                trace,
+                debug: debug.is_some(),
+                debug_step_limit: debug.flatten(),
             };
             let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
             let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));

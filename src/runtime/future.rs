@@ -61,6 +61,8 @@ pub struct FutureObj {
     /// or a callable asked for the text when a report is drawn (so the text
     /// tells the state at that moment: who holds a lock now).
     pub label: RefCell<Option<Value>>,
+    /// Who awaits it and what blocks it, for the await tree (see `graph`).
+    pub links: RefCell<Option<Box<super::graph::Links>>>,
 }
 
 impl FutureObj {
@@ -78,6 +80,7 @@ impl FutureObj {
             children: RefCell::new(None),
             cancel_requested: Cell::new(false),
             label: RefCell::new(None),
+            links: RefCell::new(None),
         }
     }
 
@@ -134,6 +137,9 @@ pub fn make_cancelled_error(f: &FutureObj) -> Value {
 
 /// Schedules the done callbacks (call_soon each, in order).
 fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
+    if vm.trace.is_some() {
+        super::trace::completed(vm, fut);
+    }
     let callbacks = std::mem::take(&mut *f.callbacks.borrow_mut());
     for cb in callbacks {
         let callback = match cb {

@@ -2,13 +2,17 @@
 //! CPython's BaseEventLoop._run_once runs them, so output order matches.
 
 pub mod clock;
+pub mod debug;
 pub mod future;
+pub mod graph;
 pub mod io;
 pub mod net;
 #[cfg(unix)]
 pub mod signals;
+pub mod sigquit;
 pub mod task;
 pub mod timers;
+pub mod trace;
 pub mod workers;
 
 use crate::value::object::Native;
@@ -133,7 +137,7 @@ impl EventLoop {
             closed: false,
             current_task: None,
             tasks: Vec::new(),
-            debug: false,
+            debug: debug::default_on(),
             asyncgens: Vec::new(),
             finalizers: Vec::new(),
             exception_handler: Value::None,
@@ -235,6 +239,9 @@ impl Vm {
         self.flush_warnings();
         #[cfg(unix)]
         signals::dispatch_pending(self)?;
+        if sigquit::take() {
+            self.print_await_tree();
+        }
         let l = self.event_loop.as_mut().expect("loop");
         let scheduled = l.timers.len();
         if scheduled > MIN_SCHEDULED_TIMER_HANDLES
@@ -273,9 +280,12 @@ impl Vm {
                             // to the last bit.
                             self.clock.advance_to(now + (when - now).min(86400.0));
                         } else {
-                            std::thread::sleep(std::time::Duration::from_secs_f64(
-                                (when - now).min(86400.0),
-                            ));
+                            let mut wait = (when - now).min(86400.0);
+                            if sigquit::installed() {
+                                // Wake up now and then to answer Ctrl-\.
+                                wait = wait.min(sigquit::SLICE);
+                            }
+                            std::thread::sleep(std::time::Duration::from_secs_f64(wait));
                         }
                     }
                 }
@@ -307,8 +317,15 @@ impl Vm {
             if item.handle.as_ref().is_some_and(|h| h.cancelled.get()) {
                 continue;
             }
+            if self.trace.is_some() {
+                let timer = item.handle.as_ref().is_some_and(|h| h.timer);
+                trace::callback_begins(self, timer, &item.callback);
+            }
             self.run_callback(item.callback, item.handle)?;
             self.flush_finalizers();
+        }
+        if self.trace.is_some() {
+            trace::callback_begins(self, false, &Callback::StopLoop(Value::None));
         }
         Ok(true)
     }
@@ -322,6 +339,8 @@ impl Vm {
         let started = std::time::Instant::now();
         let wait = match timeout {
             Some(t) if virtual_clock => Some(t.min(0.05)),
+            Some(t) if sigquit::installed() => Some(t.min(sigquit::SLICE)),
+            None if sigquit::installed() => Some(sigquit::SLICE),
             other => other,
         };
         let (events, woken) = {
@@ -362,7 +381,12 @@ impl Vm {
     /// Runs one callback; errors from plain callbacks go to the exception handler.
     fn run_callback(&mut self, callback: Callback, handle: Option<Rc<Handle>>) -> PyResult<()> {
         match callback {
-            Callback::Step { task, exc } => task::step(self, &task, exc),
+            Callback::Step { task, exc } => {
+                if self.trace.is_some() {
+                    trace::step_begins(self, &task, &exc);
+                }
+                task::step(self, &task, exc)
+            }
             Callback::Wakeup { task, future } => task::wakeup(self, &task, &future),
             Callback::CallIn {
                 func,
@@ -513,6 +537,20 @@ impl Vm {
                 return Ok(());
             }
         }
+    }
+
+    /// Ctrl-\ (SIGQUIT): the await tree on stderr, and the program goes on.
+    fn print_await_tree(&mut self) {
+        self.stdout.flush();
+        let now = self.clock.now();
+        let mut report = task::await_tree_report(self, false);
+        if report.is_empty() {
+            report = "no pending tasks\n".to_string();
+        }
+        self.stderr.write_str(&format!(
+            "aio: Ctrl-\\ at t={now:.3}: the await tree\n{report}"
+        ));
+        self.stderr.flush();
     }
 
     /// Prints the deadlock report and returns the exception that ends the program.

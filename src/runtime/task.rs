@@ -82,6 +82,9 @@ pub fn create_task_in(
         exc: None,
     });
     vm.event_loop().tasks.push(task.clone());
+    if vm.trace.is_some() {
+        super::trace::created(vm, &task);
+    }
     Ok(task)
 }
 
@@ -118,6 +121,11 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     if !vm.event_loop().finalizers.is_empty() {
         resume = finalizer_resume(vm, task, g, resume);
     }
+    let watch = if vm.event_loop().debug {
+        Some(super::debug::step_begins(vm, task))
+    } else {
+        None
+    };
     let saved = crate::stdlib::contextvars::enter(vm, &t.context);
     let outcome = ops::generator_send(vm, g, resume);
     crate::stdlib::contextvars::exit(vm, &t.context, saved);
@@ -125,6 +133,41 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
     if g.state.get() == GenState::Finished {
         vm.event_loop().finalizers.retain(|f| !f.task.is(task));
     }
+    if vm.trace.is_some() || watch.is_some() {
+        let r = step_outcome(vm, task, outcome);
+        if let Some(watch) = watch {
+            super::debug::step_ends(vm, task, watch);
+            if f.state.get() == future::FutState::Finished && f.exception.borrow().is_none() {
+                super::debug::check_swallowed_cancel(vm, task);
+            }
+        }
+        if vm.trace.is_some() {
+            trace_step_end(vm, task);
+        }
+        return r;
+    }
+    step_outcome(vm, task, outcome)
+}
+
+/// The trace line for the end of a step: suspended on something, or finished.
+fn trace_step_end(vm: &mut Vm, task: &Value) {
+    let Some((f, t)) = task_parts(task) else {
+        return;
+    };
+    if f.done() {
+        super::trace::finished(vm, task);
+        return;
+    }
+    let waiter = t.fut_waiter.borrow().clone();
+    super::trace::suspended(vm, task, waiter.as_ref());
+}
+
+/// What the task's coroutine did in a step: finish the task or wait on a future.
+#[inline]
+fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyResult<()> {
+    let Some((f, t)) = task_parts(task) else {
+        return Ok(());
+    };
     match outcome {
         Ok(GenOutcome::Returned(v)) => {
             if t.must_cancel.get() {
@@ -231,6 +274,9 @@ fn finalizer_resume(vm: &mut Vm, task: &Value, coro: &Generator, resume: Resume)
 
 /// A task's awaited future finished: step with its result or exception.
 pub fn wakeup(vm: &mut Vm, task: &Value, fut: &Value) -> PyResult<()> {
+    if vm.trace.is_some() {
+        super::trace::woken(vm, task, fut);
+    }
     let exc = match future_of(fut) {
         Some(f) => future::result(f).err(),
         None => None,
@@ -249,6 +295,9 @@ pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
     }
     t.num_cancels_requested
         .set(t.num_cancels_requested.get() + 1);
+    if vm.trace.is_some() {
+        super::trace::cancel_requested(vm, task, &msg);
+    }
     let waiter = t.fut_waiter.borrow().clone();
     if let Some(w) = waiter {
         if cancel_any(vm, &w, msg.clone()) {
@@ -288,45 +337,6 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
     }
 }
 
-/// The library's own source: its frames are left out of the report, since the
-/// "waiting on" line already says what the library call is doing.
-const LIBRARY_FILE_PREFIX: &str = "<aio ";
-
-/// Where a task's coroutine is suspended, outermost first: (file, line, function).
-fn task_frames(task: &Value) -> Vec<(String, u32, String)> {
-    let Some((_, t)) = task_parts(task) else {
-        return Vec::new();
-    };
-    let Value::Generator(g) = &t.coro else {
-        return Vec::new();
-    };
-    if g.state.get() != GenState::Suspended && g.state.get() != GenState::Created {
-        return Vec::new();
-    }
-    let frames = g.frames.borrow();
-    let all: Vec<(String, u32, String)> = frames
-        .iter()
-        .map(|fr| {
-            (
-                fr.code.filename.to_string(),
-                fr.line(),
-                fr.code.name.to_string(),
-            )
-        })
-        .collect();
-    let user: Vec<_> = all
-        .iter()
-        .filter(|(file, _, _)| !file.starts_with(LIBRARY_FILE_PREFIX))
-        .cloned()
-        .collect();
-    // A task running library code only (asyncio.sleep as a task) keeps its frames.
-    if user.is_empty() {
-        all
-    } else {
-        user
-    }
-}
-
 /// `Task 'name'`.
 fn task_label(task: &Value) -> String {
     match task_parts(task) {
@@ -336,7 +346,7 @@ fn task_label(task: &Value) -> String {
 }
 
 /// What a future stands for, in words.
-fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
+pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
     if task_parts(fut).is_some() {
         return task_label(fut);
     }
@@ -371,33 +381,9 @@ fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> String {
     "a Future".to_string()
 }
 
-/// Every pending task's await stack, for the deadlock report: the task, what it
-/// waits on, then its frames (outermost first) with their source lines.
-/// `deadlocked` says nothing can run any more (a label may then say "no
-/// producer left"); otherwise the report is a snapshot of a live program.
+/// Every pending task's await tree (see `graph::render_tree`): the deadlock
+/// report when `deadlocked` (a label may then say "no producer left"), else a
+/// snapshot of a live program (`:tasks`).
 pub fn await_tree_report(vm: &mut Vm, deadlocked: bool) -> String {
-    let tasks = vm
-        .event_loop
-        .as_ref()
-        .map(|l| l.pending_tasks())
-        .unwrap_or_default();
-    let mut out = String::new();
-    for task in tasks {
-        let waiter = task_parts(&task).and_then(|(_, t)| t.fut_waiter.borrow().clone());
-        let what = match waiter {
-            Some(w) => format!("waiting on {}", describe_future(vm, &w, deadlocked)),
-            None => "ready to run".to_string(),
-        };
-        out.push_str(&format!("{} {}:\n", task_label(&task), what));
-        for (file, line, func) in task_frames(&task) {
-            out.push_str(&format!("  File \"{file}\", line {line}, in {func}\n"));
-            if let Some(text) = vm.source_line(&file, line) {
-                let text = text.trim();
-                if !text.is_empty() {
-                    out.push_str(&format!("    {text}\n"));
-                }
-            }
-        }
-    }
-    out
+    super::graph::render_tree(vm, deadlocked)
 }

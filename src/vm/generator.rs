@@ -173,11 +173,14 @@ impl Drop for Generator {
             && !self.awaited.get()
         {
             let name = self.qualname.borrow().clone();
-            PENDING_WARNINGS.with(|w| {
-                w.borrow_mut().push(format!(
-                    "RuntimeWarning: coroutine '{name}' was never awaited"
-                ));
-            });
+            let mut text = format!("RuntimeWarning: coroutine '{name}' was never awaited");
+            // Debug mode knows where it was made, as CPython's coroutine origin tracking does.
+            if let Some(place) = crate::runtime::debug::take_creation(self as *const Self as usize)
+            {
+                text.push_str("\nCoroutine created at (most recent call last)\n");
+                text.push_str(place.trim_end());
+            }
+            PENDING_WARNINGS.with(|w| w.borrow_mut().push(text));
         }
     }
 }

@@ -76,6 +76,11 @@ impl Vm {
                         continue;
                     }
                     self.depth += 1;
+                    if self.count_ops {
+                        if let Some(d) = self.debug.as_mut() {
+                            d.ops += frame.code.ops.len() as u64;
+                        }
+                    }
                     fiber.push(frame);
                 }
                 Flow::Reraise(e) => pending = Some((e, true)),
@@ -869,6 +874,11 @@ impl Vm {
                         if let Some(e) = super::take_interrupt() {
                             return Err(e);
                         }
+                        if self.count_ops {
+                            if let Some(d) = self.debug.as_mut() {
+                                d.ops += (frame.ip - t as usize) as u64;
+                            }
+                        }
                     }
                     frame.ip = t as usize;
                 }
@@ -1268,12 +1278,24 @@ impl Vm {
             // Natives cannot see the fiber: record what sys.exc_info() must report, and
             // drop it afterwards so a later nested run never inherits a stale one.
             self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+            if let Value::Builtin(b) = func {
+                if b.name == crate::runtime::graph::STACK_PROBE
+                    || b.name == crate::runtime::graph::PLACE_PROBE
+                {
+                    crate::runtime::graph::record_caller_frames(fiber);
+                }
+            }
             let r = call::prepare_call(self, func, args, kwargs);
             self.native_handled = self.handled_base.clone();
             r
         };
         match prepared? {
             Prepared::Done(v) => {
+                if self.debug.is_some()
+                    && matches!(&v, Value::Generator(g) if g.kind == super::generator::GenKind::Coroutine)
+                {
+                    crate::runtime::debug::coroutine_created(self, &v, fiber);
+                }
                 fiber.last_mut().expect("frame").push(v);
                 Ok(Flow::Next)
             }

@@ -80,6 +80,12 @@ pub struct Vm {
     pub handled_base: Option<Value>,
     /// The current contextvars Context (None until first used: an empty base context).
     pub current_context: Option<Value>,
+    /// `--trace`: the task-event timeline (None: tracing off).
+    pub trace: Option<Box<crate::runtime::trace::Tracer>>,
+    /// Debug mode's state (None until debug mode is first turned on).
+    pub debug: Option<Box<crate::runtime::debug::DebugState>>,
+    /// Count instructions for debug mode's step limit (only during a debug step).
+    pub count_ops: bool,
 }
 
 impl Vm {
@@ -104,6 +110,9 @@ impl Vm {
             native_handled: None,
             handled_base: None,
             current_context: None,
+            trace: None,
+            debug: None,
+            count_ops: false,
         }
     }
 

@@ -12,6 +12,7 @@ use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
 
+mod call_graph;
 mod exception_handler;
 mod task_stack;
 
@@ -46,7 +47,7 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        include_str!("asyncio.aio").to_string(),
+        [include_str!("asyncio.aio"), include_str!("graph.aio")].concat(),
     )?;
     let streams = super::load_source_module(
         vm,
@@ -95,6 +96,16 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_cancel_message", cancel_message);
         def("_label", label);
         def("_yield_once", yield_once);
+        def("_holder", call_graph::holder);
+        def(crate::runtime::graph::PLACE_PROBE, call_graph::caller_place);
+        def("_debug_warn", call_graph::debug_warn);
+        def("_debug_enabled", call_graph::debug_enabled);
+        def(crate::runtime::graph::STACK_PROBE, call_graph::call_graph);
+        def("future_add_to_awaited_by", call_graph::add_to_awaited_by);
+        def(
+            "future_discard_from_awaited_by",
+            call_graph::discard_from_awaited_by,
+        );
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
         let mut natives = crate::value::object::AttrMap::default();
@@ -247,6 +258,9 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if let Some(d) = kwarg(kwargs, "debug") {
         let debug = ops::truthy(vm, d)?;
         vm.event_loop().debug = debug;
+        if debug {
+            runtime::debug::enable(vm);
+        }
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
     vm.event_loop().main_task = Some(main.clone());
@@ -317,6 +331,9 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
         .unwrap_or_default();
     if pending.is_empty() {
         return Ok(());
+    }
+    if runtime::debug::loop_debug(vm) {
+        runtime::debug::pending_at_exit(vm, &pending);
     }
     for t in &pending {
         task::cancel(vm, t, Value::None);
@@ -911,6 +928,9 @@ fn loop_set_debug(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     };
     if let Some(l) = this_loop(vm, args) {
         l.debug = d;
+    }
+    if d {
+        runtime::debug::enable(vm);
     }
     Ok(Value::None)
 }
