@@ -646,7 +646,10 @@ impl Vm {
                             continue;
                         }
                     }
-                    if bop == crate::ast::BinOp::Add && concat_in_place(frame) {
+                    if bop == crate::ast::BinOp::Add
+                        && matches!(frame.stack[len - 2], Value::Str(_))
+                        && concat_in_place(frame)
+                    {
                         continue;
                     }
                     let b = frame.pop();
@@ -661,7 +664,24 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Inplace(bop) => {
-                    if bop == crate::ast::BinOp::Add && concat_in_place(frame) {
+                    let len = frame.stack.len();
+                    // Numbers are immutable: `x op= y` is `x op y` for them.
+                    let fast = match (&frame.stack[len - 2], &frame.stack[len - 1]) {
+                        (Value::Int(x), Value::Int(y)) => ops::int_fast(bop, *x, *y),
+                        (a, b) => match ops::float_pair(a, b) {
+                            Some((x, y)) => ops::float_fast(bop, x, y),
+                            None => None,
+                        },
+                    };
+                    if let Some(v) = fast {
+                        std::mem::forget(frame.stack.pop());
+                        std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                        continue;
+                    }
+                    if bop == crate::ast::BinOp::Add
+                        && matches!(frame.stack[len - 2], Value::Str(_))
+                        && concat_in_place(frame)
+                    {
                         continue;
                     }
                     let b = frame.pop();
@@ -924,6 +944,39 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(it);
                 }
                 Op::ForIter(t) => {
+                    // `for i in range(...)`: step the range iterator in place.
+                    if let Some(Value::Native(n)) = frame.stack.last() {
+                        if let Native::Iter(state, _) = &**n {
+                            let next = match &mut *state.borrow_mut() {
+                                crate::value::object::IterState::Range {
+                                    next,
+                                    step,
+                                    remaining,
+                                } => Some(if *remaining > 0 {
+                                    let v = *next;
+                                    *remaining -= 1;
+                                    // The last value's successor may not fit; it is never used.
+                                    *next = next.wrapping_add(*step);
+                                    Some(v)
+                                } else {
+                                    None
+                                }),
+                                _ => None,
+                            };
+                            match next {
+                                Some(Some(v)) => {
+                                    frame.push(Value::Int(v));
+                                    continue;
+                                }
+                                Some(None) => {
+                                    frame.pop();
+                                    frame.ip = t as usize;
+                                    continue;
+                                }
+                                None => {}
+                            }
+                        }
+                    }
                     let it = frame.top().clone();
                     if let Value::Generator(g) = &it {
                         if g.kind == GenKind::Generator {
