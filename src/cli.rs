@@ -6,6 +6,7 @@
 
 use aio::diag::SyntaxError;
 use aio::source::{SourceFile, Span};
+use aio::vm::limits::Limits;
 use aio::{ClockMode, RunOptions};
 use clap::{Parser, ValueEnum};
 use std::ffi::OsString;
@@ -40,6 +41,18 @@ struct Cli {
     /// Which clock the scheduler reads [default: real, or $AIO_CLOCK]
     #[arg(long, value_enum, value_name = "CLOCK")]
     clock: Option<ClockArg>,
+
+    /// Stop the script after N bytecode instructions (exit status 4)
+    #[arg(long, value_name = "N")]
+    max_instructions: Option<u64>,
+
+    /// Stop the script after SECONDS of wall time (exit status 4)
+    #[arg(long, value_name = "SECONDS", value_parser = aio::vm::limits::parse_seconds)]
+    max_time: Option<std::time::Duration>,
+
+    /// Stop the script when it has more than SIZE allocated, e.g. 512M (exit status 4)
+    #[arg(long, value_name = "SIZE", value_parser = aio::vm::limits::parse_size)]
+    max_memory: Option<u64>,
 
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
@@ -108,9 +121,38 @@ pub fn main() -> i32 {
     };
     match cli.dump {
         Some(stage) => dump(stage, &src),
-        None => aio::run_source(&src, &RunOptions { clock, argv }),
+        None => {
+            let limits = Limits {
+                max_instructions: cli.max_instructions,
+                max_time: cli.max_time,
+                max_memory: cli.max_memory,
+            };
+            if let Some(bytes) = limits.max_memory {
+                aio::vm::limits::set_memory_limit(bytes);
+            }
+            if let Some(time) = limits.max_time {
+                aio::vm::limits::start_watchdog(time);
+            }
+            aio::run_source(
+                &src,
+                &RunOptions {
+                    clock,
+                    argv,
+                    limits,
+                },
+            )
+        }
     }
 }
+
+/// The interpreter's options that take their value as the next argument.
+const VALUED: [&str; 5] = [
+    "--dump",
+    "--clock",
+    "--max-instructions",
+    "--max-time",
+    "--max-memory",
+];
 
 /// Rewrites the raw arguments so that clap sees only the interpreter's options.
 ///
@@ -127,7 +169,7 @@ fn clap_args(raw: &[OsString]) -> Vec<OsString> {
             i += 1;
             break;
         }
-        if arg == "-c" || arg == "--dump" || arg == "--clock" {
+        if arg == "-c" || (VALUED.contains(&&*arg)) {
             // The option and its value; after -c CODE the program's arguments start.
             out.extend(raw[i..(i + 2).min(raw.len())].iter().cloned());
             i += 2;

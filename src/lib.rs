@@ -35,6 +35,10 @@ pub struct RunOptions {
     pub clock: ClockMode,
     /// The script's `sys.argv` (the script name first).
     pub argv: Vec<String>,
+    /// Resource limits. Only the instruction budget is applied here; the command
+    /// line starts the wall-time watchdog and the memory accounting, which are
+    /// process-wide (`vm::limits`).
+    pub limits: vm::limits::Limits,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -54,6 +58,7 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.set_instruction_limit(opts.limits.max_instructions);
         run_in(&mut vm, &src)
     })
 }
@@ -91,6 +96,7 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     on_big_stack(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
+        vm.set_instruction_limit(opts.limits.max_instructions);
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {
@@ -133,6 +139,9 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     }
     vm.main_module = Some(main.clone());
     let result = vm.run_module(code, main.clone());
+    if let Some(kind) = vm::limits::tripped(vm) {
+        return stopped_by_limit(vm, &main, result, kind);
+    }
     // Render the traceback while the module's names exist (NameError suggestions use them).
     let report = match &result {
         Err(exc) if !value::types::exc_is(exc, |t| &t.system_exit) => {
@@ -165,6 +174,33 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.stdout.flush();
     vm.stderr.flush();
     status
+}
+
+/// Ends a run that a resource limit stopped: where it stopped, what was exceeded.
+fn stopped_by_limit(
+    vm: &mut vm::Vm,
+    main: &Rc<value::object::Module>,
+    result: value::PyResult<value::Value>,
+    kind: vm::limits::Tripped,
+) -> i32 {
+    vm.stdout.flush();
+    let class = vm::limits::limit_exception(kind).type_name();
+    let text = match result {
+        Err(exc) if exc.type_name() == class => {
+            // Only where it stopped: not the exceptions being handled then.
+            if let Some(data) = exc.exc_data() {
+                data.borrow_mut().context = None;
+            }
+            vm::exceptions::format_exception(vm, &exc)
+        }
+        _ => format!("aio.{class}: {}\n", kind.message()),
+    };
+    vm.stderr.write_str(&text);
+    main.globals.borrow_mut().clear();
+    vm.main_module = None;
+    vm.stdout.flush();
+    vm.stderr.flush();
+    vm::limits::STATUS_LIMIT
 }
 
 /// `run_source`'s status for a run that ended with an uncaught KeyboardInterrupt:

@@ -102,6 +102,7 @@ fn run_aio(rel: &str) -> Outcome {
             let opts = RunOptions {
                 clock: ClockMode::Virtual,
                 argv: vec![name],
+                ..Default::default()
             };
             let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
             let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));

@@ -224,6 +224,7 @@ impl Vm {
     /// One iteration of the loop (CPython's `_run_once`). Returns false when nothing
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
+        self.check_limits()?;
         self.flush_warnings();
         let l = self.event_loop.as_mut().expect("loop");
         let scheduled = l.timers.len();
@@ -298,6 +299,7 @@ impl Vm {
                 continue;
             }
             self.run_callback(item.callback, item.handle)?;
+            self.check_limits()?;
             self.flush_finalizers();
         }
         Ok(true)
@@ -447,6 +449,10 @@ impl Vm {
 
     /// loop.call_exception_handler's default: the message and the traceback on stderr.
     pub fn report_exception(&mut self, message: &str, exc: &Value) {
+        if crate::vm::limits::tripped(self).is_some() {
+            // A run stopped by a resource limit reports that alone.
+            return;
+        }
         self.stdout.flush();
         let text = crate::vm::exceptions::format_exception(self, exc);
         self.stderr.write_str(&format!("{message}\n{text}"));

@@ -48,7 +48,7 @@ impl Vm {
         let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
         loop {
             if pending.is_none() {
-                pending = super::take_interrupt().map(|e| (e, false));
+                pending = self.take_interrupt().map(|e| (e, false));
             }
             if let Some((exc, reraise)) = pending.take() {
                 if let Some(halt) = self.unwind(fiber, exc, reraise) {
@@ -246,7 +246,8 @@ impl Vm {
                 exceptions::add_traceback(&exc, &frame.code, frame.line());
             }
             let frame = fiber.last_mut()?;
-            if let Some(block) = frame.blocks.pop() {
+            // A tripped resource limit runs no handler: the script may not carry on.
+            if let Some(block) = frame.blocks.pop().filter(|_| self.tripped.is_none()) {
                 let level = frame.nlocals + block.level as usize;
                 frame.stack.truncate(level);
                 frame.push(exc);
@@ -293,6 +294,7 @@ impl Vm {
             let frame = fiber.last_mut().expect("a frame to run");
             let op = frame.code.ops[frame.ip];
             frame.ip += 1;
+            self.executed += 1;
             match op {
                 Op::Nop => {}
                 Op::LoadConst(i) => {
@@ -799,7 +801,7 @@ impl Vm {
                 }
                 Op::Jump(t) => {
                     if (t as usize) < frame.ip {
-                        if let Some(e) = super::take_interrupt() {
+                        if let Some(e) = self.take_interrupt() {
                             return Err(e);
                         }
                     }

@@ -6,6 +6,7 @@ pub mod exceptions;
 pub mod frame;
 pub mod generator;
 pub mod interp;
+pub mod limits;
 pub mod ops;
 
 pub use interp::Resume;
@@ -80,6 +81,12 @@ pub struct Vm {
     pub handled_base: Option<Value>,
     /// The current contextvars Context (None until first used: an empty base context).
     pub current_context: Option<Value>,
+    /// Instructions executed so far (counted for `--max-instructions`).
+    pub executed: u64,
+    /// The instruction budget (`u64::MAX` when unlimited).
+    pub instruction_limit: u64,
+    /// The resource limit that stopped the run, once one has.
+    pub tripped: Option<limits::Tripped>,
 }
 
 impl Vm {
@@ -104,6 +111,9 @@ impl Vm {
             native_handled: None,
             handled_base: None,
             current_context: None,
+            executed: 0,
+            instruction_limit: u64::MAX,
+            tripped: None,
         }
     }
 
