@@ -54,6 +54,22 @@ struct Cli {
     #[arg(long, value_name = "SIZE", value_parser = aio::vm::limits::parse_size)]
     max_memory: Option<u64>,
 
+    /// Deny the program the file system, network, environment and signals
+    #[arg(long)]
+    sandbox: bool,
+
+    /// With --sandbox: allow reading files under DIR (repeatable)
+    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    allow_read: Vec<String>,
+
+    /// With --sandbox: allow creating, writing and removing files under DIR (repeatable)
+    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    allow_write: Vec<String>,
+
+    /// With --sandbox: allow looking up, connecting to and listening on HOST:PORT (repeatable)
+    #[arg(long, value_name = "HOST:PORT", requires = "sandbox")]
+    allow_net: Vec<String>,
+
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
     file: Option<String>,
@@ -127,6 +143,21 @@ pub fn main() -> i32 {
                 max_time: cli.max_time,
                 max_memory: cli.max_memory,
             };
+            let sandbox = if cli.sandbox {
+                match aio::vm::sandbox::Sandbox::new(
+                    &cli.allow_read,
+                    &cli.allow_write,
+                    &cli.allow_net,
+                ) {
+                    Ok(sb) => Some(sb),
+                    Err(msg) => {
+                        eprintln!("aio: {msg}");
+                        return EXIT_USAGE;
+                    }
+                }
+            } else {
+                None
+            };
             if let Some(bytes) = limits.max_memory {
                 aio::vm::limits::set_memory_limit(bytes);
             }
@@ -139,6 +170,7 @@ pub fn main() -> i32 {
                     clock,
                     argv,
                     limits,
+                    sandbox,
                 },
             )
         }
@@ -146,12 +178,15 @@ pub fn main() -> i32 {
 }
 
 /// The interpreter's options that take their value as the next argument.
-const VALUED: [&str; 5] = [
+const VALUED: [&str; 8] = [
     "--dump",
     "--clock",
     "--max-instructions",
     "--max-time",
     "--max-memory",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
 ];
 
 /// Rewrites the raw arguments so that clap sees only the interpreter's options.

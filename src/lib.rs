@@ -39,6 +39,8 @@ pub struct RunOptions {
     /// line starts the wall-time watchdog and the memory accounting, which are
     /// process-wide (`vm::limits`).
     pub limits: vm::limits::Limits,
+    /// `--sandbox`: what the script may still reach (None: no sandbox).
+    pub sandbox: Option<vm::sandbox::Sandbox>,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -55,10 +57,11 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
-    on_big_stack(move || {
+    on_big_stack_signals(move || {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
         vm.set_instruction_limit(opts.limits.max_instructions);
+        vm.sandbox = opts.sandbox.clone();
         run_in(&mut vm, &src)
     })
 }
@@ -81,6 +84,30 @@ pub(crate) fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'st
     }
 }
 
+/// Like [`on_big_stack`], and the calling thread stops taking process signals
+/// while it waits, so a signal (Ctrl-C, one the script sends itself) reaches the
+/// interpreter's thread, whose loop handles it.
+fn on_big_stack_signals<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    const STACK: usize = 256 << 20;
+    #[cfg(unix)]
+    runtime::signals::SCRIPT_MODE.store(true, std::sync::atomic::Ordering::Relaxed);
+    match std::thread::Builder::new()
+        .name("aio".into())
+        .stack_size(STACK)
+        .spawn(f)
+    {
+        Ok(handle) => {
+            #[cfg(unix)]
+            runtime::signals::block_in_this_thread();
+            match handle.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Err(e) => panic!("cannot start the interpreter thread: {e}"),
+    }
+}
+
 /// What a captured run printed, and its exit status (130 after an uncaught
 /// KeyboardInterrupt).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +124,7 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
         let mut vm = vm::Vm::new(opts.argv.clone());
         vm.clock = runtime::clock::Clock::new(opts.clock);
         vm.set_instruction_limit(opts.limits.max_instructions);
+        vm.sandbox = opts.sandbox.clone();
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {
@@ -126,7 +154,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.sources.insert(src.name.clone(), Rc::new(src.clone()));
     let main = stdlib::new_module("__main__");
     {
-        let mut g = main.globals.borrow_mut();
+        let g = &main.globals;
         g.insert(
             value::Symbol::new("__name__"),
             value::Value::str("__main__"),
@@ -152,7 +180,7 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     };
     // Drop the module's namespace first: objects it held may still warn (a coroutine
     // never awaited) and CPython reports those before the traceback.
-    main.globals.borrow_mut().clear();
+    main.globals.clear();
     vm.main_module = None;
     // Generators freed with the namespace run their cleanup, as at CPython's shutdown.
     if vm::generator::close_pending() {
@@ -196,7 +224,7 @@ fn stopped_by_limit(
         _ => format!("aio.{class}: {}\n", kind.message()),
     };
     vm.stderr.write_str(&text);
-    main.globals.borrow_mut().clear();
+    main.globals.clear();
     vm.main_module = None;
     vm.stdout.flush();
     vm.stderr.flush();

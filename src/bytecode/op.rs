@@ -54,6 +54,9 @@ pub enum Op {
     CallKw(u32),
     /// `f args_tuple kwargs_dict_or_None -> f(*args, **kwargs)`
     CallEx,
+    /// `f -> f()` for a call spelled `locals()` or `globals()`: when `f` is that builtin,
+    /// the calling frame's namespace as a dict; otherwise a plain call.
+    CallNamespace,
     /// `obj key -> obj[key]`
     Subscript,
     /// `v obj key -> ` obj[key] = v

@@ -326,6 +326,11 @@ impl<'a, 't> Compiler<'a, 't> {
             && !keywords.iter().any(|k| k.arg.is_none());
         // Zero-argument super() becomes super(__class__, first_arg).
         if let ExprKind::Name(n) = &func.kind {
+            if (n == "locals" || n == "globals") && args.is_empty() && keywords.is_empty() {
+                self.expr(func)?;
+                self.emit(Op::CallNamespace);
+                return Ok(());
+            }
             if n == "super"
                 && args.is_empty()
                 && keywords.is_empty()

@@ -48,16 +48,16 @@ impl Session {
                 names.extend(
                     self.main
                         .globals
-                        .borrow()
-                        .keys()
+                        .names()
+                        .iter()
                         .map(|k| k.text().to_string()),
                 );
                 names.extend(
                     self.vm
                         .builtins
                         .globals
-                        .borrow()
-                        .keys()
+                        .names()
+                        .iter()
                         .map(|k| k.text().to_string()),
                 );
                 names
@@ -80,8 +80,8 @@ impl Session {
             return Vec::new();
         };
         let sym = Symbol::new(first);
-        let found = self.main.globals.borrow().get(&sym).cloned();
-        let found = found.or_else(|| self.vm.builtins.globals.borrow().get(&sym).cloned());
+        let found = self.main.globals.get(&sym);
+        let found = found.or_else(|| self.vm.builtins.globals.get(&sym));
         let Some(mut obj) = found else {
             return Vec::new();
         };
@@ -94,13 +94,7 @@ impl Session {
                 Err(_) => return Vec::new(),
             }
         }
-        let dir = self
-            .vm
-            .builtins
-            .globals
-            .borrow()
-            .get(&Symbol::new("dir"))
-            .cloned();
+        let dir = self.vm.builtins.globals.get(&Symbol::new("dir"));
         let Some(dir) = dir else { return Vec::new() };
         let Ok(listing) = self.vm.call(&dir, &[obj]) else {
             return Vec::new();

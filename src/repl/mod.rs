@@ -69,7 +69,7 @@ impl Session {
         vm.stderr = stderr;
         let main = crate::stdlib::new_module("__main__");
         {
-            let mut g = main.globals.borrow_mut();
+            let g = &main.globals;
             g.insert(Symbol::new("__name__"), Value::str("__main__"));
             g.insert(Symbol::new("__doc__"), Value::None);
         }
@@ -77,7 +77,7 @@ impl Session {
         vm.event_loop().running = true;
         // `asyncio` is there already, as in `python -m asyncio`.
         if let Ok(m) = crate::stdlib::import_module(&mut vm, "asyncio") {
-            main.globals.borrow_mut().insert(Symbol::new("asyncio"), m);
+            main.globals.insert(Symbol::new("asyncio"), m);
         }
         Session {
             vm,

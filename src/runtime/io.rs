@@ -108,6 +108,7 @@ impl IoDriver {
                     Readiness {
                         readable: ev.is_readable() || ev.is_read_closed() || ev.is_error(),
                         writable: ev.is_writable() || ev.is_write_closed() || ev.is_error(),
+                        closed: ev.is_read_closed() || ev.is_error(),
                     },
                 ));
             }
@@ -130,4 +131,6 @@ impl IoDriver {
 pub struct Readiness {
     pub readable: bool,
     pub writable: bool,
+    /// The peer closed its side (or the socket failed): read to the end.
+    pub closed: bool,
 }

@@ -5,6 +5,8 @@ pub mod clock;
 pub mod future;
 pub mod io;
 pub mod net;
+#[cfg(unix)]
+pub mod signals;
 pub mod task;
 pub mod timers;
 pub mod workers;
@@ -114,6 +116,10 @@ pub struct EventLoop {
     pub object: Value,
     /// Sockets and worker threads (made on first use).
     pub io: Option<io::IoDriver>,
+    /// loop.add_signal_handler's callbacks by signal number.
+    pub signal_handlers: std::collections::HashMap<i32, (Value, Vec<Value>)>,
+    /// asyncio.run's main task (Ctrl-C cancels it).
+    pub main_task: Option<Value>,
 }
 
 impl EventLoop {
@@ -133,6 +139,8 @@ impl EventLoop {
             exception_handler: Value::None,
             object: Value::native(Native::Loop),
             io: None,
+            signal_handlers: std::collections::HashMap::new(),
+            main_task: None,
         }
     }
 
@@ -226,6 +234,8 @@ impl Vm {
     pub fn run_once(&mut self) -> PyResult<bool> {
         self.check_limits()?;
         self.flush_warnings();
+        #[cfg(unix)]
+        signals::dispatch_pending(self)?;
         let l = self.event_loop.as_mut().expect("loop");
         let scheduled = l.timers.len();
         if scheduled > MIN_SCHEDULED_TIMER_HANDLES
@@ -346,6 +356,8 @@ impl Vm {
             net::dispatch(self, source, readiness)?;
         }
         workers::collect(self)?;
+        #[cfg(unix)]
+        signals::dispatch_pending(self)?;
         Ok(())
     }
 

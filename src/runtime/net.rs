@@ -21,6 +21,11 @@ pub const WRITE_HIGH_WATER: usize = 64 * 1024;
 /// ...until the buffer is down to this.
 const WRITE_LOW_WATER: usize = 16 * 1024;
 
+thread_local! {
+    /// The buffer sockets are read into (allocated and zeroed once).
+    static READ_CHUNK: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
 /// One TCP connection.
 pub struct Conn {
     stream: RefCell<Option<TcpStream>>,
@@ -34,6 +39,8 @@ pub struct Conn {
     read_error: RefCell<Option<std::io::Error>>,
     /// The future of the reader waiting for data.
     read_waiter: RefCell<Option<Value>>,
+    /// What the waiting reader wants: None for any data, Some(limit) for a line.
+    want_line: Cell<Option<usize>>,
     wbuf: RefCell<Vec<u8>>,
     /// A write failure: later writes are dropped and drain() raises.
     write_error: RefCell<Option<std::io::Error>>,
@@ -63,6 +70,7 @@ impl Conn {
             eof: Cell::new(false),
             read_error: RefCell::new(None),
             read_waiter: RefCell::new(None),
+            want_line: Cell::new(None),
             wbuf: RefCell::new(Vec::new()),
             write_error: RefCell::new(None),
             drain_waiters: RefCell::new(Vec::new()),
@@ -114,7 +122,7 @@ impl Conn {
             return self.finish_connect(vm);
         }
         if r.readable {
-            self.read_some();
+            self.read_available(!r.closed);
             self.wake_reader(vm)?;
         }
         if r.writable {
@@ -169,22 +177,44 @@ impl Conn {
 
     /// Reads what the socket has, up to the high-water mark.
     fn read_some(&self) {
+        self.read_available(false);
+    }
+
+    /// Reads into the buffer; `short_ok`: a short read may end it (no EOF seen).
+    fn read_available(&self, short_ok: bool) {
+        let mut chunk = READ_CHUNK.with(|c| c.take());
+        if chunk.len() < 65536 {
+            chunk = vec![0u8; 65536];
+        }
+        self.read_into(&mut chunk, short_ok);
+        READ_CHUNK.with(|c| c.set(chunk));
+    }
+
+    fn read_into(&self, chunk: &mut [u8], short_ok: bool) {
         let mut guard = self.stream.borrow_mut();
         let Some(s) = guard.as_mut() else { return };
         let mut rbuf = self.rbuf.borrow_mut();
-        let mut chunk = [0u8; 65536];
         loop {
             if rbuf.len() >= READ_HIGH_WATER {
                 self.more_to_read.set(true);
                 return;
             }
-            match s.read(&mut chunk) {
+            match s.read(chunk) {
                 Ok(0) => {
                     self.eof.set(true);
                     self.more_to_read.set(false);
                     return;
                 }
-                Ok(n) => rbuf.extend_from_slice(&chunk[..n]),
+                Ok(n) => {
+                    rbuf.extend_from_slice(&chunk[..n]);
+                    if short_ok && n < chunk.len() {
+                        // A short read emptied the socket's queue: new data will
+                        // come with a new readiness edge (saves a read that would
+                        // only say WouldBlock).
+                        self.more_to_read.set(false);
+                        return;
+                    }
+                }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
                     self.more_to_read.set(false);
                     return;
@@ -203,8 +233,23 @@ impl Conn {
     /// Hands buffered data (or EOF, or the error) to a waiting reader.
     fn wake_reader(&self, vm: &mut Vm) -> PyResult<()> {
         let ready = !self.rbuf.borrow().is_empty() || self.eof.get();
-        if !ready {
+        if !ready || self.read_waiter.borrow().is_none() {
             return Ok(());
+        }
+        if let Some(limit) = self.want_line.get() {
+            let line = self.take_line(limit);
+            if line.is_none() && !self.line_hopeless(limit) {
+                return Ok(());
+            }
+            let Some(fut) = self.read_waiter.borrow_mut().take() else {
+                return Ok(());
+            };
+            self.want_line.set(None);
+            if future::future_of(&fut).is_some_and(|f| f.done()) {
+                return Ok(());
+            }
+            let v = line.map_or(Value::None, |l| Value::Bytes(Rc::new(l)));
+            return future::set_result(vm, &fut, v);
         }
         let Some(fut) = self.read_waiter.borrow_mut().take() else {
             return Ok(());
@@ -230,6 +275,57 @@ impl Conn {
             self.read_some();
         }
         Ok(Ok(Value::Bytes(Rc::new(data))))
+    }
+
+    /// A complete line (through b"\n", at most `limit` bytes before it) from
+    /// the buffer, if there is one.
+    fn take_line(&self, limit: usize) -> Option<Vec<u8>> {
+        let mut rbuf = self.rbuf.borrow_mut();
+        let i = rbuf.iter().position(|b| *b == b'\n')?;
+        if i > limit {
+            return None;
+        }
+        let line: Vec<u8> = rbuf.drain(..=i).collect();
+        drop(rbuf);
+        if self.more_to_read.get() {
+            self.read_some();
+        }
+        Some(line)
+    }
+
+    /// No line can come out of the fast path: end of data, an error, or too
+    /// much data without a separator (the slow path reports each).
+    fn line_hopeless(&self, limit: usize) -> bool {
+        let rbuf = self.rbuf.borrow();
+        self.eof.get()
+            || self.closed.get()
+            || self.read_error.borrow().is_some()
+            || match rbuf.iter().position(|b| *b == b'\n') {
+                Some(i) => i > limit,
+                None => rbuf.len() > limit,
+            }
+    }
+
+    /// `recv_line(limit)`: a future for the next line, or for None when the
+    /// caller must take the general path (EOF, an error, a line over the limit).
+    pub fn recv_line(&self, vm: &mut Vm, limit: usize) -> PyResult<Value> {
+        let fut = future::new_future();
+        if self.read_waiter.borrow().is_some() {
+            return Err(types::runtime_error(
+                "readuntil() called while another coroutine is already waiting for incoming data",
+            ));
+        }
+        if let Some(line) = self.take_line(limit) {
+            future::set_result(vm, &fut, Value::Bytes(Rc::new(line)))?;
+            return Ok(fut);
+        }
+        if self.line_hopeless(limit) {
+            future::set_result(vm, &fut, Value::None)?;
+            return Ok(fut);
+        }
+        self.want_line.set(Some(limit));
+        *self.read_waiter.borrow_mut() = Some(fut.clone());
+        Ok(fut)
     }
 
     /// `recv()`: a future for the next chunk of data (b"" at EOF).
@@ -394,6 +490,7 @@ impl Conn {
         let mut waiters = std::mem::take(&mut *self.close_waiters.borrow_mut());
         waiters.append(&mut self.drain_waiters.borrow_mut());
         if let Some(r) = self.read_waiter.borrow_mut().take() {
+            self.want_line.set(None);
             waiters.push(r);
         }
         for w in waiters {
@@ -419,7 +516,6 @@ fn connect_error(e: &std::io::Error, addr: SocketAddr) -> Value {
             d.borrow_mut().args = vec![Value::Int(errno as i64), Value::str(msg.clone())];
         }
         i.dict
-            .borrow_mut()
             .insert(crate::value::Symbol::new("strerror"), Value::str(msg));
     }
     exc
@@ -550,7 +646,6 @@ fn bind_error(e: &std::io::Error, addr: SocketAddr) -> Value {
     }
     if let Value::Instance(i) = &exc {
         i.dict
-            .borrow_mut()
             .insert(crate::value::Symbol::new("strerror"), Value::str(msg));
     }
     exc

@@ -16,6 +16,10 @@ use std::sync::{Arc, Mutex};
 /// What a job produced, as plain data.
 pub enum JobResult {
     None,
+    /// A `time.sleep(d)` under the virtual clock: the loop advances the clock by d.
+    Slept(f64),
+    Bytes(Vec<u8>),
+    Count(usize),
     Int(i64),
     /// An integer too big for i64, in decimal.
     BigInt(String),
@@ -26,14 +30,17 @@ pub enum JobResult {
 /// Work that can run on another thread.
 pub type Job = Box<dyn FnOnce() -> JobResult + Send>;
 
+/// Turns a job's result into the future's value, on the loop thread.
+pub type Finish = Box<dyn FnOnce(&mut Vm, JobResult) -> PyResult<Value>>;
+
 struct Pool {
     sender: Sender<(u64, Job)>,
 }
 
 thread_local! {
     static POOL: std::cell::RefCell<Option<Pool>> = const { std::cell::RefCell::new(None) };
-    /// The future waiting for each job.
-    static WAITING: std::cell::RefCell<HashMap<u64, Value>> = std::cell::RefCell::new(HashMap::new());
+    /// The future waiting for each job, and how to finish it.
+    static WAITING: std::cell::RefCell<HashMap<u64, (Value, Option<Finish>)>> = std::cell::RefCell::new(HashMap::new());
     static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
 }
 
@@ -52,25 +59,38 @@ fn start_pool(done: Arc<Mutex<Vec<super::io::Completion>>>, waker: Arc<mio::Wake
         let waker = waker.clone();
         let _ = std::thread::Builder::new()
             .name(format!("aio-worker-{i}"))
-            .spawn(move || loop {
-                let next = match receiver.lock() {
-                    Ok(r) => r.recv(),
-                    Err(_) => return,
-                };
-                let Ok((id, job)) = next else { return };
-                let result = job();
-                match done.lock() {
-                    Ok(mut d) => d.push((id, result)),
-                    Err(p) => p.into_inner().push((id, result)),
-                }
-                let _ = waker.wake();
+            .spawn(move || {
+                #[cfg(unix)]
+                super::signals::block_in_this_thread();
+                worker_loop(&receiver, &done, &waker)
             });
     }
     Pool { sender }
 }
 
+/// A worker thread's life: run jobs until the pool's sender goes away.
+fn worker_loop(
+    receiver: &Mutex<std::sync::mpsc::Receiver<(u64, Job)>>,
+    done: &Mutex<Vec<super::io::Completion>>,
+    waker: &mio::Waker,
+) {
+    loop {
+        let next = match receiver.lock() {
+            Ok(r) => r.recv(),
+            Err(_) => return,
+        };
+        let Ok((id, job)) = next else { return };
+        let result = job();
+        match done.lock() {
+            Ok(mut d) => d.push((id, result)),
+            Err(p) => p.into_inner().push((id, result)),
+        }
+        let _ = waker.wake();
+    }
+}
+
 /// Hands `job` to a worker thread; the returned future gets its result.
-pub fn submit(vm: &mut Vm, job: Job) -> PyResult<Value> {
+pub fn submit(vm: &mut Vm, job: Job, finish: Option<Finish>) -> PyResult<Value> {
     let io = super::net::io_driver(vm)?;
     io.busy += 1;
     let done = io.completions.clone();
@@ -81,7 +101,7 @@ pub fn submit(vm: &mut Vm, job: Job) -> PyResult<Value> {
         n.set(id + 1);
         id
     });
-    WAITING.with(|w| w.borrow_mut().insert(id, fut.clone()));
+    WAITING.with(|w| w.borrow_mut().insert(id, (fut.clone(), finish)));
     let sent = POOL.with(|p| {
         let mut p = p.borrow_mut();
         let pool = p.get_or_insert_with(|| start_pool(done, waker));
@@ -99,19 +119,17 @@ pub fn submit(vm: &mut Vm, job: Job) -> PyResult<Value> {
     Ok(fut)
 }
 
-/// Runs a job on a worker thread and blocks until it is done (a
-/// concurrent.futures result wanted outside the loop).
-pub fn run_blocking(job: Job) -> JobResult {
-    match std::thread::Builder::new().spawn(job) {
-        Ok(h) => h.join().unwrap_or(JobResult::None),
-        Err(_) => JobResult::None,
-    }
-}
-
 /// Turns a job's result into a value or an exception.
-pub fn to_value(r: JobResult) -> Result<Value, Value> {
+pub fn to_value(vm: &mut Vm, r: JobResult) -> Result<Value, Value> {
     match r {
         JobResult::None => Ok(Value::None),
+        JobResult::Slept(d) => {
+            let now = vm.clock.now();
+            vm.clock.advance_to(now + d);
+            Ok(Value::None)
+        }
+        JobResult::Bytes(b) => Ok(Value::Bytes(std::rc::Rc::new(b))),
+        JobResult::Count(n) => Ok(Value::Int(n as i64)),
         JobResult::Int(n) => Ok(Value::Int(n)),
         JobResult::BigInt(s) => match s.parse::<num_bigint::BigInt>() {
             Ok(b) => Ok(Value::from_bigint(b)),
@@ -135,13 +153,21 @@ pub fn collect(vm: &mut Vm) -> PyResult<()> {
         _ => return Ok(()),
     };
     for (id, result) in done {
-        let Some(fut) = WAITING.with(|w| w.borrow_mut().remove(&id)) else {
+        let Some((fut, finish)) = WAITING.with(|w| w.borrow_mut().remove(&id)) else {
             continue;
         };
         if future::future_of(&fut).is_some_and(|f| f.done()) {
             continue;
         }
-        match to_value(result) {
+        let outcome = match (finish, result) {
+            (_, JobResult::OsError(errno, name)) => Err(crate::stdlib::os::os_error(
+                &std::io::Error::from_raw_os_error(errno),
+                name.as_deref(),
+            )),
+            (Some(f), r) => f(vm, r),
+            (None, r) => to_value(vm, r),
+        };
+        match outcome {
             Ok(v) => future::set_result(vm, &fut, v)?,
             Err(e) => future::set_exception(vm, &fut, e)?,
         }

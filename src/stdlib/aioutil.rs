@@ -32,7 +32,7 @@ pub fn register() {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("_aio");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         let funcs: &[(&'static str, NativeFn)] = &[
             ("make_class", make_class),
             ("bind", bind),
@@ -93,7 +93,7 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
             return Ok(Value::None);
         }
     }
-    inst.dict.borrow_mut().insert(name, value);
+    inst.dict.insert(name, value);
     Ok(Value::None)
 }
 
@@ -108,7 +108,7 @@ fn object_delattr(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     let name = attr_name(args.get(1))?;
     let obj = &args[0];
     if let Value::Instance(inst) = obj {
-        if inst.dict.borrow_mut().shift_remove(&name).is_none() {
+        if inst.dict.remove(&name).is_none() {
             return Err(crate::vm::ops::no_attribute(obj, name));
         }
         return Ok(Value::None);

@@ -64,8 +64,8 @@ pub fn attrmap_to_dict(map: &AttrMap) -> Value {
 pub fn make_module() -> Rc<Module> {
     let m = super::new_module("builtins");
     {
-        let mut g = m.globals.borrow_mut();
-        let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+        let g = &m.globals;
+        let def = |name: &'static str, f: crate::value::object::NativeFn| {
             g.insert(Symbol::new(name), Value::builtin(name, f));
         };
         def("print", print);
@@ -97,18 +97,23 @@ pub fn make_module() -> Rc<Module> {
         def("ascii", ascii);
         def("vars", vars);
         def("globals", globals);
+        def("locals", globals);
         def("__build_class__", build_class);
         def("exit", sys_exit);
         def("quit", sys_exit);
-        super::types::register(&mut g);
-        super::files::register(&mut g);
+        let mut type_builtins = AttrMap::default();
+        super::types::register(&mut type_builtins);
+        super::files::register(&mut type_builtins);
+        for (k, v) in type_builtins {
+            g.insert(k, v);
+        }
         super::exc_group::register();
         super::async_gen::register();
         super::generators::register();
         super::aioutil::register();
     }
     types::with_types(|t| {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         for c in all_classes(t) {
             g.insert(Symbol::new(&c.name), Value::Class(c.clone()));
         }
@@ -576,7 +581,7 @@ fn max(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     min_max(vm, args, kwargs, "max", false)
 }
 
-fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+pub(crate) fn sum(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("sum", args, 1, 2)?;
     let mut total = args
         .get(1)
@@ -693,9 +698,11 @@ fn vars(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     ops::getattr(vm, &args[0], sym::DICT)
 }
 
+/// `globals()` / `locals()` reached other than by a direct call (the compiler turns a
+/// direct call into `CallNamespace`, which sees the calling frame): the main module's.
 fn globals(vm: &mut Vm, _args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(match &vm.main_module {
-        Some(m) => attrmap_to_dict(&m.globals.borrow()),
+        Some(m) => m.globals.as_dict(),
         None => Value::dict(Dict::new()),
     })
 }
@@ -758,15 +765,14 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     let module_name = body
         .globals
         .globals
-        .borrow()
         .get(&sym::NAME)
         .and_then(|v| v.as_str().map(|s| s.to_string()));
     let ns = std::mem::take(&mut *namespace.borrow_mut());
-    // A `__module__` assigned in the class body names the class's module.
-    let module_name = match ns.get(&crate::value::Symbol::new("__module__")) {
-        Some(Value::Str(s)) => Some(s.text.clone()),
-        _ => module_name,
-    };
+    // `__module__ = "..."` in the body overrides the defining module's name.
+    let module_name = ns
+        .get(&Symbol::new("__module__"))
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .or(module_name);
     let class = super::types::object::make_class(
         &name.text,
         &base,

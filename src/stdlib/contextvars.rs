@@ -117,14 +117,14 @@ fn new_object<T: 'static>(class: &Rc<Class>, state: T) -> Value {
         class: class.clone(),
         payload: Box::new(state),
     });
-    inst.dict.borrow_mut().insert(state_sym(), payload);
+    inst.dict.insert(state_sym(), payload);
     Value::Instance(Rc::new(inst))
 }
 
 /// Runs `f` on the Rust state of `v` when it is a `T`.
 fn with_state<T: 'static, R>(v: &Value, f: impl FnOnce(&T) -> R) -> Option<R> {
     let Value::Instance(i) = v else { return None };
-    let payload = i.dict.borrow().get(&state_sym()).cloned()?;
+    let payload = i.dict.get(&state_sym())?;
     let Value::Native(n) = &payload else {
         return None;
     };
@@ -160,6 +160,11 @@ pub fn current(vm: &mut Vm) -> Value {
         .clone()
 }
 
+/// A new empty context (what a fresh OS thread starts with).
+pub fn empty() -> Value {
+    new_context(Rc::default())
+}
+
 /// `copy_context()`: a new context sharing the current one's (immutable) map.
 pub fn copy_current(vm: &mut Vm) -> Value {
     let cur = current(vm);
@@ -187,7 +192,7 @@ pub fn exit(vm: &mut Vm, ctx: &Value, saved: (Option<Value>, bool)) {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("contextvars");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("contextvars"));
         CLASSES.with(|c| {
             g.insert(Symbol::new("Context"), Value::Class(c.context.clone()));
@@ -401,9 +406,7 @@ fn var_new(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         },
     );
     if let Value::Instance(i) = &var {
-        i.dict
-            .borrow_mut()
-            .insert(Symbol::new("name"), args[0].clone());
+        i.dict.insert(Symbol::new("name"), args[0].clone());
     }
     Ok(var)
 }
@@ -467,7 +470,7 @@ fn var_set(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         },
     );
     if let Value::Instance(i) = &token {
-        let mut d = i.dict.borrow_mut();
+        let d = &i.dict;
         d.insert(Symbol::new("var"), args[0].clone());
         d.insert(Symbol::new("old_value"), old_value);
     }

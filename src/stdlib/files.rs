@@ -138,7 +138,7 @@ pub fn register(g: &mut crate::value::object::AttrMap) {
 pub fn io_module(_vm: &mut Vm) -> Value {
     let m = super::new_module("io");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("io"));
         g.insert(Symbol::new("open"), Value::builtin("open", open));
         CLASSES.with(|c| {
@@ -224,7 +224,7 @@ fn opt_str(v: Option<&Value>, func: &str, what: &str) -> PyResult<Option<String>
 }
 
 /// `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None)`.
-fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+fn open(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     const NAMES: [&str; 8] = [
         "file",
         "mode",
@@ -287,6 +287,15 @@ fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         }
     };
     let mode = parse_mode(&mode_text)?;
+    {
+        use crate::vm::sandbox::{check_path, Access};
+        if mode.read || mode.plus {
+            check_path(vm, "open", &path, Access::Read)?;
+        }
+        if mode.write || mode.append || mode.create || mode.plus {
+            check_path(vm, "open", &path, Access::Write)?;
+        }
+    }
     let encoding = opt_str(slots[3].as_ref(), "open", "encoding")?;
     let errors = opt_str(slots[4].as_ref(), "open", "errors")?;
     let newline = opt_str(slots[5].as_ref(), "open", "newline")?;
@@ -323,7 +332,11 @@ fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         .truncate(mode.write)
         .create(mode.write || mode.append)
         .create_new(mode.create);
-    let f = opts.open(&path).map_err(|e| os_error(&e, Some(&path)))?;
+    let mut f = opts.open(&path).map_err(|e| os_error(&e, Some(&path)))?;
+    if mode.append {
+        // Appending files start at the end, as CPython's do.
+        let _ = f.seek(SeekFrom::End(0));
+    }
     if let Ok(meta) = f.metadata() {
         if meta.is_dir() {
             let e = std::io::Error::from_raw_os_error(21);
@@ -461,8 +474,18 @@ impl FileState {
 
     /// Drops read-ahead data, moving the file position back to what was consumed.
     fn drop_readahead(&mut self) -> PyResult<()> {
+        self.drop_readahead_for(false)
+    }
+
+    /// Before a write: like CPython's TextIOWrapper, text already decoded is
+    /// dropped without moving the position back (only raw read-ahead is).
+    fn drop_for_write(&mut self) -> PyResult<()> {
+        self.drop_readahead_for(true)
+    }
+
+    fn drop_readahead_for(&mut self, writing: bool) -> PyResult<()> {
         let mut unread = (self.rbuf.len() - self.rpos) as i64;
-        if !self.binary {
+        if !self.binary && !writing {
             unread += encode(&self.tbuf, &self.encoding, "replace")
                 .map(|b| b.len())
                 .unwrap_or(0) as i64;
@@ -754,7 +777,7 @@ fn f_readlines(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn write_one(s: &mut FileState, v: &Value) -> PyResult<usize> {
     s.check_writable()?;
     if !s.rbuf.is_empty() || !s.tbuf.is_empty() || s.held_cr {
-        s.drop_readahead()?;
+        s.drop_for_write()?;
     }
     let n = if s.binary {
         match v {
@@ -878,6 +901,11 @@ fn f_seek(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             0 => SeekFrom::Start(offset as u64),
             1 => SeekFrom::Current(offset),
             2 => SeekFrom::End(offset),
+            _ if s.binary => {
+                return Err(types::value_error(format!(
+                    "whence value {whence} unsupported"
+                )))
+            }
             _ => {
                 return Err(types::value_error(format!(
                     "invalid whence ({whence}, should be 0, 1 or 2)"
@@ -1062,5 +1090,107 @@ impl Drop for FileState {
         if let Some(f) = self.file.as_mut() {
             let _ = f.write_all(&self.wbuf);
         }
+    }
+}
+
+/// A worker-thread job for `file.read()` (to the end) or `file.write(data)`:
+/// the thread works on a duplicate of the file's descriptor (sharing its offset)
+/// and the loop thread decodes or counts. None when the call must run on the
+/// loop thread (other methods, or a read with a size).
+pub fn thread_job(
+    vm: &mut Vm,
+    method: &str,
+    file: &Value,
+    args: &[Value],
+) -> PyResult<
+    Option<(
+        crate::runtime::workers::Job,
+        Option<crate::runtime::workers::Finish>,
+    )>,
+> {
+    use crate::runtime::workers::{Finish, Job, JobResult};
+    let _ = vm;
+    let is_file = matches!(file, Value::Native(n) if matches!(&**n, Native::Object { payload, .. } if payload.is::<RefCell<FileState>>()));
+    if !is_file {
+        return Ok(None);
+    }
+    let errno_of = |e: std::io::Error| JobResult::OsError(e.raw_os_error().unwrap_or(5), None);
+    match method {
+        "read" if args.is_empty() || matches!(args[0], Value::None | Value::Int(-1)) => {
+            let dup = with_state(file, |s| {
+                s.check_readable()?;
+                s.flush_writes()?;
+                let f = s.file()?;
+                Ok(f.try_clone().ok())
+            })?;
+            let Some(mut dup) = dup else { return Ok(None) };
+            let job: Job = Box::new(move || {
+                let mut out = Vec::new();
+                match dup.read_to_end(&mut out) {
+                    Ok(_) => JobResult::Bytes(out),
+                    Err(e) => errno_of(e),
+                }
+            });
+            let me = file.clone();
+            let finish: Finish = Box::new(move |_vm, r| {
+                let JobResult::Bytes(data) = r else {
+                    return Ok(Value::None);
+                };
+                with_state(&me, |s| {
+                    s.check_open()?;
+                    s.rbuf.extend_from_slice(&data);
+                    s.eof = true;
+                    Ok(if s.binary {
+                        Value::Bytes(Rc::new(s.read_bytes(None)?))
+                    } else {
+                        Value::str(s.read_text(None)?)
+                    })
+                })
+            });
+            Ok(Some((job, Some(finish))))
+        }
+        "write" if args.len() == 1 => {
+            let prepared = with_state(file, |s| {
+                s.check_writable()?;
+                if !s.rbuf.is_empty() || !s.tbuf.is_empty() || s.held_cr {
+                    s.drop_for_write()?;
+                }
+                s.flush_writes()?;
+                let (bytes, count) = if s.binary {
+                    match &args[0] {
+                        Value::Bytes(b) => (b.to_vec(), b.len()),
+                        other => {
+                            return Err(types::type_error(format!(
+                                "a bytes-like object is required, not '{}'",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                } else {
+                    match &args[0] {
+                        Value::Str(t) => (
+                            encode(&t.text, &s.encoding, &s.errors)?,
+                            t.text.chars().count(),
+                        ),
+                        other => {
+                            return Err(types::type_error(format!(
+                                "write() argument must be str, not {}",
+                                other.type_name()
+                            )))
+                        }
+                    }
+                };
+                Ok(s.file()?.try_clone().ok().map(|f| (f, bytes, count)))
+            })?;
+            let Some((mut dup, bytes, count)) = prepared else {
+                return Ok(None);
+            };
+            let job: Job = Box::new(move || match dup.write_all(&bytes) {
+                Ok(()) => JobResult::Count(count),
+                Err(e) => errno_of(e),
+            });
+            Ok(Some((job, None)))
+        }
+        _ => Ok(None),
     }
 }

@@ -201,14 +201,18 @@ fn throw(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             rest.len()
         )));
     }
-    if let Some(tb) = rest.get(2) {
-        if !tb.is_none() {
+    let tb = rest.get(2).filter(|tb| !tb.is_none());
+    if let Some(tb) = tb {
+        if !crate::stdlib::tbobj::is_traceback(tb) {
             return Err(types::type_error(
                 "throw() third argument must be a traceback object",
             ));
         }
     }
     let exc = exception_to_throw(vm, &rest[0], rest.get(1))?;
+    if let Some(tb) = tb {
+        crate::stdlib::tbobj::set_traceback(&exc, tb)?;
+    }
     outcome(ops::generator_send(vm, &g, Resume::Throw(exc))?)
 }
 

@@ -112,7 +112,7 @@ fn make(name: &str, state: Vec<Value>) -> Value {
     dict.insert(state_sym(), Value::list(state));
     Value::Instance(Rc::new(Instance {
         class: class(name),
-        dict: RefCell::new(dict),
+        dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
     }))
@@ -121,8 +121,8 @@ fn make(name: &str, state: Vec<Value>) -> Value {
 /// The state list of an iterator object (`args[0]` of its methods).
 fn state(args: &[Value]) -> PyResult<State> {
     if let Some(Value::Instance(i)) = args.first() {
-        if let Some(Value::List(l)) = i.dict.borrow().get(&state_sym()) {
-            return Ok(l.clone());
+        if let Some(Value::List(l)) = i.dict.get(&state_sym()) {
+            return Ok(l);
         }
     }
     Err(types::type_error("descriptor requires an itertools object"))
@@ -1200,7 +1200,7 @@ fn cwr_next(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("itertools");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("itertools"));
         CLASSES.with(|c| {
             for (name, class) in &c.by_name {

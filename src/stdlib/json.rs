@@ -2,7 +2,7 @@
 //! `JSONEncoder` for `cls=` subclasses, and `JSONDecodeError` as `json.decoder` defines it.
 
 use super::builtins::arity;
-use crate::value::object::{AttrMap, Class, Layout};
+use crate::value::object::{Class, Layout};
 use crate::value::types::{self, new_class};
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
@@ -78,7 +78,7 @@ fn fill_decode_error(exc: &Value, msg: &str, doc: &Value, pos: usize) {
         if let Some(d) = &i.exc {
             d.borrow_mut().args = vec![Value::str(full)];
         }
-        let mut dict = i.dict.borrow_mut();
+        let dict = &i.dict;
         dict.insert(Symbol::new("msg"), Value::str(msg));
         dict.insert(Symbol::new("doc"), doc.clone());
         dict.insert(Symbol::new("pos"), Value::Int(pos as i64));
@@ -984,7 +984,7 @@ pub fn module(vm: &mut Vm) -> Value {
     let err = Value::Class(decode_error_class());
     let decoder = super::new_module("json.decoder");
     {
-        let mut g = decoder.globals.borrow_mut();
+        let g = &decoder.globals;
         g.insert(Symbol::new("__name__"), Value::str("json.decoder"));
         g.insert(Symbol::new("JSONDecodeError"), err.clone());
     }
@@ -992,7 +992,7 @@ pub fn module(vm: &mut Vm) -> Value {
     super::register_module(vm, "json.decoder", decoder.clone());
     let m = super::new_module("json");
     {
-        let mut g: std::cell::RefMut<AttrMap> = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("json"));
         g.insert(Symbol::new("decoder"), decoder);
         g.insert(Symbol::new("JSONDecodeError"), err);

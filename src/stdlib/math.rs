@@ -955,7 +955,7 @@ fn prod(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("math");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("math"));
         g.insert(Symbol::new("pi"), Value::Float(std::f64::consts::PI));
         g.insert(Symbol::new("e"), Value::Float(std::f64::consts::E));

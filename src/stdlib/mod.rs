@@ -21,19 +21,22 @@ pub mod pylib;
 mod random;
 pub mod random_core;
 mod shutil;
+#[cfg(unix)]
+pub mod signal;
 pub mod streams;
 pub mod suggest;
 pub mod sys;
-mod time;
+pub mod tbobj;
+pub mod threads;
+pub(crate) mod time;
 pub mod traceback;
 pub mod types;
 
-use crate::value::object::{AttrMap, Module};
+use crate::value::object::Module;
 use crate::value::types as vtypes;
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::generator::Generator;
 use crate::vm::Vm;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A new empty module.
@@ -41,7 +44,7 @@ pub fn new_module(name: &str) -> Rc<Module> {
     Rc::new(Module {
         name: name.to_string(),
         file: None,
-        globals: RefCell::new(AttrMap::default()),
+        globals: Default::default(),
     })
 }
 
@@ -75,6 +78,8 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "time" => Some(time::module(vm)),
         "io" => Some(files::io_module(vm)),
         "shutil" => Some(shutil::module(vm)),
+        #[cfg(unix)]
+        "signal" => Some(signal::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,
@@ -86,11 +91,26 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     // Modules written in aio itself, compiled into the binary.
     if let Some(text) = pylib::source(name) {
         let filename = format!("<aio {name}>");
-        return load_source_module(vm, name, filename, text.to_string());
+        let m = load_source_module(vm, name, filename, text.to_string())?;
+        // A submodule is an attribute of its package.
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            if let Some(Value::Module(p)) = vm.modules.borrow().get(parent) {
+                p.globals.insert(Symbol::new(child), m.clone());
+            }
+        }
+        return Ok(m);
     }
     // A sibling .aio file.
     if let Some(dir) = vm.script_dir.clone() {
         let path = dir.join(format!("{}.aio", name.replace('.', "/")));
+        if crate::vm::sandbox::active(vm) && path.is_file() {
+            crate::vm::sandbox::check_path(
+                vm,
+                "import",
+                &path.to_string_lossy(),
+                crate::vm::sandbox::Access::Read,
+            )?;
+        }
         if let Ok(text) = std::fs::read_to_string(&path) {
             let filename = path.to_string_lossy().to_string();
             return load_source_module(vm, name, filename, text);
@@ -98,9 +118,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let e = vtypes::module_not_found_error(format!("No module named '{name}'"));
     if let Value::Instance(i) = &e {
-        i.dict
-            .borrow_mut()
-            .insert(Symbol::new("name"), Value::str(name));
+        i.dict.insert(Symbol::new("name"), Value::str(name));
     }
     Err(e)
 }
@@ -127,11 +145,8 @@ fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -
                 .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
             vm.sources.insert(filename.clone(), src);
             let m = new_module(name);
+            m.globals.insert(Symbol::new("__name__"), Value::str(name));
             m.globals
-                .borrow_mut()
-                .insert(Symbol::new("__name__"), Value::str(name));
-            m.globals
-                .borrow_mut()
                 .insert(Symbol::new("__file__"), Value::str(filename));
             let mv = Value::Module(m.clone());
             register_module(vm, name, mv.clone());

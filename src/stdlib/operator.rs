@@ -9,7 +9,6 @@ use crate::value::object::{AttrMap, Class, Instance, Layout, NativeFn};
 use crate::value::types::{self, new_class};
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
@@ -125,9 +124,7 @@ fn abs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     let f = vm
         .builtins
         .globals
-        .borrow()
         .get(&Symbol::new("abs"))
-        .cloned()
         .unwrap_or(Value::None);
     vm.call(&f, args)
 }
@@ -311,7 +308,7 @@ fn instance_with(class_index: usize, state: Vec<(&str, Value)>) -> Value {
     }
     Value::Instance(Rc::new(Instance {
         class,
-        dict: RefCell::new(dict),
+        dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
     }))
@@ -319,12 +316,7 @@ fn instance_with(class_index: usize, state: Vec<(&str, Value)>) -> Value {
 
 fn state(obj: &Value, key: &str) -> Value {
     match obj {
-        Value::Instance(i) => i
-            .dict
-            .borrow()
-            .get(&Symbol::new(key))
-            .cloned()
-            .unwrap_or(Value::None),
+        Value::Instance(i) => i.dict.get(&Symbol::new(key)).unwrap_or(Value::None),
         _ => Value::None,
     }
 }
@@ -498,7 +490,7 @@ fn methodcaller_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("operator");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("operator"));
         let fns: &[(&'static str, NativeFn)] = &[
             ("add", add),

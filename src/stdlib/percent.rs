@@ -336,7 +336,7 @@ fn int_arg(vm: &mut Vm, conv: char, arg: &Value) -> PyResult<Value> {
         let has_index = i.class.lookup(sym::INDEX).is_some();
         if has_index || (decimal && i.class.lookup(sym::INT).is_some()) {
             let int = Value::Class(types::with_types(|t| t.int.clone()));
-            return vm.call(&int, &[arg.clone()]);
+            return vm.call(&int, std::slice::from_ref(arg));
         }
     }
     Err(types::type_error(if decimal {
@@ -360,7 +360,7 @@ fn float_arg(vm: &mut Vm, arg: &Value) -> PyResult<f64> {
         Value::Int(i) => return Ok(*i as f64),
         v @ Value::BigInt(_) => {
             let float = Value::Class(types::with_types(|t| t.float.clone()));
-            if let Value::Float(f) = vm.call(&float, &[v.clone()])? {
+            if let Value::Float(f) = vm.call(&float, std::slice::from_ref(v))? {
                 return Ok(f);
             }
         }
@@ -369,7 +369,7 @@ fn float_arg(vm: &mut Vm, arg: &Value) -> PyResult<f64> {
     if let Value::Instance(i) = arg {
         if i.class.lookup(sym::FLOAT).is_some() || i.class.lookup(sym::INDEX).is_some() {
             let float = Value::Class(types::with_types(|t| t.float.clone()));
-            if let Value::Float(f) = vm.call(&float, &[arg.clone()])? {
+            if let Value::Float(f) = vm.call(&float, std::slice::from_ref(arg))? {
                 return Ok(f);
             }
         }

@@ -62,7 +62,7 @@ pub fn module(_vm: &mut Vm) -> Value {
     let inst = new_instance(&class, core::Random::new_from_entropy());
     let m = super::new_module("random");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("random"));
         g.insert(Symbol::new("Random"), Value::Class(class));
         for (name, f) in METHODS {

@@ -19,12 +19,15 @@ struct Classes {
 
 thread_local! {
     static CLASSES: Classes = make_classes();
+    static EXCEPTION: Symbol = Symbol::new("_exception");
 }
 
 const CONN_METHODS: &[(&str, NativeFn)] = &[
     ("recv", c_recv),
+    ("recv_line", c_recv_line),
     ("send", c_send),
     ("drain", c_drain),
+    ("drain_wait", c_drain_wait),
     ("write_eof", c_write_eof),
     ("close", c_close),
     ("abort", c_abort),
@@ -94,6 +97,14 @@ fn c_recv(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     conn(args)?.recv(vm)
 }
 
+fn c_recv_line(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let limit = match args.get(1) {
+        Some(Value::Int(n)) if *n > 0 => *n as usize,
+        _ => 65536,
+    };
+    conn(args)?.recv_line(vm, limit)
+}
+
 fn c_send(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let c = conn(args)?;
     match args.get(1) {
@@ -112,6 +123,40 @@ fn c_send(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn c_drain(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     conn(args)?.drain()
+}
+
+/// `drain_wait(reader)`: StreamWriter.drain as a future: the reader's
+/// exception, a write error, one loop iteration when closing, or the wait for
+/// the write buffer to go down (done at once when it is small).
+fn c_drain_wait(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    let c = conn(args)?;
+    if let Some(reader) = args.get(1).filter(|r| !matches!(r, Value::None)) {
+        let exc = crate::vm::ops::getattr(vm, reader, EXCEPTION.with(|s| *s))?;
+        if !matches!(exc, Value::None) {
+            let fut = crate::runtime::future::new_future();
+            crate::runtime::future::set_exception(vm, &fut, exc)?;
+            return Ok(fut);
+        }
+    }
+    let fut = crate::runtime::future::new_future();
+    if let Some(exc) = c.write_failed() {
+        crate::runtime::future::set_exception(vm, &fut, exc)?;
+        return Ok(fut);
+    }
+    if c.is_closing() {
+        vm.call_soon(crate::runtime::Callback::SetResultUnlessCancelled {
+            future: fut.clone(),
+            value: Value::None,
+        });
+        return Ok(fut);
+    }
+    match c.drain()? {
+        Value::None => {
+            crate::runtime::future::set_result(vm, &fut, Value::None)?;
+            Ok(fut)
+        }
+        waiter => Ok(waiter),
+    }
 }
 
 fn c_write_eof(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -171,13 +216,13 @@ fn host_arg(v: Option<&Value>) -> PyResult<Option<String>> {
     }
 }
 
-fn port_arg(v: Option<&Value>) -> PyResult<u16> {
+fn port_arg(v: Option<&Value>, call: &str) -> PyResult<u16> {
     match v {
         None | Some(Value::None) => Ok(0),
         Some(Value::Int(n)) if (0..=65535).contains(n) => Ok(*n as u16),
         Some(Value::Int(_)) => Err(types::exc(
             |t| &t.overflow_error,
-            "getsockaddrarg: port must be 0-65535.",
+            format!("{call}(): port must be 0-65535."),
         )),
         Some(Value::Str(s)) => s.text.parse::<u16>().map_err(|_| {
             types::exc(
@@ -215,9 +260,10 @@ fn resolve(host: &str, port: u16) -> PyResult<Vec<SocketAddr>> {
 }
 
 /// `_getaddrinfo(host, port)`: a list of address tuples.
-fn getaddrinfo(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn getaddrinfo(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?.unwrap_or_else(|| "localhost".to_string());
-    let port = port_arg(args.get(1))?;
+    let port = port_arg(args.get(1), "connect")?;
+    crate::vm::sandbox::check_net(vm, "getaddrinfo", &host, port)?;
     let addrs = resolve(&host, port)?;
     Ok(Value::list(addrs.into_iter().map(addr_tuple).collect()))
 }
@@ -226,7 +272,7 @@ fn getaddrinfo(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn tuple_addr(v: &Value) -> PyResult<SocketAddr> {
     if let Value::Tuple(t) = v {
         if let (Some(Value::Str(h)), Some(p)) = (t.first(), t.get(1)) {
-            let port = port_arg(Some(p))?;
+            let port = port_arg(Some(p), "connect")?;
             if let Ok(ip) = h.text.parse::<IpAddr>() {
                 return Ok(SocketAddr::new(ip, port));
             }
@@ -241,13 +287,15 @@ fn tuple_addr(v: &Value) -> PyResult<SocketAddr> {
 /// `_connect(addr)`: a future for a connection to the address tuple.
 fn connect(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let addr = tuple_addr(args.first().unwrap_or(&Value::None))?;
+    crate::vm::sandbox::check_net(vm, "connect", &addr.ip().to_string(), addr.port())?;
     Conn::connect(vm, addr)
 }
 
 /// `_listen(host, port, on_accept)`: listeners for every address of host.
 fn listen(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?;
-    let port = port_arg(args.get(1))?;
+    let port = port_arg(args.get(1), "bind")?;
+    crate::vm::sandbox::check_net(vm, "listen", host.as_deref().unwrap_or("0.0.0.0"), port)?;
     let on_accept = args.get(2).cloned().unwrap_or(Value::None);
     let addrs = match host {
         None => vec![SocketAddr::new(IpAddr::from([0, 0, 0, 0]), port)],

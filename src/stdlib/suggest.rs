@@ -48,13 +48,13 @@ pub fn suggestion_for(vm: &mut Vm, exc: &Value) -> Option<String> {
     let Value::Instance(inst) = exc else {
         return None;
     };
-    let name = inst.dict.borrow().get(&Symbol::new("name")).cloned()?;
+    let name = inst.dict.get(&Symbol::new("name"))?;
     let name = name.as_str()?.to_string();
     if types::exc_is(exc, |t| &t.attribute_error) {
-        let obj = inst.dict.borrow().get(&Symbol::new("obj")).cloned()?;
+        let obj = inst.dict.get(&Symbol::new("obj"))?;
         let mut names: Vec<String> = Vec::new();
         if let Value::Instance(o) = &obj {
-            names.extend(o.dict.borrow().keys().map(|k| k.text().to_string()));
+            names.extend(o.dict.names().iter().map(|k| k.text().to_string()));
         }
         let class = obj.class();
         names.extend(class.dict.borrow().keys().map(|k| k.text().to_string()));
@@ -62,7 +62,7 @@ pub fn suggestion_for(vm: &mut Vm, exc: &Value) -> Option<String> {
             names.extend(c.dict.borrow().keys().map(|k| k.text().to_string()));
         }
         if let Value::Module(m) = &obj {
-            names.extend(m.globals.borrow().keys().map(|k| k.text().to_string()));
+            names.extend(m.globals.names().iter().map(|k| k.text().to_string()));
         }
         return best_match(&name, names.into_iter());
     }
@@ -70,13 +70,13 @@ pub fn suggestion_for(vm: &mut Vm, exc: &Value) -> Option<String> {
         let mut names: Vec<String> = Vec::new();
         // Locals of the innermost frame are gone by now; globals and builtins remain.
         if let Some(m) = &vm.main_module {
-            names.extend(m.globals.borrow().keys().map(|k| k.text().to_string()));
+            names.extend(m.globals.names().iter().map(|k| k.text().to_string()));
         }
         names.extend(
             vm.builtins
                 .globals
-                .borrow()
-                .keys()
+                .names()
+                .iter()
                 .map(|k| k.text().to_string()),
         );
         return best_match(&name, names.into_iter());

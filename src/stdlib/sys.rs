@@ -6,7 +6,6 @@ use crate::value::object::{AttrMap, Class, Instance, Layout};
 use crate::value::types::{self, new_class};
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
-use std::cell::RefCell;
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
@@ -41,7 +40,7 @@ fn make_streams() -> (Value, Value) {
         dict.insert(Symbol::new("encoding"), Value::str("utf-8"));
         Value::Instance(Rc::new(Instance {
             class: class.clone(),
-            dict: RefCell::new(dict),
+            dict: crate::value::namespace::Namespace::from_map(dict),
             exc: None,
             base: None,
         }))
@@ -109,8 +108,8 @@ pub fn flush(vm: &mut Vm, file: &Value) -> PyResult<()> {
 pub fn current_stdout(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
     if let Some(Value::Module(m)) = sys {
-        if let Some(v) = m.globals.borrow().get(&Symbol::new("stdout")) {
-            return v.clone();
+        if let Some(v) = m.globals.get(&Symbol::new("stdout")) {
+            return v;
         }
     }
     std_streams().0
@@ -120,8 +119,8 @@ pub fn current_stdout(vm: &mut Vm) -> Value {
 pub fn current_stderr(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
     if let Some(Value::Module(m)) = sys {
-        if let Some(v) = m.globals.borrow().get(&Symbol::new("stderr")) {
-            return v.clone();
+        if let Some(v) = m.globals.get(&Symbol::new("stderr")) {
+            return v;
         }
     }
     std_streams().1
@@ -190,7 +189,10 @@ pub fn handled_exception(vm: &Vm) -> Option<Value> {
 fn exc_info(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("exc_info", args, 0, 0)?;
     Ok(match handled_exception(vm) {
-        Some(e) => Value::tuple(vec![Value::Class(e.class()), e, Value::None]),
+        Some(e) => {
+            let tb = crate::stdlib::tbobj::traceback_of(&e);
+            Value::tuple(vec![Value::Class(e.class()), e, tb])
+        }
         None => Value::tuple(vec![Value::None, Value::None, Value::None]),
     })
 }
@@ -215,7 +217,7 @@ fn intern(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 pub fn note_module(vm: &mut Vm, name: &str, module: Option<&Value>) {
     let sys = vm.modules.borrow().get("sys").cloned();
     let Some(Value::Module(m)) = sys else { return };
-    let table = m.globals.borrow().get(&Symbol::new("modules")).cloned();
+    let table = m.globals.get(&Symbol::new("modules"));
     if let Some(Value::Dict(d)) = table {
         let key = Value::str(name);
         let hash = match &key {
@@ -250,8 +252,8 @@ pub fn module(vm: &mut Vm) -> Value {
     let modules = Value::dict(modules);
     let version_info = version_info(vm);
     {
-        let mut g = m.globals.borrow_mut();
-        let mut set = |name: &str, v: Value| {
+        let g = &m.globals;
+        let set = |name: &str, v: Value| {
             g.insert(Symbol::new(name), v);
         };
         set("__name__", Value::str("sys"));

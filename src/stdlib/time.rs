@@ -49,7 +49,7 @@ thread_local! {
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("time");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         let funcs: &[(&'static str, NativeFn)] = &[
             ("time", time),
             ("time_ns", time_ns),
@@ -156,7 +156,7 @@ fn process_time_ns(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> 
 }
 
 /// A seconds argument: int or float (CPython's `_PyTime_FromObject`).
-fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+pub(crate) fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
     match v {
         Value::Float(f) => {
             if f.is_nan() {
@@ -191,7 +191,7 @@ fn seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
     }
 }
 
-fn sleep(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+pub(crate) fn sleep(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if !kwargs.is_empty() {
         return Err(types::type_error("sleep() takes no keyword arguments"));
     }
@@ -306,7 +306,7 @@ fn new_struct_time(tm: &Tm) -> Value {
     dict.insert(Symbol::new("tm_gmtoff"), Value::Int(0));
     Value::Instance(Rc::new(Instance {
         class,
-        dict: RefCell::new(dict),
+        dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
     }))
@@ -316,7 +316,7 @@ fn new_struct_time(tm: &Tm) -> Value {
 fn tm_of(vm: &mut Vm, func: &str, v: &Value) -> PyResult<Tm> {
     if let Value::Instance(i) = v {
         if i.class.name == "struct_time" && i.class.module == "time" {
-            let d = i.dict.borrow();
+            let d = &i.dict;
             let mut fields = [0i64; 9];
             for (slot, name) in fields.iter_mut().zip(FIELDS.iter()) {
                 *slot = d
@@ -566,10 +566,10 @@ fn make_struct_time_class() -> Rc<Class> {
 fn st_tuple(v: &Value) -> Vec<Value> {
     match v {
         Value::Instance(i) => {
-            let d = i.dict.borrow();
+            let d = &i.dict;
             FIELDS
                 .iter()
-                .map(|n| d.get(&Symbol::new(n)).cloned().unwrap_or(Value::None))
+                .map(|n| d.get(&Symbol::new(n)).unwrap_or(Value::None))
                 .collect()
         }
         _ => Vec::new(),
@@ -610,7 +610,7 @@ fn st_new(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     );
     Ok(Value::Instance(Rc::new(Instance {
         class,
-        dict: RefCell::new(dict),
+        dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
     })))

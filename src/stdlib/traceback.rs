@@ -203,7 +203,7 @@ fn format_exception_only(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Va
 pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("traceback");
     {
-        let mut g = m.globals.borrow_mut();
+        let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("traceback"));
         let fns: &[(&'static str, crate::value::object::NativeFn)] = &[
             ("format_exc", format_exc),

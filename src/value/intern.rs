@@ -13,6 +13,8 @@ pub struct Symbol(pub u32);
 struct Interner {
     ids: HashMap<Rc<str>, u32>,
     names: Vec<Rc<str>>,
+    /// The str hash of each name (dict lookups by symbol need it).
+    hashes: Vec<i64>,
 }
 
 macro_rules! well_known {
@@ -63,6 +65,7 @@ impl Interner {
         let mut interner = Interner {
             ids: HashMap::new(),
             names: Vec::new(),
+            hashes: Vec::new(),
         };
         for name in WELL_KNOWN {
             interner.intern(name);
@@ -77,6 +80,7 @@ impl Interner {
         let id = self.names.len() as u32;
         let rc: Rc<str> = Rc::from(name);
         self.names.push(rc.clone());
+        self.hashes.push(super::str_hash(name));
         self.ids.insert(rc, id);
         id
     }
@@ -91,6 +95,14 @@ impl Symbol {
     /// The name's text.
     pub fn text(self) -> Rc<str> {
         INTERNER.with(|i| i.borrow().names[self.0 as usize].clone())
+    }
+
+    /// Runs `f` on the name's text and its str hash, without cloning the text.
+    pub fn with_hash<R>(self, f: impl FnOnce(&str, i64) -> R) -> R {
+        INTERNER.with(|i| {
+            let i = i.borrow();
+            f(&i.names[self.0 as usize], i.hashes[self.0 as usize])
+        })
     }
 
     /// Runs `f` on the name's text without cloning it.

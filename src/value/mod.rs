@@ -2,6 +2,7 @@
 
 pub mod dict;
 pub mod intern;
+pub mod namespace;
 pub mod numfmt;
 pub mod object;
 pub mod set;
@@ -51,21 +52,27 @@ impl PyStr {
         if let Some(h) = self.hash.get() {
             return h;
         }
-        let mut h: u64 = 0xcbf29ce484222325;
-        for b in self.text.bytes() {
-            h = (h ^ b as u64).wrapping_mul(0x100000001b3);
-        }
-        let mut h = (h >> 1) as i64;
-        if h == -1 {
-            h = -2;
-        }
+        let h = str_hash(&self.text);
         self.hash.set(Some(h));
         h
     }
 }
 
+/// The hash of a str's text (what `hash(s)` gives and dicts use).
+pub fn str_hash(text: &str) -> i64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in text.bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    let h = (h >> 1) as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
 /// A script-visible value.
-#[derive(Clone)]
 pub enum Value {
     /// An empty local slot or cell; never visible to scripts.
     Undef,
@@ -90,6 +97,50 @@ pub enum Value {
     Module(Rc<Module>),
     Generator(Rc<Generator>),
     Native(Rc<Native>),
+}
+
+impl Clone for Value {
+    /// Scalars are copied inline (the interpreter clones them constantly); the rest
+    /// bump a reference count out of line.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::None => Value::None,
+            _ => self.clone_rc(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_rc(&self) -> Value {
+        match self {
+            Value::Undef => Value::Undef,
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::BigInt(r) => Value::BigInt(r.clone()),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(r) => Value::Str(r.clone()),
+            Value::Bytes(r) => Value::Bytes(r.clone()),
+            Value::Tuple(r) => Value::Tuple(r.clone()),
+            Value::List(r) => Value::List(r.clone()),
+            Value::Dict(r) => Value::Dict(r.clone()),
+            Value::Set(r) => Value::Set(r.clone()),
+            Value::Range(r) => Value::Range(r.clone()),
+            Value::Function(r) => Value::Function(r.clone()),
+            Value::Builtin(r) => Value::Builtin(r.clone()),
+            Value::Method(r) => Value::Method(r.clone()),
+            Value::Class(r) => Value::Class(r.clone()),
+            Value::Instance(r) => Value::Instance(r.clone()),
+            Value::Module(r) => Value::Module(r.clone()),
+            Value::Generator(r) => Value::Generator(r.clone()),
+            Value::Native(r) => Value::Native(r.clone()),
+        }
+    }
 }
 
 /// A set or frozenset: CPython's open-addressing table (iteration follows its slots).

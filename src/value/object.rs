@@ -101,7 +101,7 @@ pub struct TracebackEntry {
 /// An instance of a class.
 pub struct Instance {
     pub class: Rc<Class>,
-    pub dict: RefCell<AttrMap>,
+    pub dict: super::namespace::Namespace,
     /// Present for exceptions.
     pub exc: Option<Box<RefCell<ExcData>>>,
     /// For instances of script subclasses of list, dict, str, int, ...: the builtin
@@ -141,7 +141,7 @@ pub struct BoundMethod {
 pub struct Module {
     pub name: String,
     pub file: Option<String>,
-    pub globals: RefCell<AttrMap>,
+    pub globals: super::namespace::Namespace,
 }
 
 /// `range(start, stop, step)` with machine-size bounds.

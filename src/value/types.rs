@@ -2,7 +2,7 @@
 //! builtin exceptions from native code.
 
 use super::intern::Symbol;
-use super::object::{AttrMap, Class, ExcData, Instance, Layout, Native};
+use super::object::{Class, ExcData, Instance, Layout, Native};
 use super::{PyResult, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -147,7 +147,7 @@ pub fn new_class_in(
         module: module.to_string(),
         base: base.cloned(),
         mro,
-        dict: RefCell::new(AttrMap::default()),
+        dict: Default::default(),
         layout,
         is_user,
         unhashable: Cell::new(false),
@@ -237,7 +237,7 @@ fn fix_exception_group(mut t: Types) -> Types {
         module: "builtins".to_string(),
         base: Some(t.exception.clone()),
         mro,
-        dict: RefCell::new(AttrMap::default()),
+        dict: Default::default(),
         layout: Layout::Exception,
         is_user: false,
         unhashable: Cell::new(false),
@@ -376,7 +376,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
 pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
     Value::Instance(Rc::new(Instance {
         class: class.clone(),
-        dict: RefCell::new(AttrMap::default()),
+        dict: Default::default(),
         exc: Some(Box::new(RefCell::new(ExcData {
             args,
             ..Default::default()

@@ -4,7 +4,7 @@ use super::frame::{Entry, Frame};
 use super::generator::{GenKind, Generator};
 use super::Vm;
 use crate::bytecode::Code;
-use crate::value::object::{AttrMap, CellRef, Function, Instance, Layout, Module, Native};
+use crate::value::object::{CellRef, Function, Instance, Layout, Module, Native};
 use crate::value::{intern::sym, types, Dict, PyResult, Symbol, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,7 +33,7 @@ pub fn make_function(
         defaults,
         kwdefaults,
         closure,
-        dict: RefCell::new(AttrMap::default()),
+        dict: Default::default(),
     }))
 }
 
@@ -402,7 +402,7 @@ fn instantiate(
     };
     let obj = Value::Instance(Rc::new(Instance {
         class: class.clone(),
-        dict: RefCell::new(AttrMap::default()),
+        dict: Default::default(),
         exc,
         base: None,
     }));

@@ -13,7 +13,6 @@ pub fn name_error(name: Symbol) -> Value {
     let e = types::name_error(format!("name '{name}' is not defined"));
     if let Value::Instance(i) = &e {
         i.dict
-            .borrow_mut()
             .insert(Symbol::new("name"), Value::str(name.text().to_string()));
     }
     e
@@ -203,6 +202,19 @@ pub fn format_exception(vm: &mut Vm, exc: &Value) -> String {
     ctx.out
 }
 
+/// Renders one exception without its cause/context chain (how CPython reports an
+/// exception it has to ignore).
+pub fn format_exception_alone(vm: &mut Vm, exc: &Value) -> String {
+    let mut ctx = PrintContext {
+        out: String::new(),
+        depth: 0,
+        need_close: false,
+        seen: Vec::new(),
+    };
+    format_single(vm, exc, &mut ctx);
+    ctx.out
+}
+
 /// Where the renderer is inside nested exception groups.
 struct PrintContext {
     out: String,
@@ -251,7 +263,30 @@ fn stack_text(vm: &mut Vm, exc: &Value) -> String {
         .map(|d| d.borrow().traceback.clone())
         .unwrap_or_default();
     let mut out = String::new();
+    // CPython prints a run of identical entries three times, then counts the rest.
+    let mut last: Option<(&Rc<Code>, u32)> = None;
+    let mut repeats = 0usize;
+    let flush = |out: &mut String, repeats: usize| {
+        if repeats > 3 {
+            let n = repeats - 3;
+            out.push_str(&format!(
+                "  [Previous line repeated {n} more time{}]\n",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    };
     for entry in tb.iter().rev() {
+        let same = last.is_some_and(|(c, l)| Rc::ptr_eq(c, &entry.code) && l == entry.line);
+        if same {
+            repeats += 1;
+            if repeats > 3 {
+                continue;
+            }
+        } else {
+            flush(&mut out, repeats);
+            repeats = 1;
+            last = Some((&entry.code, entry.line));
+        }
         out.push_str(&format!(
             "  File \"{}\", line {}, in {}\n",
             entry.code.filename, entry.line, entry.code.name
@@ -263,6 +298,7 @@ fn stack_text(vm: &mut Vm, exc: &Value) -> String {
             }
         }
     }
+    flush(&mut out, repeats);
     out
 }
 

@@ -138,3 +138,57 @@ impl Frame {
         self.stack.len() - self.nlocals
     }
 }
+
+impl Frame {
+    /// The name of cell or free variable `i`.
+    pub fn deref_name(&self, i: u32) -> crate::value::Symbol {
+        let code = &self.code;
+        code.cellvars
+            .iter()
+            .chain(code.freevars.iter())
+            .nth(i as usize)
+            .copied()
+            .unwrap_or(crate::value::Symbol::new("?"))
+    }
+
+    /// The error for reading cell or free variable `i` before it is bound.
+    pub fn deref_error(&self, i: u32) -> Value {
+        use crate::value::types;
+        let name = self.deref_name(i);
+        if (i as usize) < self.code.cellvars.len() {
+            types::unbound_local_error(format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ))
+        } else {
+            types::name_error(format!(
+                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+            ))
+        }
+    }
+
+    /// `locals()` (or `globals()`) as seen from this frame: a function's variables
+    /// (cells included) as a new dict, a class body's namespace, or the module's globals.
+    pub fn namespace_dict(&self, locals: bool) -> Value {
+        use crate::stdlib::builtins::attrmap_to_dict;
+        if !locals || self.code.kind == crate::bytecode::CodeKind::Module {
+            return self.globals.globals.as_dict();
+        }
+        if let Some(ns) = &self.namespace {
+            return attrmap_to_dict(&ns.borrow());
+        }
+        let mut map = AttrMap::default();
+        for (name, v) in self.code.varnames.iter().zip(&self.stack[..self.nlocals]) {
+            if !matches!(v, Value::Undef) {
+                map.insert(*name, v.clone());
+            }
+        }
+        let cell_names = self.code.cellvars.iter().chain(&self.code.freevars);
+        for (name, cell) in cell_names.zip(&self.cells) {
+            let v = cell.borrow().clone();
+            if !matches!(v, Value::Undef) {
+                map.insert(*name, v);
+            }
+        }
+        attrmap_to_dict(&map)
+    }
+}

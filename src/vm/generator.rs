@@ -72,6 +72,28 @@ thread_local! {
     static TO_FINALIZE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// Generators dropped while suspended, waiting for the VM to close them.
+    static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
+    /// Set when a suspended generator was dropped: the VM closes it at its next check
+    /// (after the op that dropped it, or at the next call, return or exception).
+    static CLOSE_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True when a dropped generator waits to be closed.
+#[inline]
+pub fn close_pending() -> bool {
+    CLOSE_PENDING.with(|p| p.get())
+}
+
+/// Takes the dropped generators that need a `close()`.
+pub fn take_to_close() -> Vec<Rc<Generator>> {
+    let _ = CLOSE_PENDING.try_with(|p| p.set(false));
+    TO_CLOSE
+        .try_with(|f| std::mem::take(&mut *f.borrow_mut()))
+        .unwrap_or_default()
+}
+
 /// Takes the async generators that need an `aclose()` from the loop.
 pub fn take_finalizers() -> Vec<Rc<Generator>> {
     TO_FINALIZE.with(|f| std::mem::take(&mut *f.borrow_mut()))
@@ -86,30 +108,6 @@ thread_local! {
 /// Takes the warnings queued since the last call.
 pub fn take_warnings() -> Vec<String> {
     PENDING_WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
-}
-
-thread_local! {
-    /// Generators dropped while suspended inside a `try`/`with`: the VM closes them
-    /// (GeneratorExit runs their cleanup) at its next safe point.
-    static TO_CLOSE: RefCell<Vec<Rc<Generator>>> = const { RefCell::new(Vec::new()) };
-}
-
-thread_local! {
-    /// Set while TO_CLOSE is not empty; the dispatch loop checks it where a value can
-    /// be dropped. Per thread, like the VM that owns the generators.
-    static CLOSE_PENDING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// True when dropped generators wait for their `close()`.
-#[inline]
-pub fn close_pending() -> bool {
-    CLOSE_PENDING.with(Cell::get)
-}
-
-/// Takes the dropped generators to close now.
-pub fn take_to_close() -> Vec<Rc<Generator>> {
-    CLOSE_PENDING.with(|p| p.set(false));
-    TO_CLOSE.with(|f| std::mem::take(&mut *f.borrow_mut()))
 }
 
 impl Generator {
@@ -149,7 +147,7 @@ impl Drop for Generator {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
             if let Some(revived) = self.revive() {
-                TO_FINALIZE.with(|f| f.borrow_mut().push(revived));
+                let _ = TO_FINALIZE.try_with(|f| f.borrow_mut().push(revived));
             }
             return;
         }
@@ -162,8 +160,11 @@ impl Drop for Generator {
             // try/with has anything to run.
             if let Some(revived) = self.revive() {
                 revived.finalized.set(true);
-                TO_CLOSE.with(|f| f.borrow_mut().push(revived));
-                CLOSE_PENDING.with(|p| p.set(true));
+                // try_with: a generator may be dropped while the thread's locals are
+                // being destroyed, when there is nothing left to close it with.
+                if TO_CLOSE.try_with(|f| f.borrow_mut().push(revived)).is_ok() {
+                    let _ = CLOSE_PENDING.try_with(|p| p.set(true));
+                }
             }
             return;
         }

@@ -289,7 +289,7 @@ impl Vm {
 
     /// Executes instructions of the top frame until one changes the frame stack
     /// (a call, return, yield or raise).
-    fn step(&mut self, fiber: &mut [Box<Frame>]) -> PyResult<Flow> {
+    fn step(&mut self, fiber: &mut Vec<Box<Frame>>) -> PyResult<Flow> {
         loop {
             let frame = fiber.last_mut().expect("a frame to run");
             let op = frame.code.ops[frame.ip];
@@ -334,7 +334,7 @@ impl Vm {
                 Op::LoadDeref(i) => {
                     let v = frame.cells[i as usize].borrow().clone();
                     if let Value::Undef = v {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                     frame.push(v);
                 }
@@ -346,7 +346,7 @@ impl Vm {
                     let old =
                         std::mem::replace(&mut *frame.cells[i as usize].borrow_mut(), Value::Undef);
                     if let Value::Undef = old {
-                        return Err(deref_error(frame, i));
+                        return Err(frame.deref_error(i));
                     }
                 }
                 Op::LoadClosure(i) => {
@@ -354,7 +354,7 @@ impl Vm {
                     frame.push(Value::native(Native::Cell(cell)));
                 }
                 Op::LoadClassDeref(i) => {
-                    let name = deref_name(frame, i);
+                    let name = frame.deref_name(i);
                     let found = frame
                         .namespace
                         .as_ref()
@@ -364,7 +364,7 @@ impl Vm {
                         None => {
                             let v = frame.cells[i as usize].borrow().clone();
                             if let Value::Undef = v {
-                                return Err(deref_error(frame, i));
+                                return Err(frame.deref_error(i));
                             }
                             v
                         }
@@ -373,11 +373,11 @@ impl Vm {
                 }
                 Op::LoadGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    let found = frame.globals.globals.borrow().get(&name).cloned();
+                    let found = frame.globals.globals.get(&name);
                     let v = match found {
                         Some(v) => v,
-                        None => match self.builtins.globals.borrow().get(&name) {
-                            Some(v) => v.clone(),
+                        None => match self.builtins.globals.get(&name) {
+                            Some(v) => v,
                             None => return Err(exceptions::name_error(name)),
                         },
                     };
@@ -386,22 +386,19 @@ impl Vm {
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    frame.globals.globals.borrow_mut().insert(name, v);
+                    let old = frame.globals.globals.insert(name, v);
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
                 }
                 Op::DeleteGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    if frame
-                        .globals
-                        .globals
-                        .borrow_mut()
-                        .shift_remove(&name)
-                        .is_none()
-                    {
+                    let old = frame.globals.globals.remove(&name);
+                    if old.is_none() {
                         return Err(exceptions::name_error(name));
                     }
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
@@ -415,11 +412,11 @@ impl Vm {
                     let v = match local {
                         Some(v) => v,
                         None => {
-                            let global = frame.globals.globals.borrow().get(&name).cloned();
+                            let global = frame.globals.globals.get(&name);
                             match global {
                                 Some(v) => v,
-                                None => match self.builtins.globals.borrow().get(&name) {
-                                    Some(v) => v.clone(),
+                                None => match self.builtins.globals.get(&name) {
+                                    Some(v) => v,
                                     None => return Err(exceptions::name_error(name)),
                                 },
                             }
@@ -430,14 +427,11 @@ impl Vm {
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    match &frame.namespace {
-                        Some(ns) => {
-                            ns.borrow_mut().insert(name, v);
-                        }
-                        None => {
-                            frame.globals.globals.borrow_mut().insert(name, v);
-                        }
-                    }
+                    let old = match &frame.namespace {
+                        Some(ns) => ns.borrow_mut().insert(name, v),
+                        None => frame.globals.globals.insert(name, v),
+                    };
+                    drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
                     }
@@ -446,7 +440,7 @@ impl Vm {
                     let name = frame.code.names[i as usize];
                     let removed = match &frame.namespace {
                         Some(ns) => ns.borrow_mut().shift_remove(&name),
-                        None => frame.globals.globals.borrow_mut().shift_remove(&name),
+                        None => frame.globals.globals.remove(&name),
                     };
                     if removed.is_none() {
                         return Err(exceptions::name_error(name));
@@ -503,7 +497,10 @@ impl Vm {
                                 callee.cells.extend(f.closure.iter().cloned());
                             }
                             callee.function = Some(f);
-                            return Ok(Flow::Push(callee));
+                            if let Some(flow) = self.enter_call(fiber, callee) {
+                                return Ok(flow);
+                            }
+                            continue;
                         }
                     }
                     let receiver = frame.stack[len - argc - 1].clone();
@@ -536,7 +533,10 @@ impl Vm {
                                 callee.cells.extend(f.closure.iter().cloned());
                             }
                             callee.function = Some(f);
-                            return Ok(Flow::Push(callee));
+                            if let Some(flow) = self.enter_call(fiber, callee) {
+                                return Ok(flow);
+                            }
+                            continue;
                         }
                     }
                     let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
@@ -560,6 +560,24 @@ impl Vm {
                         .map(|(n, v)| (Symbol::new(n.as_str().unwrap_or("")), v))
                         .collect();
                     return self.call_flow(fiber, &func, args, kwargs);
+                }
+                Op::CallNamespace => {
+                    let func = frame.pop();
+                    let which = match &func {
+                        Value::Builtin(b)
+                            if b.receiver.is_none() && matches!(b.name, "locals" | "globals") =>
+                        {
+                            Some(b.name == "locals")
+                        }
+                        _ => None,
+                    };
+                    match which {
+                        Some(locals) => {
+                            let v = frame.namespace_dict(locals);
+                            frame.push(v);
+                        }
+                        None => return self.call_flow(fiber, &func, Vec::new(), Vec::new()),
+                    }
                 }
                 Op::CallEx => {
                     let kwargs = frame.pop();
@@ -605,6 +623,17 @@ impl Vm {
                     ops::delitem(self, &obj, &key)?;
                 }
                 Op::Binary(bop) => {
+                    let len = frame.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) =
+                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        if let Some(v) = ops::int_fast(bop, *x, *y) {
+                            // Both operands are ints: nothing to drop.
+                            std::mem::forget(frame.stack.pop());
+                            std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                            continue;
+                        }
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -629,6 +658,16 @@ impl Vm {
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Compare(cop) => {
+                    let len = frame.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) =
+                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    {
+                        let v = Value::Bool(ops::cmp_ints(cop, *x, *y));
+                        // Both operands are ints: nothing to drop.
+                        std::mem::forget(frame.stack.pop());
+                        std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                        continue;
+                    }
                     let b = frame.pop();
                     let a = frame.pop();
                     let v = match (&a, &b) {
@@ -926,6 +965,20 @@ impl Vm {
                 }
                 Op::Return => {
                     let v = frame.pop();
+                    // A plain call returning to its caller: stay in this loop.
+                    if matches!(frame.entry, Entry::Call)
+                        && frame.generator.is_none()
+                        && fiber.len() > 1
+                    {
+                        let done = fiber.pop().expect("frame");
+                        self.depth -= 1;
+                        self.recycle_frame(done);
+                        fiber.last_mut().expect("caller").push(v);
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
+                        continue;
+                    }
                     return Ok(Flow::Return(v));
                 }
                 Op::Yield => {
@@ -1078,7 +1131,7 @@ impl Vm {
                     let exc = frame.top().clone();
                     let exit = frame.peek(2).clone();
                     let typ = Value::Class(exc.class());
-                    let tb = Value::None;
+                    let tb = crate::stdlib::tbobj::traceback_of(&exc);
                     let r = self.call(&exit, &[typ, exc, tb])?;
                     fiber.last_mut().expect("frame").push(r);
                 }
@@ -1116,9 +1169,7 @@ impl Vm {
                             "cannot import name '{name}' from '{mname}' (unknown location)"
                         ));
                         if let Value::Instance(i) = &e {
-                            i.dict
-                                .borrow_mut()
-                                .insert(Symbol::new("name"), Value::str(mname));
+                            i.dict.insert(Symbol::new("name"), Value::str(mname));
                         }
                         e
                     })?;
@@ -1127,27 +1178,17 @@ impl Vm {
                 Op::ImportStar => {
                     let m = frame.pop();
                     if let Value::Module(m) = m {
-                        let items: Vec<(Symbol, Value)> = m
-                            .globals
-                            .borrow()
-                            .iter()
-                            .map(|(k, v)| (*k, v.clone()))
-                            .collect();
+                        let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {
                             if !k.with(|s| s.starts_with('_')) {
-                                frame.globals.globals.borrow_mut().insert(k, v);
+                                frame.globals.globals.insert(k, v);
                             }
                         }
                     }
                 }
                 Op::LoadBuildClass => {
-                    let v = self
-                        .builtins
-                        .globals
-                        .borrow()
-                        .get(&Symbol::new("__build_class__"))
-                        .cloned();
+                    let v = self.builtins.globals.get(&Symbol::new("__build_class__"));
                     frame.push(v.unwrap_or(Value::None));
                 }
                 Op::LoadAssertionError => {
@@ -1160,10 +1201,7 @@ impl Vm {
                         let r = ops::repr(self, &v)?;
                         self.stdout.write_str(&r);
                         self.stdout.write_str("\n");
-                        self.builtins
-                            .globals
-                            .borrow_mut()
-                            .insert(Symbol::new("_"), v);
+                        self.builtins.globals.insert(Symbol::new("_"), v);
                     }
                 }
                 Op::GetAIter => {
@@ -1469,6 +1507,25 @@ pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Box<Frame>>
 
 /// A call that needs no argument binding: exactly the positional parameters, no cells
 /// of its own, not a generator.
+impl Vm {
+    /// Pushes a plain call's frame and keeps running in `step` (None), or hands it to
+    /// the caller of `step` (the recursion limit is reached, Ctrl-C is pending or a resource limit tripped).
+    #[inline]
+    fn enter_call(&mut self, fiber: &mut Vec<Box<Frame>>, callee: Box<Frame>) -> Option<Flow> {
+        if self.depth >= self.recursion_limit {
+            return Some(Flow::Push(callee));
+        }
+        self.depth += 1;
+        fiber.push(callee);
+        if self.executed > self.instruction_limit
+            || super::INTERRUPT.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Some(Flow::Next);
+        }
+        None
+    }
+}
+
 #[inline]
 fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
     code.argcount as usize == argc
@@ -1483,27 +1540,4 @@ fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
 /// The exception being handled by the innermost frame that handles one.
 pub fn frame_handled(fiber: &[Box<Frame>]) -> Option<Value> {
     fiber.iter().rev().find_map(|f| f.handled.clone())
-}
-
-fn deref_name(frame: &Frame, i: u32) -> Symbol {
-    let code = &frame.code;
-    code.cellvars
-        .iter()
-        .chain(code.freevars.iter())
-        .nth(i as usize)
-        .copied()
-        .unwrap_or(Symbol::new("?"))
-}
-
-fn deref_error(frame: &Frame, i: u32) -> Value {
-    let name = deref_name(frame, i);
-    if (i as usize) < frame.code.cellvars.len() {
-        types::unbound_local_error(format!(
-            "cannot access local variable '{name}' where it is not associated with a value"
-        ))
-    } else {
-        types::name_error(format!(
-            "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
-        ))
-    }
 }

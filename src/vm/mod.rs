@@ -8,6 +8,7 @@ pub mod generator;
 pub mod interp;
 pub mod limits;
 pub mod ops;
+pub mod sandbox;
 
 pub use interp::Resume;
 
@@ -87,6 +88,8 @@ pub struct Vm {
     pub instruction_limit: u64,
     /// The resource limit that stopped the run, once one has.
     pub tripped: Option<limits::Tripped>,
+    /// What `--sandbox` still allows (None: everything).
+    pub sandbox: Option<sandbox::Sandbox>,
 }
 
 impl Vm {
@@ -114,6 +117,7 @@ impl Vm {
             executed: 0,
             instruction_limit: u64::MAX,
             tripped: None,
+            sandbox: None,
         }
     }
 

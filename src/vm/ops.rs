@@ -116,7 +116,7 @@ fn len_result(vm: &mut Vm, r: &Value) -> PyResult<i64> {
         }
         Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
             let f = i.class.lookup(sym::INDEX).unwrap_or(Value::None);
-            let n = vm.call(&f, &[r.clone()])?;
+            let n = vm.call(&f, std::slice::from_ref(r))?;
             if !n.is_int() && !matches!(base_value(&n), Value::Int(_) | Value::BigInt(_)) {
                 return Err(types::type_error(format!(
                     "__index__ returned non-int (type {})",

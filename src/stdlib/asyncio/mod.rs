@@ -26,6 +26,18 @@ fn kwarg<'a>(kwargs: Kw<'a>, name: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
+/// The names asyncio re-exports from asyncio.streams.
+const STREAM_NAMES: &[&str] = &[
+    "IncompleteReadError",
+    "LimitOverrunError",
+    "StreamReader",
+    "StreamWriter",
+    "Server",
+    "open_connection",
+    "start_server",
+    "to_thread",
+];
+
 /// `import asyncio`: the aio-written module over the native core.
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let core = native_core(vm);
@@ -34,16 +46,32 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        [include_str!("asyncio.aio"), include_str!("streams.aio")].concat(),
+        include_str!("asyncio.aio").to_string(),
     )?;
+    let streams = super::load_source_module(
+        vm,
+        "asyncio.streams",
+        "<aio asyncio.streams>".to_string(),
+        include_str!("streams.aio").to_string(),
+    )?;
+    if let (Value::Module(a), Value::Module(s)) = (&m, &streams) {
+        let g = &a.globals;
+        g.insert(Symbol::new("streams"), streams.clone());
+        for name in STREAM_NAMES {
+            let sym = Symbol::new(name);
+            if let Some(v) = s.globals.get(&sym) {
+                g.insert(sym, v);
+            }
+        }
+    }
     Ok(m)
 }
 
 fn native_core(_vm: &mut Vm) -> Value {
     let m = super::new_module("_asyncio");
     {
-        let mut g = m.globals.borrow_mut();
-        let mut def = |name: &'static str, f: crate::value::object::NativeFn| {
+        let g = &m.globals;
+        let def = |name: &'static str, f: crate::value::object::NativeFn| {
             g.insert(Symbol::new(name), Value::builtin(name, f));
         };
         def("run", run);
@@ -68,7 +96,12 @@ fn native_core(_vm: &mut Vm) -> Value {
         def("_label", label);
         def("_queue_put_fast", queue_fast::put_fast);
         def("_queue_get_fast", queue_fast::get_fast);
-        super::streams::register(&mut g);
+        let mut natives = crate::value::object::AttrMap::default();
+        super::streams::register(&mut natives);
+        super::threads::register(&mut natives);
+        for (k, v) in natives {
+            g.insert(k, v);
+        }
         types::with_async_types(|a| {
             g.insert(Symbol::new("Future"), Value::Class(a.future.clone()));
             g.insert(Symbol::new("Task"), Value::Class(a.task.clone()));
@@ -131,7 +164,24 @@ fn register_methods() {
         m(l, "call_later", loop_call_later);
         m(l, "call_at", loop_call_at);
         m(l, "create_future", loop_create_future);
+        m(
+            l,
+            "run_in_executor",
+            crate::stdlib::threads::loop_run_in_executor,
+        );
         m(l, "create_task", loop_create_task);
+        #[cfg(unix)]
+        m(
+            l,
+            "add_signal_handler",
+            crate::stdlib::signal::loop_add_signal_handler,
+        );
+        #[cfg(unix)]
+        m(
+            l,
+            "remove_signal_handler",
+            crate::stdlib::signal::loop_remove_signal_handler,
+        );
         m(l, "run_until_complete", loop_run_until_complete);
         m(l, "run_forever", loop_run_forever);
         m(l, "stop", loop_stop);
@@ -198,8 +248,36 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         vm.event_loop().debug = debug;
     }
     let main = task::create_task(vm, args[0].clone(), None)?;
+    vm.event_loop().main_task = Some(main.clone());
+    #[cfg(unix)]
+    let sigint = runtime::signals::install_run_sigint(vm)?;
     let result = vm.run_until_complete(&main);
+    // Ctrl-C cancelled the main task: asyncio.run raises KeyboardInterrupt instead.
+    #[cfg(unix)]
+    let result = match result {
+        Err(e)
+            if sigint && runtime::signals::sigint_count() > 0 && future::is_cancelled_error(&e) =>
+        {
+            let uncancel = ops::getattr(vm, &main, Symbol::new("uncancel"))?;
+            let left = vm.call(&uncancel, &[])?;
+            if matches!(left, Value::Int(0)) {
+                let class = types::with_types(|t| t.keyboard_interrupt.clone());
+                let ki = types::new_exception(&class, Vec::new());
+                if let Some(d) = ki.exc_data() {
+                    d.borrow_mut().context = Some(e);
+                }
+                Err(ki)
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    };
     let shutdown = close_after_run(vm);
+    #[cfg(unix)]
+    if sigint {
+        runtime::signals::uninstall_run_sigint();
+    }
     shutdown?;
     result
 }
@@ -208,8 +286,11 @@ fn run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 /// clean up, close the async generators, close the loop, report unretrieved errors.
 fn close_after_run(vm: &mut Vm) -> PyResult<()> {
     let shutdown = cancel_all_tasks(vm).and_then(|_| shutdown_asyncgens(vm));
+    #[cfg(unix)]
+    runtime::signals::remove_all(vm);
     if let Some(l) = vm.event_loop.as_mut() {
         l.closed = true;
+        l.main_task = None;
     }
     report_unretrieved(vm);
     vm.event_loop = None;

@@ -6,7 +6,8 @@
 //! down one, an unexpected attribute), they leave to the aio code, which is
 //! CPython's algorithm. Waking a waiter stays in aio too: they only report it.
 
-use crate::value::object::{AttrMap, Instance};
+use crate::value::namespace::Namespace;
+use crate::value::object::Instance;
 use crate::value::{PyResult, Symbol, Value};
 use crate::vm::Vm;
 
@@ -50,16 +51,16 @@ fn instance(v: &Value) -> Option<&Instance> {
     }
 }
 
-fn int(d: &AttrMap, name: Symbol) -> Option<i64> {
+fn int(d: &Namespace, name: Symbol) -> Option<i64> {
     match d.get(&name) {
-        Some(Value::Int(n)) => Some(*n),
+        Some(Value::Int(n)) => Some(n),
         _ => None,
     }
 }
 
-fn list(d: &AttrMap, name: Symbol) -> Option<Value> {
+fn list(d: &Namespace, name: Symbol) -> Option<Value> {
     match d.get(&name) {
-        Some(v @ Value::List(_)) => Some(v.clone()),
+        Some(v @ Value::List(_)) => Some(v),
         _ => None,
     }
 }
@@ -72,20 +73,20 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         return Ok(Value::Int(0));
     };
     NAMES.with(|n| {
-        let mut d = q.dict.borrow_mut();
+        let d = &q.dict;
         if !matches!(d.get(&n.is_shutdown), Some(Value::Bool(false))) {
             return Ok(Value::Int(0));
         }
         let (Some(maxsize), Some(head), Some(unfinished), Some(Value::List(items))) = (
-            int(&d, n.maxsize),
-            int(&d, n.head),
-            int(&d, n.unfinished),
-            list(&d, n.queue),
+            int(d, n.maxsize),
+            int(d, n.head),
+            int(d, n.unfinished),
+            list(d, n.queue),
         ) else {
             return Ok(Value::Int(0));
         };
         let finished = match d.get(&n.finished) {
-            Some(Value::Instance(f)) if !std::ptr::eq(&**f, q) => f.clone(),
+            Some(Value::Instance(f)) if !std::ptr::eq(&*f, q) => f,
             _ => return Ok(Value::Int(0)),
         };
         let Some(unfinished) = unfinished.checked_add(1) else {
@@ -99,20 +100,14 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             items.push(item.clone());
         }
         d.insert(n.unfinished, Value::Int(unfinished));
-        finished
-            .dict
-            .borrow_mut()
-            .insert(n.value, Value::Bool(false));
+        finished.dict.insert(n.value, Value::Bool(false));
         let getters_waiting = match d.get(&n.getters) {
             Some(Value::List(g)) => !g.borrow().is_empty(),
             // The `_Waiters` FIFO: futures in `_items[_head:]`.
-            Some(Value::Instance(w)) => {
-                let wd = w.dict.borrow();
-                match (list(&wd, n.items), int(&wd, n.head)) {
-                    (Some(Value::List(l)), Some(h)) => l.borrow().len() as i64 != h,
-                    _ => true,
-                }
-            }
+            Some(Value::Instance(w)) => match (list(&w.dict, n.items), int(&w.dict, n.head)) {
+                (Some(Value::List(l)), Some(h)) => l.borrow().len() as i64 != h,
+                _ => true,
+            },
             _ => true,
         };
         Ok(Value::Int(if getters_waiting { 2 } else { 1 }))
@@ -126,8 +121,8 @@ pub fn get_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         return Ok(args.get(1).cloned().unwrap_or(Value::None));
     };
     NAMES.with(|n| {
-        let mut d = q.dict.borrow_mut();
-        let (Some(head), Some(Value::List(items))) = (int(&d, n.head), list(&d, n.queue)) else {
+        let d = &q.dict;
+        let (Some(head), Some(Value::List(items))) = (int(d, n.head), list(d, n.queue)) else {
             return Ok(none.clone());
         };
         let mut items = items.borrow_mut();

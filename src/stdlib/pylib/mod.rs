@@ -11,6 +11,9 @@ pub fn source(name: &str) -> Option<&'static str> {
         "contextlib" => include_str!("contextlib.aio"),
         "_sysinfo" => include_str!("_sysinfo.aio"),
         "tempfile" => include_str!("tempfile.aio"),
+        "_mappingproxy" => include_str!("_mappingproxy.aio"),
+        "concurrent" => include_str!("concurrent.aio"),
+        "concurrent.futures" => include_str!("concurrent_futures.aio"),
         _ => return None,
     })
 }

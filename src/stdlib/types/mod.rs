@@ -15,7 +15,6 @@ mod str_more;
 use crate::value::object::{AttrMap, Class, Instance, NativeFn};
 use crate::value::{types, PyResult, Symbol, Value};
 use crate::vm::ops;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Keyword arguments of a native call.
@@ -43,6 +42,7 @@ pub(crate) fn getter(class: &Rc<Class>, name: &'static str, f: NativeFn) {
 pub fn register(g: &mut AttrMap) {
     iters::register(g);
     object::register(g);
+    crate::stdlib::tbobj::register();
     num::register(g);
     str::register();
     bytes::register();
@@ -173,7 +173,7 @@ pub(crate) fn wrap_for(cls: &Value, v: Value) -> Value {
     match cls {
         Value::Class(c) if c.is_user => Value::Instance(Rc::new(Instance {
             class: c.clone(),
-            dict: RefCell::new(AttrMap::default()),
+            dict: Default::default(),
             exc: None,
             base: Some(v),
         })),

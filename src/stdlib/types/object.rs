@@ -186,7 +186,7 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             }
         }
         if inst.exc.is_none() {
-            inst.dict.borrow_mut().insert(name, args[2].clone());
+            inst.dict.insert(name, args[2].clone());
             return Ok(Value::None);
         }
     }
@@ -224,7 +224,7 @@ fn dir_names(v: &Value) -> Vec<String> {
     };
     let classes: Vec<Rc<Class>> = match v {
         Value::Module(m) => {
-            add_map(&m.globals.borrow(), &mut names);
+            names.extend(m.globals.names().iter().map(|k| k.text().to_string()));
             Vec::new()
         }
         Value::Class(c) => {
@@ -245,7 +245,7 @@ fn dir_names(v: &Value) -> Vec<String> {
         }
         _ => {
             if let Value::Instance(i) = v {
-                add_map(&i.dict.borrow(), &mut names);
+                names.extend(i.dict.names().iter().map(|k| k.text().to_string()));
                 if i.exc.is_some() {
                     for extra in [
                         "args",
@@ -293,8 +293,8 @@ fn dir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             let mut names: Vec<String> = match &vm.main_module {
                 Some(m) => m
                     .globals
-                    .borrow()
-                    .keys()
+                    .names()
+                    .iter()
                     .map(|k| k.text().to_string())
                     .collect(),
                 None => Vec::new(),
@@ -318,7 +318,7 @@ fn vars(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             }
         }),
         None => Ok(match &vm.main_module {
-            Some(m) => crate::stdlib::builtins::attrmap_to_dict(&m.globals.borrow()),
+            Some(m) => m.globals.as_dict(),
             None => Value::dict(crate::value::Dict::new()),
         }),
     }
@@ -408,7 +408,6 @@ fn type_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             let module = match &vm.main_module {
                 Some(m) => m
                     .globals
-                    .borrow()
                     .get(&sym::NAME)
                     .and_then(|v| v.as_str().map(String::from)),
                 None => None,
@@ -692,7 +691,7 @@ fn os_error_init(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     } else {
         (Value::None, Value::None, Value::None)
     };
-    let mut d = i.dict.borrow_mut();
+    let d = &i.dict;
     d.insert(crate::value::Symbol::new("errno"), errno);
     d.insert(crate::value::Symbol::new("strerror"), strerror);
     d.insert(crate::value::Symbol::new("filename"), filename);
@@ -703,12 +702,7 @@ fn os_error_init(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn os_error_str(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
     let e = this(args, "__str__")?;
     if let Value::Instance(i) = e {
-        let get = |name: &str| {
-            i.dict
-                .borrow()
-                .get(&crate::value::Symbol::new(name))
-                .cloned()
-        };
+        let get = |name: &str| i.dict.get(&crate::value::Symbol::new(name));
         if let (Some(errno), Some(strerror)) = (get("errno"), get("strerror")) {
             if !matches!(errno, Value::None) && !matches!(strerror, Value::None) {
                 let errno = ops::str_of(vm, &errno)?;
@@ -747,6 +741,7 @@ fn exc_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn exc_with_traceback(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("with_traceback", &args[1..], 1, 1)?;
+    crate::stdlib::tbobj::set_traceback(&args[0], &args[1])?;
     Ok(args[0].clone())
 }
 

@@ -59,8 +59,8 @@ pub fn generic_getattr(
             if let Some(d) = class_attr.as_ref().filter(|d| super::is_data_descriptor(d)) {
                 return bind(vm, d.clone(), obj, &class);
             }
-            if let Some(v) = inst.dict.borrow().get(&name) {
-                return Ok(v.clone());
+            if let Some(v) = inst.dict.get(&name) {
+                return Ok(v);
             }
             if inst.exc.is_some()
                 && name.with(|s| s == "code")
@@ -75,7 +75,7 @@ pub fn generic_getattr(
                 });
             }
             if let Some(exc) = &inst.exc {
-                if let Some(v) = exception_attr(exc, name) {
+                if let Some(v) = exception_attr(exc, obj, name) {
                     return Ok(v);
                 }
                 // StopIteration.value: the generator's return value (its first argument).
@@ -84,8 +84,7 @@ pub fn generic_getattr(
                 }
             }
             if name == sym::DICT {
-                let d = crate::stdlib::builtins::attrmap_to_dict(&inst.dict.borrow());
-                return Ok(d);
+                return Ok(inst.dict.as_dict());
             }
             if name == sym::CLASS {
                 return Ok(Value::Class(class));
@@ -101,16 +100,17 @@ pub fn generic_getattr(
             }
         }
         Value::Class(c) => class_getattr(vm, c, name),
-        Value::Module(m) => match m.globals.borrow().get(&name) {
-            Some(v) => Ok(v.clone()),
+        Value::Module(m) => match m.globals.get(&name) {
+            Some(v) => Ok(v),
             None => {
                 if name == sym::NAME {
                     return Ok(Value::str(m.name.clone()));
                 }
                 if name == sym::DICT {
-                    return Ok(crate::stdlib::builtins::attrmap_to_dict(
-                        &m.globals.borrow(),
-                    ));
+                    return Ok(m.globals.as_dict());
+                }
+                if m.name == "os" && &*name.text() == "environ" {
+                    crate::vm::sandbox::check_other(vm, "os.environ", "the environment")?;
                 }
                 Err(types::attribute_error(format!(
                     "module '{}' has no attribute '{}'",
@@ -217,6 +217,7 @@ pub fn generic_getattr(
 /// Attributes of exception instances: args and the chaining fields.
 fn exception_attr(
     exc: &std::cell::RefCell<crate::value::object::ExcData>,
+    exc_value: &Value,
     name: Symbol,
 ) -> Option<Value> {
     let d = exc.borrow();
@@ -225,7 +226,10 @@ fn exception_attr(
         sym::CAUSE => d.cause.clone().unwrap_or(Value::None),
         sym::CONTEXT => d.context.clone().unwrap_or(Value::None),
         sym::SUPPRESS_CONTEXT => Value::Bool(d.suppress_context),
-        sym::TRACEBACK => Value::None,
+        sym::TRACEBACK => {
+            drop(d);
+            return Some(crate::stdlib::tbobj::traceback_of(exc_value));
+        }
         _ => return None,
     })
 }
@@ -253,9 +257,8 @@ pub fn no_attribute(obj: &Value, name: Symbol) -> Value {
     ));
     if let Value::Instance(i) = &e {
         i.dict
-            .borrow_mut()
             .insert(Symbol::new("name"), Value::str(name.text().to_string()));
-        i.dict.borrow_mut().insert(Symbol::new("obj"), obj.clone());
+        i.dict.insert(Symbol::new("obj"), obj.clone());
     }
     e
 }
@@ -293,7 +296,13 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
             v.extend(c.mro.iter().map(|b| Value::Class(b.clone())));
             Ok(Value::tuple(v))
         }
-        "__dict__" => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
+        "__dict__" => {
+            // A read-only view of a copy of the class namespace.
+            let d = crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow());
+            let m = crate::stdlib::import_module(vm, "_mappingproxy")?;
+            let proxy = getattr(vm, &m, Symbol::new("mappingproxy"))?;
+            vm.call(&proxy, &[d])
+        }
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
         // A class without annotations gets an empty dict on first access, as in CPython.
@@ -402,6 +411,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                         d.suppress_context = matches!(value, Value::Bool(true));
                         return Ok(());
                     }
+                    sym::TRACEBACK => {
+                        drop(d);
+                        return crate::stdlib::tbobj::set_traceback(obj, &value);
+                    }
                     _ => {}
                 }
             }
@@ -409,7 +422,19 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                 // Plain `object()` instances have no __dict__.
                 return Err(no_attribute(obj, name));
             }
-            inst.dict.borrow_mut().insert(name, value);
+            if name == sym::DICT {
+                return match value {
+                    Value::Dict(d) => {
+                        inst.dict.set_dict(d);
+                        Ok(())
+                    }
+                    other => Err(types::type_error(format!(
+                        "__dict__ must be set to a dictionary, not a '{}'",
+                        other.type_name()
+                    ))),
+                };
+            }
+            inst.dict.insert(name, value);
             Ok(())
         }
         Value::Class(c) if c.is_user => {
@@ -436,7 +461,7 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             Ok(())
         }
         Value::Module(m) => {
-            m.globals.borrow_mut().insert(name, value);
+            m.globals.insert(name, value);
             Ok(())
         }
         _ => {
@@ -500,7 +525,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
                     }
                 }
             }
-            if inst.dict.borrow_mut().shift_remove(&name).is_none() {
+            if inst.dict.remove(&name).is_none() {
                 return Err(no_attribute(obj, name));
             }
             Ok(())
@@ -519,7 +544,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
             Ok(())
         }
         Value::Module(m) => {
-            m.globals.borrow_mut().shift_remove(&name);
+            m.globals.remove(&name);
             Ok(())
         }
         _ => Err(no_attribute(obj, name)),
@@ -530,7 +555,7 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
 pub fn load_method(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<(Value, Value)> {
     match obj {
         Value::Instance(inst) => {
-            if inst.class.getattribute.get() || inst.dict.borrow().contains_key(&name) {
+            if inst.class.getattribute.get() || inst.dict.contains_key(&name) {
                 return Ok((getattr(vm, obj, name)?, Value::Undef));
             }
             if let Some(f @ Value::Function(_)) = inst.class.lookup(name) {

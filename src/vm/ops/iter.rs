@@ -161,8 +161,8 @@ pub fn iter_next(vm: &mut Vm, it: &Value) -> PyResult<Option<Value>> {
                 }
             }
             Native::Object { class, .. } if class.lookup(sym::NEXT).is_some() => {
-                let f = class.lookup(sym::NEXT).expect("checked");
-                match vm.call(&f, &[it.clone()]) {
+                let f = class.lookup(sym::NEXT).unwrap_or(Value::None);
+                match vm.call(&f, std::slice::from_ref(it)) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if types::exc_is(&e, |t| &t.stop_iteration) => Ok(None),
                     Err(e) => Err(e),
