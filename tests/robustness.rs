@@ -137,3 +137,30 @@ fn closed_stdout_pipe_after_the_last_print_is_quiet() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn fuzz_found_property_new_on_tuple_subclass_does_not_overflow() {
+    // Found by fuzz/ (mutate): a property named __new__ on a tuple subclass left an
+    // instance without its tuple, whose inherited __iter__ called itself natively
+    // until the Rust stack overflowed. Now the native nesting is bounded.
+    let prog = "\
+class Point(tuple):
+    @property
+    def __new__(cls, x, y):
+        return self[0]
+p = Point(3, 4)
+x, y = p
+";
+    let out = run(prog);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("overflow"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap_or("")
+            .ends_with("Error: maximum recursion depth exceeded")
+            || err.contains("TypeError"),
+        "{err}"
+    );
+}

@@ -167,7 +167,21 @@ impl Vm {
         args: &[Value],
         kwargs: &[(crate::value::Symbol, Value)],
     ) -> PyResult<Value> {
-        match call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec())? {
+        // A native calling a native: no frame is pushed, so count the nesting here, or
+        // natives that call each other for ever (an inherited dunder on an object
+        // without its builtin base) would overflow the Rust stack.
+        let native = matches!(callee, Value::Builtin(_));
+        if native {
+            if self.native_depth > self.recursion_limit {
+                return Err(types::recursion_error("maximum recursion depth exceeded"));
+            }
+            self.native_depth += 1;
+        }
+        let prepared = call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec());
+        if native {
+            self.native_depth -= 1;
+        }
+        match prepared? {
             call::Prepared::Done(v) => Ok(v),
             call::Prepared::Frame(mut frame) => {
                 let init = match std::mem::replace(&mut frame.entry, Entry::Bottom) {

@@ -273,6 +273,8 @@ fn main() {
                         max_instructions: Some(200_000),
                         ..Default::default()
                     },
+                    // Nothing outside the interpreter, whatever the program says.
+                    sandbox: Some(aio::vm::sandbox::Sandbox::default()),
                 };
                 let _ = aio::run_captured(&src, &opts);
             }
