@@ -7,6 +7,7 @@
 use aio::diag::SyntaxError;
 use aio::runtime::trace::{TraceOptions, TraceTarget};
 use aio::source::{SourceFile, Span};
+use aio::vm::limits::Limits;
 use aio::{ClockMode, RunOptions};
 use clap::{Parser, ValueEnum};
 use std::ffi::OsString;
@@ -64,6 +65,34 @@ struct Cli {
     /// awaiting [default: 1000000]; implies --debug
     #[arg(long, value_name = "N", require_equals = true)]
     debug_step_limit: Option<u64>,
+
+    /// Stop the script after N bytecode instructions (exit status 4)
+    #[arg(long, value_name = "N")]
+    max_instructions: Option<u64>,
+
+    /// Stop the script after SECONDS of wall time (exit status 4)
+    #[arg(long, value_name = "SECONDS", value_parser = aio::vm::limits::parse_seconds)]
+    max_time: Option<std::time::Duration>,
+
+    /// Stop the script when it has more than SIZE allocated, e.g. 512M (exit status 4)
+    #[arg(long, value_name = "SIZE", value_parser = aio::vm::limits::parse_size)]
+    max_memory: Option<u64>,
+
+    /// Deny the program the file system, network, environment and signals
+    #[arg(long)]
+    sandbox: bool,
+
+    /// With --sandbox: allow reading files under DIR (repeatable)
+    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    allow_read: Vec<String>,
+
+    /// With --sandbox: allow creating, writing and removing files under DIR (repeatable)
+    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    allow_write: Vec<String>,
+
+    /// With --sandbox: allow looking up, connecting to and listening on HOST:PORT (repeatable)
+    #[arg(long, value_name = "HOST:PORT", requires = "sandbox")]
+    allow_net: Vec<String>,
 
     /// The program file; '-' reads standard input
     #[arg(value_name = "FILE")]
@@ -132,16 +161,46 @@ pub fn main() -> i32 {
     };
     match cli.dump {
         Some(stage) => dump(stage, &src),
-        None => aio::run_source(
-            &src,
-            &RunOptions {
-                clock,
-                argv,
-                trace: cli.trace.as_deref().map(trace_options),
-                debug: cli.debug,
-                debug_step_limit: cli.debug_step_limit,
-            },
-        ),
+        None => {
+            let limits = Limits {
+                max_instructions: cli.max_instructions,
+                max_time: cli.max_time,
+                max_memory: cli.max_memory,
+            };
+            let sandbox = if cli.sandbox {
+                match aio::vm::sandbox::Sandbox::new(
+                    &cli.allow_read,
+                    &cli.allow_write,
+                    &cli.allow_net,
+                ) {
+                    Ok(sb) => Some(sb),
+                    Err(msg) => {
+                        eprintln!("aio: {msg}");
+                        return EXIT_USAGE;
+                    }
+                }
+            } else {
+                None
+            };
+            if let Some(bytes) = limits.max_memory {
+                aio::vm::limits::set_memory_limit(bytes);
+            }
+            if let Some(time) = limits.max_time {
+                aio::vm::limits::start_watchdog(time);
+            }
+            aio::run_source(
+                &src,
+                &RunOptions {
+                    clock,
+                    argv,
+                    trace: cli.trace.as_deref().map(trace_options),
+                    debug: cli.debug,
+                    debug_step_limit: cli.debug_step_limit,
+                    limits,
+                    sandbox,
+                },
+            )
+        }
     }
 }
 
@@ -163,6 +222,18 @@ fn trace_options(value: &str) -> TraceOptions {
     }
 }
 
+/// The interpreter's options that take their value as the next argument.
+const VALUED: [&str; 8] = [
+    "--dump",
+    "--clock",
+    "--max-instructions",
+    "--max-time",
+    "--max-memory",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+];
+
 /// Rewrites the raw arguments so that clap sees only the interpreter's options.
 ///
 /// Like CPython, option parsing stops at the program (FILE, `-`, or `-c CODE`):
@@ -178,7 +249,7 @@ fn clap_args(raw: &[OsString]) -> Vec<OsString> {
             i += 1;
             break;
         }
-        if arg == "-c" || arg == "--dump" || arg == "--clock" {
+        if arg == "-c" || (VALUED.contains(&&*arg)) {
             // The option and its value; after -c CODE the program's arguments start.
             out.extend(raw[i..(i + 2).min(raw.len())].iter().cloned());
             i += 2;

@@ -42,6 +42,12 @@ pub struct RunOptions {
     /// `--debug-step-limit=N`: instructions a task step may run without
     /// awaiting before debug mode warns (default 1,000,000).
     pub debug_step_limit: Option<u64>,
+    /// Resource limits. Only the instruction budget is applied here; the command
+    /// line starts the wall-time watchdog and the memory accounting, which are
+    /// process-wide (`vm::limits`).
+    pub limits: vm::limits::Limits,
+    /// `--sandbox`: what the script may still reach (None: no sandbox).
+    pub sandbox: Option<vm::sandbox::Sandbox>,
 }
 
 /// Parses and compiles a program to its module code object.
@@ -70,6 +76,8 @@ pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
             runtime::debug::set_default(opts.debug_step_limit);
             runtime::debug::enable(&mut vm);
         }
+        vm.set_instruction_limit(opts.limits.max_instructions);
+        vm.sandbox = opts.sandbox.clone();
         run_in(&mut vm, &src)
     })
 }
@@ -139,6 +147,8 @@ pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
             runtime::debug::set_default(opts.debug_step_limit);
             runtime::debug::enable(&mut vm);
         }
+        vm.set_instruction_limit(opts.limits.max_instructions);
+        vm.sandbox = opts.sandbox.clone();
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {
@@ -181,6 +191,9 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     }
     vm.main_module = Some(main.clone());
     let result = vm.run_module(code, main.clone());
+    if let Some(kind) = vm::limits::tripped(vm) {
+        return stopped_by_limit(vm, &main, result, kind);
+    }
     // Render the traceback while the module's names exist (NameError suggestions use them).
     let report = match &result {
         Err(exc) if !value::types::exc_is(exc, |t| &t.system_exit) => {
@@ -214,6 +227,33 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
     vm.stdout.flush();
     vm.stderr.flush();
     status
+}
+
+/// Ends a run that a resource limit stopped: where it stopped, what was exceeded.
+fn stopped_by_limit(
+    vm: &mut vm::Vm,
+    main: &Rc<value::object::Module>,
+    result: value::PyResult<value::Value>,
+    kind: vm::limits::Tripped,
+) -> i32 {
+    vm.stdout.flush();
+    let class = vm::limits::limit_exception(kind).type_name();
+    let text = match result {
+        Err(exc) if exc.type_name() == class => {
+            // Only where it stopped: not the exceptions being handled then.
+            if let Some(data) = exc.exc_data() {
+                data.borrow_mut().context = None;
+            }
+            vm::exceptions::format_exception(vm, &exc)
+        }
+        _ => format!("aio.{class}: {}\n", kind.message()),
+    };
+    vm.stderr.write_str(&text);
+    main.globals.clear();
+    vm.main_module = None;
+    vm.stdout.flush();
+    vm.stderr.flush();
+    vm::limits::STATUS_LIMIT
 }
 
 /// `run_source`'s status for a run that ended with an uncaught KeyboardInterrupt:

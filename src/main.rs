@@ -3,6 +3,10 @@
 
 mod cli;
 
+/// Counts allocated bytes while `--max-memory` is set.
+#[global_allocator]
+static ALLOC: aio::vm::limits::CountingAlloc = aio::vm::limits::CountingAlloc;
+
 fn main() {
     let status = cli::main();
     if status == aio::STATUS_SIGINT {

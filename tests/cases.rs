@@ -130,6 +130,7 @@ fn run_aio(rel: &str) -> Outcome {
                 trace,
                 debug: debug.is_some(),
                 debug_step_limit: debug.flatten(),
+                ..Default::default()
             };
             let run = panic::catch_unwind(AssertUnwindSafe(|| aio::run_captured(&src, &opts)));
             let _ = tx.send(run.map_err(|payload| panic_message(&*payload)));

@@ -236,6 +236,7 @@ impl Vm {
     /// One iteration of the loop (CPython's `_run_once`). Returns false when nothing
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
+        self.check_limits()?;
         self.flush_warnings();
         #[cfg(unix)]
         signals::dispatch_pending(self)?;
@@ -322,6 +323,7 @@ impl Vm {
                 trace::callback_begins(self, timer, &item.callback);
             }
             self.run_callback(item.callback, item.handle)?;
+            self.check_limits()?;
             self.flush_finalizers();
         }
         if self.trace.is_some() {
@@ -483,6 +485,10 @@ impl Vm {
 
     /// loop.call_exception_handler's default: the message and the traceback on stderr.
     pub fn report_exception(&mut self, message: &str, exc: &Value) {
+        if crate::vm::limits::tripped(self).is_some() {
+            // A run stopped by a resource limit reports that alone.
+            return;
+        }
         self.stdout.flush();
         let text = crate::vm::exceptions::format_exception(self, exc);
         self.stderr.write_str(&format!("{message}\n{text}"));

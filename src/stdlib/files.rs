@@ -225,7 +225,7 @@ fn opt_str(v: Option<&Value>, func: &str, what: &str) -> PyResult<Option<String>
 }
 
 /// `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None)`.
-fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+fn open(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     const NAMES: [&str; 8] = [
         "file",
         "mode",
@@ -288,6 +288,15 @@ fn open(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         }
     };
     let mode = parse_mode(&mode_text)?;
+    {
+        use crate::vm::sandbox::{check_path, Access};
+        if mode.read || mode.plus {
+            check_path(vm, "open", &path, Access::Read)?;
+        }
+        if mode.write || mode.append || mode.create || mode.plus {
+            check_path(vm, "open", &path, Access::Write)?;
+        }
+    }
     let encoding = opt_str(slots[3].as_ref(), "open", "encoding")?;
     let errors = opt_str(slots[4].as_ref(), "open", "errors")?;
     let newline = opt_str(slots[5].as_ref(), "open", "newline")?;

@@ -18,8 +18,10 @@ pub struct Output {
     buf: String,
     /// Flush after every write (a terminal or the REPL).
     pub line_buffered: bool,
-    /// A broken pipe ends output quietly.
+    /// After a failed write (a closed pipe) nothing more is written.
     broken: bool,
+    /// The error of the failed write, until the script's write or flush reports it.
+    error: Option<std::io::Error>,
 }
 
 impl Output {
@@ -31,6 +33,7 @@ impl Output {
             buf: String::new(),
             line_buffered: std::io::stdout().is_terminal(),
             broken: false,
+            error: None,
         }
     }
 
@@ -41,6 +44,7 @@ impl Output {
             buf: String::new(),
             line_buffered: true,
             broken: false,
+            error: None,
         }
     }
 
@@ -51,6 +55,7 @@ impl Output {
             buf: String::new(),
             line_buffered: false,
             broken: false,
+            error: None,
         }
     }
 
@@ -61,6 +66,7 @@ impl Output {
             buf: String::new(),
             line_buffered: true,
             broken: false,
+            error: None,
         }
     }
 
@@ -96,10 +102,18 @@ impl Output {
                 Ok(())
             }
         };
-        if r.is_err() {
+        if let Err(e) = r {
             self.broken = true;
+            self.error = Some(e);
         }
         self.buf.clear();
+    }
+
+    /// The error of a write that failed since the last call: `print` raises it
+    /// (BrokenPipeError for `aio prog | head -1`, as CPython does). Later writes
+    /// are dropped.
+    pub fn take_error(&mut self) -> Option<std::io::Error> {
+        self.error.take()
     }
 
     /// The captured text (empty for real streams).

@@ -103,6 +103,14 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     // A sibling .aio file.
     if let Some(dir) = vm.script_dir.clone() {
         let path = dir.join(format!("{}.aio", name.replace('.', "/")));
+        if crate::vm::sandbox::active(vm) && path.is_file() {
+            crate::vm::sandbox::check_path(
+                vm,
+                "import",
+                &path.to_string_lossy(),
+                crate::vm::sandbox::Access::Read,
+            )?;
+        }
         if let Ok(text) = std::fs::read_to_string(&path) {
             let filename = path.to_string_lossy().to_string();
             return load_source_module(vm, name, filename, text);

@@ -123,6 +123,7 @@ fn getenv(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             key.type_name()
         )));
     }
+    crate::vm::sandbox::check_other(vm, "os.getenv", "the environment")?;
     match environ_of(vm) {
         Some(Value::Dict(d)) => Ok(ops::dict_get(vm, &d, &key)?.unwrap_or(default)),
         Some(env) => match ops::getitem(vm, &env, &key) {
@@ -141,16 +142,18 @@ fn getpid(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(Value::Int(std::process::id() as i64))
 }
 
-fn getcwd(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn getcwd(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("getcwd", args, 0, 0)?;
+    crate::vm::sandbox::check_other(vm, "os.getcwd", "the working directory")?;
     match std::env::current_dir() {
         Ok(p) => Ok(Value::str(p.to_string_lossy().to_string())),
         Err(e) => Err(os_error(&e, None)),
     }
 }
 
-fn chdir(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn chdir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("chdir", args, 1, 1)?;
+    crate::vm::sandbox::check_other(vm, "os.chdir", "the working directory")?;
     let p = path_arg(&args[0], "chdir")?;
     std::env::set_current_dir(&p).map_err(|e| os_error(&e, Some(&p)))?;
     Ok(Value::None)
@@ -164,12 +167,13 @@ fn cpu_count(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     })
 }
 
-fn listdir(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+fn listdir(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("listdir", args, 0, 1)?;
     let p = match args.first().or_else(|| kwarg(kwargs, "path")) {
         Some(Value::None) | None => ".".to_string(),
         Some(v) => path_arg(v, "listdir")?,
     };
+    crate::vm::sandbox::check_path(vm, "os.listdir", &p, crate::vm::sandbox::Access::Read)?;
     let rd = std::fs::read_dir(&p).map_err(|e| os_error(&e, Some(&p)))?;
     let mut out = Vec::new();
     for entry in rd {
@@ -179,9 +183,10 @@ fn listdir(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::list(out))
 }
 
-fn mkdir(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn mkdir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("mkdir", args, 1, 2)?;
     let p = path_arg(&args[0], "mkdir")?;
+    crate::vm::sandbox::check_path(vm, "os.mkdir", &p, crate::vm::sandbox::Access::Write)?;
     std::fs::create_dir(&p).map_err(|e| os_error(&e, Some(&p)))?;
     Ok(Value::None)
 }
@@ -189,6 +194,7 @@ fn mkdir(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn makedirs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("makedirs", args, 1, 3)?;
     let p = path_arg(&args[0], "makedirs")?;
+    crate::vm::sandbox::check_path(vm, "os.makedirs", &p, crate::vm::sandbox::Access::Write)?;
     let exist_ok = match args.get(2).or_else(|| kwarg(kwargs, "exist_ok")) {
         Some(v) => ops::truthy(vm, v)?,
         None => false,
@@ -204,24 +210,28 @@ fn makedirs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn remove(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn remove(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("remove", args, 1, 1)?;
     let p = path_arg(&args[0], "remove")?;
+    crate::vm::sandbox::check_path(vm, "os.remove", &p, crate::vm::sandbox::Access::Write)?;
     std::fs::remove_file(&p).map_err(|e| os_error(&e, Some(&p)))?;
     Ok(Value::None)
 }
 
-fn rmdir(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn rmdir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("rmdir", args, 1, 1)?;
     let p = path_arg(&args[0], "rmdir")?;
+    crate::vm::sandbox::check_path(vm, "os.rmdir", &p, crate::vm::sandbox::Access::Write)?;
     std::fs::remove_dir(&p).map_err(|e| os_error(&e, Some(&p)))?;
     Ok(Value::None)
 }
 
-fn rename(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn rename(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("rename", args, 2, 2)?;
     let a = path_arg(&args[0], "rename")?;
     let b = path_arg(&args[1], "rename")?;
+    crate::vm::sandbox::check_path(vm, "os.rename", &a, crate::vm::sandbox::Access::Write)?;
+    crate::vm::sandbox::check_path(vm, "os.rename", &b, crate::vm::sandbox::Access::Write)?;
     std::fs::rename(&a, &b).map_err(|e| os_error(&e, Some(&a)))?;
     Ok(Value::None)
 }
@@ -371,8 +381,9 @@ fn path_abspath(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(Value::str(abspath(&p)?))
 }
 
-fn path_realpath(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn path_realpath(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let p = one_path("realpath", args)?;
+    crate::vm::sandbox::check_path(vm, "os.path.realpath", &p, crate::vm::sandbox::Access::Read)?;
     match std::fs::canonicalize(&p) {
         Ok(r) => Ok(Value::str(r.to_string_lossy().to_string())),
         Err(_) => Ok(Value::str(abspath(&p)?)),
@@ -384,7 +395,12 @@ fn path_isabs(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     Ok(Value::Bool(p.starts_with('/')))
 }
 
-fn stat_check(args: &[Value], name: &str, f: fn(&std::fs::Metadata) -> bool) -> PyResult<Value> {
+fn stat_check(
+    vm: &Vm,
+    args: &[Value],
+    name: &str,
+    f: fn(&std::fs::Metadata) -> bool,
+) -> PyResult<Value> {
     arity(name, args, 1, 1)?;
     let Value::Str(p) = &args[0] else {
         if args[0].is_int() || matches!(args[0], Value::Bytes(_)) {
@@ -395,33 +411,43 @@ fn stat_check(args: &[Value], name: &str, f: fn(&std::fs::Metadata) -> bool) -> 
             args[0].type_name()
         )));
     };
+    crate::vm::sandbox::check_path(
+        vm,
+        &format!("os.path.{name}"),
+        &p.text,
+        crate::vm::sandbox::Access::Read,
+    )?;
     Ok(Value::Bool(
         std::fs::metadata(&p.text).map(|m| f(&m)).unwrap_or(false),
     ))
 }
 
-fn path_exists(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    stat_check(args, "exists", |_| true)
+fn path_exists(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    stat_check(vm, args, "exists", |_| true)
 }
 
-fn path_isfile(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    stat_check(args, "isfile", |m| m.is_file())
+fn path_isfile(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    stat_check(vm, args, "isfile", |m| m.is_file())
 }
 
-fn path_isdir(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    stat_check(args, "isdir", |m| m.is_dir())
+fn path_isdir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    stat_check(vm, args, "isdir", |m| m.is_dir())
 }
 
-fn path_getsize(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn path_getsize(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let p = one_path("getsize", args)?;
+    crate::vm::sandbox::check_path(vm, "os.path.getsize", &p, crate::vm::sandbox::Access::Read)?;
     match std::fs::metadata(&p) {
         Ok(m) => Ok(Value::Int(m.len() as i64)),
         Err(e) => Err(os_error(&e, Some(&p))),
     }
 }
 
-fn path_expanduser(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn path_expanduser(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let p = one_path("expanduser", args)?;
+    if p.starts_with('~') {
+        crate::vm::sandbox::check_other(vm, "os.path.expanduser", "the environment")?;
+    }
     if !p.starts_with('~') {
         return Ok(Value::str(p));
     }
@@ -502,7 +528,13 @@ pub fn module(vm: &mut Vm) -> Value {
         ],
     );
     let mut env = Dict::new();
-    for (k, v) in std::env::vars() {
+    // A sandboxed script sees no environment (reading os.environ is denied).
+    let vars: Vec<(String, String)> = if crate::vm::sandbox::active(vm) {
+        Vec::new()
+    } else {
+        std::env::vars().collect()
+    };
+    for (k, v) in vars {
         let key = Value::str(k);
         let hash = match &key {
             Value::Str(s) => s.hash(),
@@ -514,7 +546,9 @@ pub fn module(vm: &mut Vm) -> Value {
         let g = &m.globals;
         g.insert(Symbol::new("__name__"), Value::str("os"));
         g.insert(Symbol::new("path"), path);
-        g.insert(Symbol::new("environ"), Value::dict(env));
+        if !crate::vm::sandbox::active(vm) {
+            g.insert(Symbol::new("environ"), Value::dict(env));
+        }
         g.insert(Symbol::new("name"), Value::str("posix"));
         g.insert(Symbol::new("sep"), Value::str("/"));
         g.insert(Symbol::new("altsep"), Value::None);

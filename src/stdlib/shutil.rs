@@ -32,6 +32,12 @@ fn rmtree(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Some(v) => crate::vm::ops::truthy(vm, v)?,
         None => false,
     };
+    crate::vm::sandbox::check_path(
+        vm,
+        "shutil.rmtree",
+        &path,
+        crate::vm::sandbox::Access::Write,
+    )?;
     match std::fs::symlink_metadata(&path) {
         Ok(m) if m.file_type().is_symlink() => {
             if ignore {
@@ -52,10 +58,15 @@ fn rmtree(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 }
 
 /// `shutil.copyfile(src, dst)`.
-fn copyfile(_vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
+fn copyfile(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     arity("copyfile", args, 2, 2)?;
     let src = str_arg(&args[0])?;
     let dst = str_arg(&args[1])?;
+    {
+        use crate::vm::sandbox::{check_path, Access};
+        check_path(vm, "shutil.copyfile", &src, Access::Read)?;
+        check_path(vm, "shutil.copyfile", &dst, Access::Write)?;
+    }
     if std::fs::metadata(&src).is_err() {
         let e = std::io::Error::from_raw_os_error(2);
         return Err(os_error(&e, Some(&src)));

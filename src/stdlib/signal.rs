@@ -48,7 +48,8 @@ fn int_arg(v: Option<&Value>, what: &str) -> PyResult<i64> {
     }
 }
 
-fn raise_signal(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn raise_signal(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    crate::vm::sandbox::check_other(vm, "signal.raise_signal", "signals")?;
     let sig = int_arg(args.first(), "signalnum")?;
     if sig < 1 || sig as usize >= signals::NSIG {
         return Err(types::value_error("signal number out of range"));
@@ -75,7 +76,8 @@ fn strsignal(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 /// `os.kill(pid, sig)`.
-pub fn os_kill(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+pub fn os_kill(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    crate::vm::sandbox::check_other(vm, "os.kill", "signals")?;
     if args.len() != 2 {
         return Err(types::type_error(format!(
             "kill expected 2 arguments, got {}",
@@ -90,6 +92,7 @@ pub fn os_kill(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 /// `loop.add_signal_handler(sig, callback, *args)`.
 pub fn loop_add_signal_handler(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
+    crate::vm::sandbox::check_other(vm, "loop.add_signal_handler", "signals")?;
     if !kwargs.is_empty() {
         return Err(types::type_error(
             "add_signal_handler() takes no keyword arguments",
@@ -119,6 +122,7 @@ pub fn loop_add_signal_handler(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyRes
 
 /// `loop.remove_signal_handler(sig)`.
 pub fn loop_remove_signal_handler(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+    crate::vm::sandbox::check_other(vm, "loop.remove_signal_handler", "signals")?;
     if args.len() != 2 {
         return Err(types::type_error(
             "remove_signal_handler() takes exactly one argument",

@@ -260,9 +260,10 @@ fn resolve(host: &str, port: u16) -> PyResult<Vec<SocketAddr>> {
 }
 
 /// `_getaddrinfo(host, port)`: a list of address tuples.
-fn getaddrinfo(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
+fn getaddrinfo(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?.unwrap_or_else(|| "localhost".to_string());
     let port = port_arg(args.get(1), "connect")?;
+    crate::vm::sandbox::check_net(vm, "getaddrinfo", &host, port)?;
     let addrs = resolve(&host, port)?;
     Ok(Value::list(addrs.into_iter().map(addr_tuple).collect()))
 }
@@ -286,6 +287,7 @@ fn tuple_addr(v: &Value) -> PyResult<SocketAddr> {
 /// `_connect(addr)`: a future for a connection to the address tuple.
 fn connect(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let addr = tuple_addr(args.first().unwrap_or(&Value::None))?;
+    crate::vm::sandbox::check_net(vm, "connect", &addr.ip().to_string(), addr.port())?;
     Conn::connect(vm, addr)
 }
 
@@ -293,6 +295,7 @@ fn connect(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn listen(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let host = host_arg(args.first())?;
     let port = port_arg(args.get(1), "bind")?;
+    crate::vm::sandbox::check_net(vm, "listen", host.as_deref().unwrap_or("0.0.0.0"), port)?;
     let on_accept = args.get(2).cloned().unwrap_or(Value::None);
     let addrs = match host {
         None => vec![SocketAddr::new(IpAddr::from([0, 0, 0, 0]), port)],

@@ -80,7 +80,15 @@ pub fn write_to(vm: &mut Vm, file: &Value, text: &str) -> PyResult<()> {
             vm.call(&write, &[Value::str(text)])?;
         }
     }
-    Ok(())
+    write_error(vm)
+}
+
+/// Raises the error of a failed write to the process's stdout (a closed pipe).
+fn write_error(vm: &mut Vm) -> PyResult<()> {
+    match vm.stdout.take_error() {
+        Some(e) => Err(super::os::os_error(&e, None)),
+        None => Ok(()),
+    }
 }
 
 /// Flushes a file-like object.
@@ -93,7 +101,7 @@ pub fn flush(vm: &mut Vm, file: &Value) -> PyResult<()> {
             vm.call(&f, &[])?;
         }
     }
-    Ok(())
+    write_error(vm)
 }
 
 /// The object `print()` writes to by default: the current `sys.stdout`.

@@ -48,7 +48,7 @@ impl Vm {
         let mut pending: Option<(Value, bool)> = throw.map(|e| (e, false));
         loop {
             if pending.is_none() {
-                pending = super::take_interrupt().map(|e| (e, false));
+                pending = self.take_interrupt().map(|e| (e, false));
             }
             if let Some((exc, reraise)) = pending.take() {
                 if let Some(halt) = self.unwind(fiber, exc, reraise) {
@@ -251,7 +251,8 @@ impl Vm {
                 exceptions::add_traceback(&exc, &frame.code, frame.line());
             }
             let frame = fiber.last_mut()?;
-            if let Some(block) = frame.blocks.pop() {
+            // A tripped resource limit runs no handler: the script may not carry on.
+            if let Some(block) = frame.blocks.pop().filter(|_| self.tripped.is_none()) {
                 let level = frame.nlocals + block.level as usize;
                 frame.stack.truncate(level);
                 frame.push(exc);
@@ -298,6 +299,7 @@ impl Vm {
             let frame = fiber.last_mut().expect("a frame to run");
             let op = frame.code.ops[frame.ip];
             frame.ip += 1;
+            self.executed += 1;
             match op {
                 Op::Nop => {}
                 Op::LoadConst(i) => {
@@ -891,7 +893,7 @@ impl Vm {
                 }
                 Op::Jump(t) => {
                     if (t as usize) < frame.ip {
-                        if let Some(e) = super::take_interrupt() {
+                        if let Some(e) = self.take_interrupt() {
                             return Err(e);
                         }
                         if self.count_ops {
@@ -1610,7 +1612,7 @@ pub fn take_segment(g: &Rc<Generator>, entry: Entry) -> PyResult<Vec<Box<Frame>>
 /// of its own, not a generator.
 impl Vm {
     /// Pushes a plain call's frame and keeps running in `step` (None), or hands it to
-    /// the caller of `step` (the recursion limit is reached, or Ctrl-C is pending).
+    /// the caller of `step` (the recursion limit is reached, Ctrl-C is pending or a resource limit tripped).
     #[inline]
     fn enter_call(&mut self, fiber: &mut Vec<Box<Frame>>, callee: Box<Frame>) -> Option<Flow> {
         if self.depth >= self.recursion_limit {
@@ -1618,7 +1620,9 @@ impl Vm {
         }
         self.depth += 1;
         fiber.push(callee);
-        if super::INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.executed > self.instruction_limit
+            || super::INTERRUPT.load(std::sync::atomic::Ordering::Relaxed)
+        {
             return Some(Flow::Next);
         }
         None

@@ -6,7 +6,9 @@ pub mod exceptions;
 pub mod frame;
 pub mod generator;
 pub mod interp;
+pub mod limits;
 pub mod ops;
+pub mod sandbox;
 
 pub use interp::Resume;
 
@@ -86,6 +88,14 @@ pub struct Vm {
     pub debug: Option<Box<crate::runtime::debug::DebugState>>,
     /// Count instructions for debug mode's step limit (only during a debug step).
     pub count_ops: bool,
+    /// Instructions executed so far (counted for `--max-instructions`).
+    pub executed: u64,
+    /// The instruction budget (`u64::MAX` when unlimited).
+    pub instruction_limit: u64,
+    /// The resource limit that stopped the run, once one has.
+    pub tripped: Option<limits::Tripped>,
+    /// What `--sandbox` still allows (None: everything).
+    pub sandbox: Option<sandbox::Sandbox>,
 }
 
 impl Vm {
@@ -113,6 +123,10 @@ impl Vm {
             trace: None,
             debug: None,
             count_ops: false,
+            executed: 0,
+            instruction_limit: u64::MAX,
+            tripped: None,
+            sandbox: None,
         }
     }
 
@@ -162,7 +176,21 @@ impl Vm {
         args: &[Value],
         kwargs: &[(crate::value::Symbol, Value)],
     ) -> PyResult<Value> {
-        match call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec())? {
+        // A native calling a native: no frame is pushed, so count the nesting here, or
+        // natives that call each other for ever (an inherited dunder on an object
+        // without its builtin base) would overflow the Rust stack.
+        let native = matches!(callee, Value::Builtin(_));
+        if native {
+            if self.native_depth > self.recursion_limit {
+                return Err(types::recursion_error("maximum recursion depth exceeded"));
+            }
+            self.native_depth += 1;
+        }
+        let prepared = call::prepare_call(self, callee, args.to_vec(), kwargs.to_vec());
+        if native {
+            self.native_depth -= 1;
+        }
+        match prepared? {
             call::Prepared::Done(v) => Ok(v),
             call::Prepared::Frame(mut frame) => {
                 let init = match std::mem::replace(&mut frame.entry, Entry::Bottom) {

@@ -224,6 +224,9 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     })
 }
 
+/// How deeply `hash` follows nested tuples before RecursionError.
+const MAX_HASH_DEPTH: usize = 200_000;
+
 /// Python hash of a value (user `__hash__` included).
 pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     Ok(match v {
@@ -244,7 +247,24 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
             // CPython's xxHash-based tuple hash.
             let mut acc: u64 = 2870177450012600261;
             for item in items.iter() {
-                let lane = hash(vm, item)? as u64;
+                let lane = match item {
+                    // Deeply nested tuples end in RecursionError, not a stack overflow.
+                    // CPython hashes them without a recursion check (and crashes
+                    // near a million levels), so the bound here is far above the
+                    // recursion limit.
+                    Value::Tuple(_) => {
+                        if vm.native_depth > MAX_HASH_DEPTH {
+                            return Err(types::recursion_error(
+                                "maximum recursion depth exceeded while hashing",
+                            ));
+                        }
+                        vm.native_depth += 1;
+                        let h = hash(vm, item);
+                        vm.native_depth -= 1;
+                        h?
+                    }
+                    _ => hash(vm, item)?,
+                } as u64;
                 acc = acc.wrapping_add(lane.wrapping_mul(14029467366897019727));
                 acc = acc.rotate_left(31);
                 acc = acc.wrapping_mul(11400714785074694791);

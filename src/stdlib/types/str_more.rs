@@ -138,6 +138,7 @@ fn fill(c: char, n: usize) -> String {
 
 fn center(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let (s, len, width, c) = pad_args(vm, args, "center")?;
+    crate::vm::limits::check_alloc_items(width, c.len_utf8())?;
     if width <= len {
         return Ok(Value::str(s));
     }
@@ -153,6 +154,7 @@ fn center(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn ljust(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let (s, len, width, c) = pad_args(vm, args, "ljust")?;
+    crate::vm::limits::check_alloc_items(width, c.len_utf8())?;
     Ok(Value::str(format!(
         "{}{}",
         s,
@@ -162,6 +164,7 @@ fn ljust(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn rjust(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let (s, len, width, c) = pad_args(vm, args, "rjust")?;
+    crate::vm::limits::check_alloc_items(width, c.len_utf8())?;
     Ok(Value::str(format!(
         "{}{}",
         fill(c, width.saturating_sub(len)),
@@ -178,6 +181,7 @@ fn zfill(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     }
     let s = this_str(args, "zfill")?.clone();
     let width = int_arg(vm, &args[1])?.max(0) as usize;
+    crate::vm::limits::check_alloc(width)?;
     if width <= s.char_len {
         return Ok(Value::Str(s));
     }
@@ -312,6 +316,11 @@ fn expandtabs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         Some(v) => int_arg(vm, v)?,
         None => 8,
     };
+    if i32::try_from(size).is_err() {
+        return Err(types::overflow_error(
+            "Python int too large to convert to C int",
+        ));
+    }
     let mut out = String::with_capacity(s.text.len());
     let mut col: i64 = 0;
     for c in s.text.chars() {
@@ -319,6 +328,9 @@ fn expandtabs(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             '\t' => {
                 if size > 0 {
                     let n = size - col % size;
+                    crate::vm::limits::check_alloc(
+                        (out.len() as u64).saturating_add(n as u64) as usize
+                    )?;
                     out.push_str(&" ".repeat(n as usize));
                     col += n;
                 }

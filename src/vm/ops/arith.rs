@@ -174,6 +174,7 @@ pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Valu
             if items.len().saturating_mul(n) > (1 << 28) {
                 return Err(types::memory_error(""));
             }
+            crate::vm::limits::check_alloc_items(items.len().saturating_mul(n), 16)?;
             let mut out = Vec::with_capacity(items.len() * n);
             for _ in 0..n {
                 out.extend(items.iter().cloned());
@@ -260,9 +261,7 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             }
             .unwrap_or(0);
             let n = n.max(0) as usize;
-            if x.text.len().saturating_mul(n) > (1 << 32) {
-                return Err(types::memory_error(""));
-            }
+            crate::vm::limits::check_alloc_items(x.text.len(), n)?;
             Value::str(x.text.repeat(n))
         }
         (Str(x), _) if op == BinOp::Mod => {
@@ -283,6 +282,19 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             v.extend(y.iter().cloned());
             Value::tuple(v)
         }
+        (List(_) | Tuple(_) | Str(_) | Bytes(_), BigInt(n))
+        | (BigInt(n), List(_) | Tuple(_) | Str(_) | Bytes(_))
+            if op == BinOp::Mult =>
+        {
+            // A count past the machine's index size: CPython's error, not a TypeError.
+            if num_traits::Signed::is_negative(&**n) {
+                let seq = if let BigInt(_) = a { b } else { a };
+                return builtin_binary(vm, op, seq, &Value::Int(0));
+            }
+            return Err(types::overflow_error(
+                "cannot fit 'int' into an index-sized integer",
+            ));
+        }
         (List(x), Int(_) | Bool(_)) | (Int(_) | Bool(_), List(x)) if op == BinOp::Mult => {
             let n = if let List(_) = a {
                 b.as_i64()
@@ -295,6 +307,7 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             if items.len().saturating_mul(n) > (1 << 28) {
                 return Err(types::memory_error(""));
             }
+            crate::vm::limits::check_alloc_items(items.len().saturating_mul(n), 16)?;
             let mut v = Vec::with_capacity(items.len() * n);
             for _ in 0..n {
                 v.extend(items.iter().cloned());
@@ -312,6 +325,7 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             if x.len().saturating_mul(n) > (1 << 28) {
                 return Err(types::memory_error(""));
             }
+            crate::vm::limits::check_alloc_items(x.len().saturating_mul(n), 16)?;
             let mut v = Vec::with_capacity(x.len() * n);
             for _ in 0..n {
                 v.extend(x.iter().cloned());
@@ -337,6 +351,7 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             if x.len().saturating_mul(n) > (1 << 32) {
                 return Err(types::memory_error(""));
             }
+            crate::vm::limits::check_alloc_items(x.len().saturating_mul(n), 1)?;
             Value::Bytes(Rc::new(x.repeat(n)))
         }
         _ if matches!(

@@ -109,6 +109,9 @@ pub fn generic_getattr(
                 if name == sym::DICT {
                     return Ok(m.globals.as_dict());
                 }
+                if m.name == "os" && &*name.text() == "environ" {
+                    crate::vm::sandbox::check_other(vm, "os.environ", "the environment")?;
+                }
                 Err(types::attribute_error(format!(
                     "module '{}' has no attribute '{}'",
                     m.name, name

@@ -490,6 +490,8 @@ pub fn collect_iterable(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
     match v {
         Value::List(l) => return Ok(l.borrow().clone()),
         Value::Tuple(t) => return Ok((**t).clone()),
+        // A range knows its length: a huge one fails at once, as CPython's does.
+        Value::Range(r) => crate::vm::limits::check_alloc_items(r.len() as usize, 16)?,
         _ => {}
     }
     let it = get_iter(vm, v)?;
@@ -498,6 +500,11 @@ pub fn collect_iterable(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
         out.push(x);
         if out.len() > 100_000_000 {
             return Err(types::memory_error(""));
+        }
+        if out.len() % 65536 == 0 {
+            // A long native loop: let resource limits (and Ctrl-C) stop it.
+            vm.check_limits()?;
+            crate::vm::limits::check_alloc_items(out.len(), 16)?;
         }
     }
     Ok(out)
