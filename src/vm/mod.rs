@@ -2,6 +2,7 @@
 //! calls push frames instead of recursing; yields and awaits return `Halt`.
 
 pub mod call;
+mod delegate;
 pub mod exceptions;
 pub mod frame;
 pub mod generator;
