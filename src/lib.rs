@@ -61,23 +61,29 @@ pub fn dump_code(src: &SourceFile) -> Result<String, diag::SyntaxError> {
     Ok(bytecode::disasm::disassemble(&*compile_source(src)?))
 }
 
+/// A VM set up as `opts` asks (clock, argv, tracing, debug mode, limits, sandbox).
+fn new_vm(opts: &RunOptions) -> vm::Vm {
+    let mut vm = vm::Vm::new(opts.argv.clone());
+    vm.clock = runtime::clock::Clock::new(opts.clock);
+    vm.trace = opts
+        .trace
+        .clone()
+        .map(|t| Box::new(runtime::trace::Tracer::new(t)));
+    if opts.debug || opts.debug_step_limit.is_some() {
+        runtime::debug::set_default(opts.debug_step_limit);
+        runtime::debug::enable(&mut vm);
+    }
+    vm.set_instruction_limit(opts.limits.max_instructions);
+    vm.sandbox = opts.sandbox.clone();
+    vm
+}
+
 /// The whole pipeline: source -> tokens -> AST -> bytecode -> VM. Returns the exit status.
 pub fn run_source(src: &SourceFile, opts: &RunOptions) -> i32 {
     let (src, opts) = (src.clone(), opts.clone());
     runtime::sigquit::install();
     on_big_stack_signals(move || {
-        let mut vm = vm::Vm::new(opts.argv.clone());
-        vm.clock = runtime::clock::Clock::new(opts.clock);
-        vm.trace = opts
-            .trace
-            .clone()
-            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
-        if opts.debug || opts.debug_step_limit.is_some() {
-            runtime::debug::set_default(opts.debug_step_limit);
-            runtime::debug::enable(&mut vm);
-        }
-        vm.set_instruction_limit(opts.limits.max_instructions);
-        vm.sandbox = opts.sandbox.clone();
+        let mut vm = new_vm(&opts);
         run_in(&mut vm, &src)
     })
 }
@@ -137,18 +143,7 @@ pub struct Captured {
 pub fn run_captured(src: &SourceFile, opts: &RunOptions) -> Captured {
     let (src, opts) = (src.clone(), opts.clone());
     on_big_stack(move || {
-        let mut vm = vm::Vm::new(opts.argv.clone());
-        vm.clock = runtime::clock::Clock::new(opts.clock);
-        vm.trace = opts
-            .trace
-            .clone()
-            .map(|t| Box::new(runtime::trace::Tracer::new(t)));
-        if opts.debug || opts.debug_step_limit.is_some() {
-            runtime::debug::set_default(opts.debug_step_limit);
-            runtime::debug::enable(&mut vm);
-        }
-        vm.set_instruction_limit(opts.limits.max_instructions);
-        vm.sandbox = opts.sandbox.clone();
+        let mut vm = new_vm(&opts);
         vm.stdout = stdlib::io::Output::capture();
         vm.stderr = stdlib::io::Output::capture();
         let status = match run_in(&mut vm, &src) {

@@ -142,7 +142,14 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
     }
     let callbacks = std::mem::take(&mut *f.callbacks.borrow_mut());
     for cb in callbacks {
-        let callback = match cb {
+        vm.call_soon(cb.into_callback(fut));
+    }
+}
+
+impl DoneCallback {
+    /// The loop callback that runs this done callback for the finished `fut`.
+    fn into_callback(self, fut: &Value) -> Callback {
+        match self {
             DoneCallback::Wakeup(task) => Callback::Wakeup {
                 task,
                 future: fut.clone(),
@@ -157,8 +164,7 @@ fn schedule_callbacks(vm: &mut Vm, fut: &Value, f: &FutureObj) {
                 context,
             },
             DoneCallback::StopLoop => Callback::StopLoop(fut.clone()),
-        };
-        vm.call_soon(callback);
+        }
     }
 }
 
@@ -249,23 +255,7 @@ pub fn exception(f: &FutureObj) -> PyResult<Value> {
 pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
     let Some(f) = future_of(fut) else { return };
     if f.done() {
-        let callback = match cb {
-            DoneCallback::Wakeup(task) => Callback::Wakeup {
-                task,
-                future: fut.clone(),
-            },
-            DoneCallback::Call(func) => Callback::Call {
-                func,
-                args: vec![fut.clone()],
-            },
-            DoneCallback::CallIn(func, context) => Callback::CallIn {
-                func,
-                args: vec![fut.clone()],
-                context,
-            },
-            DoneCallback::StopLoop => Callback::StopLoop(fut.clone()),
-        };
-        vm.call_soon(callback);
+        vm.call_soon(cb.into_callback(fut));
     } else {
         f.callbacks.borrow_mut().push(cb);
     }

@@ -133,6 +133,18 @@ impl Frame {
         &self.stack[len - 1 - n]
     }
 
+    /// Replaces the top two operands with `v` when both are numbers (ints or floats),
+    /// which need no destructor: the fast arithmetic paths skip dropping them.
+    #[inline]
+    pub fn replace_top_two(&mut self, v: Value) {
+        let len = self.stack.len();
+        debug_assert!(self.stack[len - 2..]
+            .iter()
+            .all(|x| matches!(x, Value::Int(_) | Value::Float(_))));
+        std::mem::forget(self.stack.pop());
+        std::mem::forget(std::mem::replace(&mut self.stack[len - 2], v));
+    }
+
     /// Operand stack height above the locals.
     pub fn level(&self) -> usize {
         self.stack.len() - self.nlocals

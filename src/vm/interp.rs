@@ -629,57 +629,13 @@ impl Vm {
                     let obj = frame.pop();
                     ops::delitem(self, &obj, &key)?;
                 }
-                Op::Binary(bop) => {
+                Op::Binary(bop) | Op::Inplace(bop) => {
                     let len = frame.stack.len();
-                    if let (Value::Int(x), Value::Int(y)) =
-                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    // Numbers are immutable, so `x op= y` is `x op y` for them.
+                    if let Some(v) =
+                        ops::number_fast(bop, &frame.stack[len - 2], &frame.stack[len - 1])
                     {
-                        if let Some(v) = ops::int_fast(bop, *x, *y) {
-                            // Both operands are ints: nothing to drop.
-                            std::mem::forget(frame.stack.pop());
-                            std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
-                            continue;
-                        }
-                    } else if let Some((x, y)) =
-                        ops::float_pair(&frame.stack[len - 2], &frame.stack[len - 1])
-                    {
-                        if let Some(v) = ops::float_fast(bop, x, y) {
-                            // Both operands are numbers: nothing to drop.
-                            std::mem::forget(frame.stack.pop());
-                            std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
-                            continue;
-                        }
-                    }
-                    if bop == crate::ast::BinOp::Add
-                        && matches!(frame.stack[len - 2], Value::Str(_))
-                        && concat_in_place(frame)
-                    {
-                        continue;
-                    }
-                    let b = frame.pop();
-                    let a = frame.pop();
-                    let v = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
-                            Some(v) => v,
-                            None => ops::binary_op(self, bop, &a, &b)?,
-                        },
-                        _ => ops::binary_op(self, bop, &a, &b)?,
-                    };
-                    fiber.last_mut().expect("frame").push(v);
-                }
-                Op::Inplace(bop) => {
-                    let len = frame.stack.len();
-                    // Numbers are immutable: `x op= y` is `x op y` for them.
-                    let fast = match (&frame.stack[len - 2], &frame.stack[len - 1]) {
-                        (Value::Int(x), Value::Int(y)) => ops::int_fast(bop, *x, *y),
-                        (a, b) => match ops::float_pair(a, b) {
-                            Some((x, y)) => ops::float_fast(bop, x, y),
-                            None => None,
-                        },
-                    };
-                    if let Some(v) = fast {
-                        std::mem::forget(frame.stack.pop());
-                        std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                        frame.replace_top_two(v);
                         continue;
                     }
                     if bop == crate::ast::BinOp::Add
@@ -690,45 +646,24 @@ impl Vm {
                     }
                     let b = frame.pop();
                     let a = frame.pop();
-                    let v = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, *x, *y) {
-                            Some(v) => v,
-                            None => ops::inplace_op(self, bop, &a, &b)?,
-                        },
-                        _ => ops::inplace_op(self, bop, &a, &b)?,
+                    let v = if matches!(op, Op::Inplace(_)) {
+                        ops::inplace_op(self, bop, &a, &b)?
+                    } else {
+                        ops::binary_op(self, bop, &a, &b)?
                     };
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Compare(cop) => {
                     let len = frame.stack.len();
-                    if let (Value::Int(x), Value::Int(y)) =
-                        (&frame.stack[len - 2], &frame.stack[len - 1])
+                    if let Some(t) =
+                        ops::compare_fast(cop, &frame.stack[len - 2], &frame.stack[len - 1])
                     {
-                        let v = Value::Bool(ops::cmp_ints(cop, *x, *y));
-                        // Both operands are ints: nothing to drop.
-                        std::mem::forget(frame.stack.pop());
-                        std::mem::forget(std::mem::replace(&mut frame.stack[len - 2], v));
+                        frame.replace_top_two(Value::Bool(t));
                         continue;
-                    }
-                    if let Some((x, y)) =
-                        ops::float_pair_exact(&frame.stack[len - 2], &frame.stack[len - 1])
-                    {
-                        if let Some(b) = ops::cmp_floats(cop, x, y) {
-                            // Both operands are numbers: nothing to drop.
-                            std::mem::forget(frame.stack.pop());
-                            std::mem::forget(std::mem::replace(
-                                &mut frame.stack[len - 2],
-                                Value::Bool(b),
-                            ));
-                            continue;
-                        }
                     }
                     let b = frame.pop();
                     let a = frame.pop();
-                    let v = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Bool(ops::cmp_ints(cop, *x, *y)),
-                        _ => ops::compare(self, cop, &a, &b)?,
-                    };
+                    let v = ops::compare(self, cop, &a, &b)?;
                     fiber.last_mut().expect("frame").push(v);
                 }
                 Op::Neg | Op::Pos | Op::Invert => {

@@ -93,18 +93,39 @@ pub fn cmp_floats(op: CmpOp, a: f64, b: f64) -> Option<bool> {
     })
 }
 
+/// `a op b` for two small ints or a float with a float or small int, when no special
+/// case applies (the dispatch loop's fast path); None sends it the general way.
+#[inline]
+pub fn number_fast(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => int_fast(op, *x, *y),
+        _ => float_pair(a, b).and_then(|(x, y)| float_fast(op, x, y)),
+    }
+}
+
+/// `a op b` for numbers compared without a special case (ints exactly, floats with
+/// ints only where the int converts exactly); None sends it the general way.
+#[inline]
+pub fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => cmp_ints(op, *x, *y),
+        _ => float_pair_exact(a, b).and_then(|(x, y)| cmp_floats(op, x, y)),
+    }
+}
+
 /// Comparison of two small ints.
 #[inline]
-pub fn cmp_ints(op: CmpOp, a: i64, b: i64) -> bool {
-    match op {
+pub fn cmp_ints(op: CmpOp, a: i64, b: i64) -> Option<bool> {
+    Some(match op {
         CmpOp::Eq | CmpOp::Is => a == b,
         CmpOp::NotEq | CmpOp::IsNot => a != b,
         CmpOp::Lt => a < b,
         CmpOp::LtE => a <= b,
         CmpOp::Gt => a > b,
         CmpOp::GtE => a >= b,
-        CmpOp::In | CmpOp::NotIn => false,
-    }
+        // `in` on an int is a TypeError: the general path raises it.
+        CmpOp::In | CmpOp::NotIn => return None,
+    })
 }
 
 /// Truth value (`__bool__`, then `__len__`).
