@@ -140,7 +140,6 @@ fn bind_args(
     let code = &f.code;
     let argcount = code.argcount as usize;
     let kwonly = code.kwonlyargcount as usize;
-    let name = f.qualname.borrow().clone();
     let nargs = args.len();
     // Fast path: exact positional call.
     if nargs == argcount
@@ -154,6 +153,7 @@ fn bind_args(
         }
         return Ok(());
     }
+    let name = f.qualname.borrow().clone();
     let mut varargs = Vec::new();
     if nargs > argcount {
         if code.flags.has_varargs {

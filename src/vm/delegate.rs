@@ -43,6 +43,12 @@ impl Vm {
         if frame.awaiting {
             frame.awaiting = false;
             frame.pop();
+            if crate::stdlib::asyncio::is_yield_once(frame.top()) {
+                // Resumed after yielding once for `await asyncio.sleep(0)`.
+                frame.pop();
+                frame.push(Value::None);
+                return Ok(Flow::Next);
+            }
             let aw = frame.top().clone();
             if let Some(f) = crate::runtime::future::future_of(&aw) {
                 if !f.done() {
@@ -55,6 +61,12 @@ impl Vm {
                 return Ok(Flow::Next);
             }
             return self.yield_from_native(fiber, aw);
+        }
+        if crate::stdlib::asyncio::is_yield_once(frame.top()) {
+            // The yield-once awaitable, passed through by GetAwaitable.
+            frame.ip -= 1;
+            frame.awaiting = true;
+            return Ok(Flow::Yield(Value::None));
         }
         let aw = frame.top().clone();
         if let Some(flow) = self.drive_async_gen(fiber, &aw)? {

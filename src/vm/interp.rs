@@ -510,6 +510,15 @@ impl Vm {
                             continue;
                         }
                     }
+                    if let Some(func) = inline_native(&frame.stack[len - argc - 2], self) {
+                        let base = if let Value::Undef = frame.stack[len - argc - 1] {
+                            len - argc
+                        } else {
+                            len - argc - 1
+                        };
+                        self.call_native_inline(fiber, func, base, len - argc - 2)?;
+                        continue;
+                    }
                     let receiver = frame.stack[len - argc - 1].clone();
                     let args: Vec<Value> = if let Value::Undef = receiver {
                         frame.stack.drain(len - argc..).collect()
@@ -545,6 +554,10 @@ impl Vm {
                             }
                             continue;
                         }
+                    }
+                    if let Some(func) = inline_native(&frame.stack[len - argc - 1], self) {
+                        self.call_native_inline(fiber, func, len - argc, len - argc - 1)?;
+                        continue;
                     }
                     let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
                     let func = frame.pop();
@@ -1037,6 +1050,12 @@ impl Vm {
                 }
                 Op::GetAwaitable(origin) => {
                     let v = frame.pop();
+                    if crate::stdlib::asyncio::is_yield_once(&v) {
+                        // `asyncio.sleep(0)`'s awaitable: YieldFrom yields once on it
+                        // directly, with no iterator to allocate.
+                        fiber.last_mut().expect("frame").push(v);
+                        continue;
+                    }
                     let aw = match ops::get_awaitable(self, &v) {
                         Err(_) if origin > 0 && v.class().lookup(crate::value::intern::sym::AWAIT).is_none() => {
                             return Err(types::type_error(format!(
@@ -1293,6 +1312,49 @@ impl Vm {
             }
             Prepared::Frame(f) => Ok(Flow::Push(f)),
         }
+    }
+}
+
+/// The function of a native builtin that the dispatch loop may call in place, with its
+/// arguments still on the operand stack: no bound receiver, not one of the call-graph
+/// probes (which look at the caller's frames), and not under --debug (which inspects
+/// every coroutine a call creates).
+#[inline]
+fn inline_native(callee: &Value, vm: &Vm) -> Option<crate::value::object::NativeFn> {
+    match callee {
+        Value::Builtin(b)
+            if b.receiver.is_none()
+                && vm.debug.is_none()
+                && b.name != crate::runtime::graph::STACK_PROBE
+                && b.name != crate::runtime::graph::PLACE_PROBE =>
+        {
+            Some(b.func)
+        }
+        _ => None,
+    }
+}
+
+impl Vm {
+    /// Calls a native with the arguments `stack[base..]` of the top frame, then replaces
+    /// everything from `callee` (the callee's slot) up with the result.
+    #[inline]
+    fn call_native_inline(
+        &mut self,
+        fiber: &mut [Box<Frame>],
+        func: crate::value::object::NativeFn,
+        base: usize,
+        callee: usize,
+    ) -> PyResult<()> {
+        // Natives cannot see the fiber: record what sys.exc_info() must report, and
+        // drop it afterwards so a later nested run never inherits a stale one.
+        self.native_handled = frame_handled(fiber).or_else(|| self.handled_base.clone());
+        let frame = fiber.last_mut().expect("frame");
+        let r = func(self, &frame.stack[base..], &[]);
+        self.native_handled = self.handled_base.clone();
+        let v = r?;
+        frame.stack.truncate(callee);
+        frame.push(v);
+        Ok(())
     }
 }
 

@@ -1003,6 +1003,19 @@ fn iscoroutinefunction(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     ))
 }
 
+/// True for an instance whose class's `__await__` is `_yield_once` (`_SLEEP0`): the
+/// VM awaits it inline (see `Op::GetAwaitable` and `Vm::yield_from`).
+#[inline]
+pub fn is_yield_once(v: &Value) -> bool {
+    match v {
+        Value::Instance(i) => matches!(
+            i.class.lookup(crate::value::intern::sym::AWAIT),
+            Some(Value::Builtin(b)) if b.func as usize == yield_once as crate::value::object::NativeFn as usize
+        ),
+        _ => false,
+    }
+}
+
 /// `_yield_once(self)`: `_Sleep0.__await__`, an iterator that yields None once, so the
 /// awaiting task gives up exactly one loop iteration (CPython's `__sleep0`) without
 /// running a generator frame.
