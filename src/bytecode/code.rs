@@ -50,6 +50,9 @@ pub struct Code {
     pub argcount: u32,
     pub posonlyargcount: u32,
     pub kwonlyargcount: u32,
+    /// One cache entry per name in `names`, for global lookups
+    /// (see `Namespace::lookup_cached`).
+    pub name_cache: Box<[std::cell::Cell<u64>]>,
 }
 
 impl Code {

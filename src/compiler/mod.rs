@@ -202,6 +202,11 @@ impl<'a, 't> Compiler<'a, 't> {
             lines: u.lines,
             first_line: u.first_line,
             consts: u.consts,
+            name_cache: vec![
+                std::cell::Cell::new(crate::value::namespace::EMPTY_NAME_CACHE);
+                u.names.len()
+            ]
+            .into_boxed_slice(),
             names: u.names,
             varnames: u.varnames,
             cellvars: u.cellvars,

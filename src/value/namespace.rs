@@ -16,7 +16,17 @@ pub struct Namespace {
     map: RefCell<AttrMap>,
     shared: RefCell<Option<Rc<RefCell<Dict>>>>,
     is_shared: Cell<bool>,
+    /// Bumped whenever a name is added or removed (or the namespace becomes a dict):
+    /// a cached "this name is not here" is valid while the version is unchanged.
+    version: Cell<u32>,
 }
+
+thread_local! {
+    static NEXT_VERSION: Cell<u32> = const { Cell::new(0) };
+}
+
+/// An empty entry of a name cache (see `Namespace::lookup_cached`).
+pub const EMPTY_NAME_CACHE: u64 = u64::MAX;
 
 /// Finds `name` among a dict's string keys.
 fn find(d: &Dict, name: Symbol) -> Option<usize> {
@@ -42,6 +52,97 @@ impl Namespace {
         }
     }
 
+    /// Gives the namespace a new version, unique among all namespaces (so a cache
+    /// entry made for one module's globals never matches another's).
+    #[inline]
+    fn bump(&self) {
+        let v = NEXT_VERSION.with(|n| {
+            let v = n.get() % 0x7fff_ffff + 1;
+            n.set(v);
+            v
+        });
+        self.version.set(v);
+    }
+
+    /// The value at `index` of the map if its key is `name` (never in dict mode).
+    #[inline]
+    fn get_at(&self, name: Symbol, index: usize) -> Option<Value> {
+        if self.is_shared.get() {
+            return None;
+        }
+        match self.map.borrow().get_index(index) {
+            Some((k, v)) if *k == name => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    /// Global-variable lookup for `LoadGlobal`/`LoadName` with a per-name cache in the
+    /// code object: `self` (the globals), then `builtins`. The cache holds the index of
+    /// the name in the globals map (high half 0), or its index in the builtins map
+    /// with the globals' version + 1 (high half) for "not a global". Every hit is
+    /// checked against the key stored at that index, so a stale entry only costs the
+    /// slow path.
+    #[inline]
+    pub fn lookup_cached(
+        &self,
+        builtins: &Namespace,
+        name: Symbol,
+        cache: &Cell<u64>,
+    ) -> Option<Value> {
+        let c = cache.get();
+        let index = (c & 0xffff_ffff) as usize;
+        let tag = (c >> 32) as u32;
+        if tag == 0 {
+            if let Some(v) = self.get_at(name, index) {
+                return Some(v);
+            }
+        } else if tag == self.version.get() + 1 && !self.is_shared.get() {
+            if let Some(v) = builtins.get_at(name, index) {
+                return Some(v);
+            }
+        }
+        self.lookup_slow(builtins, name, cache)
+    }
+
+    #[inline(never)]
+    fn lookup_slow(&self, builtins: &Namespace, name: Symbol, cache: &Cell<u64>) -> Option<Value> {
+        if !self.is_shared.get() {
+            if let Some((i, _, v)) = self.map.borrow().get_full(&name) {
+                cache.set(i as u64);
+                return Some(v.clone());
+            }
+            if !builtins.is_shared.get() {
+                if self.version.get() == 0 {
+                    self.bump();
+                }
+                if let Some((i, _, v)) = builtins.map.borrow().get_full(&name) {
+                    cache.set(((self.version.get() as u64 + 1) << 32) | i as u64);
+                    return Some(v.clone());
+                }
+            }
+        }
+        self.get(&name).or_else(|| builtins.get(&name))
+    }
+
+    /// Rebinds `name` through the same cache as `lookup_cached` when it is already a
+    /// key at the cached index; otherwise a plain `insert`. Returns the old value.
+    #[inline]
+    pub fn store_cached(&self, name: Symbol, value: Value, cache: &Cell<u64>) -> Option<Value> {
+        let c = cache.get();
+        if c >> 32 == 0 && !self.is_shared.get() {
+            if let Some((k, slot)) = self
+                .map
+                .borrow_mut()
+                .get_index_mut((c & 0xffff_ffff) as usize)
+            {
+                if *k == name {
+                    return Some(std::mem::replace(slot, value));
+                }
+            }
+        }
+        self.insert(name, value)
+    }
+
     pub fn get(&self, name: &Symbol) -> Option<Value> {
         match self.shared() {
             None => self.map.borrow().get(name).cloned(),
@@ -62,7 +163,13 @@ impl Namespace {
     /// Sets `name`; returns the value it replaces, for the caller to drop.
     pub fn insert(&self, name: Symbol, value: Value) -> Option<Value> {
         match self.shared() {
-            None => self.map.borrow_mut().insert(name, value),
+            None => {
+                let old = self.map.borrow_mut().insert(name, value);
+                if old.is_none() {
+                    self.bump();
+                }
+                old
+            }
             Some(d) => {
                 let mut d = d.borrow_mut();
                 match find(&d, name) {
@@ -84,7 +191,10 @@ impl Namespace {
     /// Removes `name`, keeping the order of the rest; the old value if it was there.
     pub fn remove(&self, name: &Symbol) -> Option<Value> {
         match self.shared() {
-            None => self.map.borrow_mut().shift_remove(name),
+            None => {
+                self.bump();
+                self.map.borrow_mut().shift_remove(name)
+            }
             Some(d) => {
                 let mut d = d.borrow_mut();
                 let i = find(&d, *name)?;
@@ -112,6 +222,7 @@ impl Namespace {
 
     /// Empties the namespace (the values are dropped after the borrow ends).
     pub fn clear(&self) {
+        self.bump();
         let old_map = std::mem::take(&mut *self.map.borrow_mut());
         drop(old_map);
         if let Some(d) = self.shared() {
@@ -130,6 +241,7 @@ impl Namespace {
         let old_map = std::mem::take(&mut *self.map.borrow_mut());
         let old = self.shared.borrow_mut().replace(d);
         self.is_shared.set(true);
+        self.bump();
         drop(old_map);
         drop(old);
     }
@@ -147,6 +259,7 @@ impl Namespace {
         let d = Rc::new(RefCell::new(d));
         *self.shared.borrow_mut() = Some(d.clone());
         self.is_shared.set(true);
+        self.bump();
         Value::Dict(d)
     }
 }

@@ -43,7 +43,7 @@ impl Vm {
         if frame.awaiting {
             frame.awaiting = false;
             frame.pop();
-            if crate::stdlib::asyncio::is_yield_once(frame.top()) {
+            if self.is_yield_once(frame.top()) {
                 // Resumed after yielding once for `await asyncio.sleep(0)`.
                 frame.pop();
                 frame.push(Value::None);
@@ -62,7 +62,7 @@ impl Vm {
             }
             return self.yield_from_native(fiber, aw);
         }
-        if crate::stdlib::asyncio::is_yield_once(frame.top()) {
+        if self.is_yield_once(frame.top()) {
             // The yield-once awaitable, passed through by GetAwaitable.
             frame.ip -= 1;
             frame.awaiting = true;
@@ -111,6 +111,24 @@ impl Vm {
             };
         }
         self.yield_from_native(fiber, aw)
+    }
+
+    /// True for the yield-once awaitable of `asyncio.sleep(0)` (see
+    /// `stdlib::asyncio::is_yield_once`); the instance last seen is remembered so the
+    /// common case is a pointer comparison.
+    #[inline]
+    pub(super) fn is_yield_once(&mut self, v: &Value) -> bool {
+        let Value::Instance(i) = v else {
+            return false;
+        };
+        if self.yield_once.as_ref().is_some_and(|o| Rc::ptr_eq(o, i)) {
+            return true;
+        }
+        if crate::stdlib::asyncio::is_yield_once(v) {
+            self.yield_once = Some(i.clone());
+            return true;
+        }
+        false
     }
 
     pub(super) fn yield_from_native(

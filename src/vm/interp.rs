@@ -380,20 +380,22 @@ impl Vm {
                 }
                 Op::LoadGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    let found = frame.globals.globals.get(&name);
-                    let v = match found {
-                        Some(v) => v,
-                        None => match self.builtins.globals.get(&name) {
-                            Some(v) => v,
-                            None => return Err(exceptions::name_error(name)),
-                        },
+                    let cache = &frame.code.name_cache[i as usize];
+                    let found =
+                        frame
+                            .globals
+                            .globals
+                            .lookup_cached(&self.builtins.globals, name, cache);
+                    let Some(v) = found else {
+                        return Err(exceptions::name_error(name));
                     };
                     frame.push(v);
                 }
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
                     let v = frame.pop();
-                    let old = frame.globals.globals.insert(name, v);
+                    let cache = &frame.code.name_cache[i as usize];
+                    let old = frame.globals.globals.store_cached(name, v, cache);
                     drop(old);
                     if super::generator::close_pending() {
                         return Ok(Flow::Next);
@@ -419,13 +421,15 @@ impl Vm {
                     let v = match local {
                         Some(v) => v,
                         None => {
-                            let global = frame.globals.globals.get(&name);
+                            let cache = &frame.code.name_cache[i as usize];
+                            let global = frame.globals.globals.lookup_cached(
+                                &self.builtins.globals,
+                                name,
+                                cache,
+                            );
                             match global {
                                 Some(v) => v,
-                                None => match self.builtins.globals.get(&name) {
-                                    Some(v) => v,
-                                    None => return Err(exceptions::name_error(name)),
-                                },
+                                None => return Err(exceptions::name_error(name)),
                             }
                         }
                     };
@@ -436,7 +440,10 @@ impl Vm {
                     let v = frame.pop();
                     let old = match &frame.namespace {
                         Some(ns) => ns.borrow_mut().insert(name, v),
-                        None => frame.globals.globals.insert(name, v),
+                        None => {
+                            let cache = &frame.code.name_cache[i as usize];
+                            frame.globals.globals.store_cached(name, v, cache)
+                        }
                     };
                     drop(old);
                     if super::generator::close_pending() {
@@ -517,6 +524,9 @@ impl Vm {
                             len - argc - 1
                         };
                         self.call_native_inline(fiber, func, base, len - argc - 2)?;
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
                         continue;
                     }
                     let receiver = frame.stack[len - argc - 1].clone();
@@ -557,6 +567,9 @@ impl Vm {
                     }
                     if let Some(func) = inline_native(&frame.stack[len - argc - 1], self) {
                         self.call_native_inline(fiber, func, len - argc, len - argc - 1)?;
+                        if super::generator::close_pending() {
+                            return Ok(Flow::Next);
+                        }
                         continue;
                     }
                     let args: Vec<Value> = frame.stack.drain(len - argc..).collect();
@@ -1050,7 +1063,7 @@ impl Vm {
                 }
                 Op::GetAwaitable(origin) => {
                     let v = frame.pop();
-                    if crate::stdlib::asyncio::is_yield_once(&v) {
+                    if self.is_yield_once(&v) {
                         // `asyncio.sleep(0)`'s awaitable: YieldFrom yields once on it
                         // directly, with no iterator to allocate.
                         fiber.last_mut().expect("frame").push(v);

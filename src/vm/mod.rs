@@ -78,6 +78,9 @@ pub struct Vm {
     /// The exception being handled where the running native was called (sys.exc_info()):
     /// recorded by the dispatch loop before it calls anything that is not a script function.
     pub native_handled: Option<Value>,
+    /// The yield-once awaitable (`asyncio.sleep(0)`) last awaited, kept for a cheap
+    /// identity check in `await`.
+    pub(crate) yield_once: Option<Rc<crate::value::object::Instance>>,
     /// The exception handled below the running fiber: a nested run started by a native
     /// inherits its caller's, as CPython's exception state spans the whole call stack.
     pub handled_base: Option<Value>,
@@ -119,6 +122,7 @@ impl Vm {
             clock: crate::runtime::clock::Clock::default(),
             sources: std::collections::HashMap::new(),
             native_handled: None,
+            yield_once: None,
             handled_base: None,
             current_context: None,
             trace: None,
