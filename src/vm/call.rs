@@ -107,27 +107,34 @@ pub fn function_call(
     frame.function = Some(f.clone());
     let flags = code.flags;
     if flags.is_generator || flags.is_coroutine {
-        let kind = match (flags.is_generator, flags.is_coroutine) {
-            (true, true) => GenKind::AsyncGenerator,
-            (false, true) => GenKind::Coroutine,
-            _ => GenKind::Generator,
-        };
-        frame.entry = Entry::Bottom;
-        let gen = Rc::new(Generator::new(kind, frame));
-        // Renamed functions (functools.wraps) keep their new names; others share the code's.
-        if *f.name.borrow() != *gen.code.name {
-            *gen.name.borrow_mut() = Rc::from(f.name().as_str());
-        }
-        if *f.qualname.borrow() != *gen.code.qualname {
-            *gen.qualname.borrow_mut() = Rc::from(f.qualname.borrow().as_str());
-        }
-        // The generator's own frame refers back to it (cleared when it finishes).
-        if let Some(fr) = gen.frames.borrow_mut().first_mut() {
-            fr.generator = Some(Rc::downgrade(&gen));
-        }
-        return Ok(Prepared::Done(Value::Generator(gen)));
+        return Ok(Prepared::Done(wrap_generator(f, frame)));
     }
     Ok(Prepared::Frame(frame))
+}
+
+/// The generator, coroutine or async generator object for a call of `f` whose frame
+/// (arguments bound) is `frame`.
+pub fn wrap_generator(f: &Function, mut frame: Box<Frame>) -> Value {
+    let flags = f.code.flags;
+    let kind = match (flags.is_generator, flags.is_coroutine) {
+        (true, true) => GenKind::AsyncGenerator,
+        (false, true) => GenKind::Coroutine,
+        _ => GenKind::Generator,
+    };
+    frame.entry = Entry::Bottom;
+    let gen = Rc::new(Generator::new(kind, frame));
+    // Renamed functions (functools.wraps) keep their new names; others share the code's.
+    if *f.name.borrow() != *gen.code.name {
+        *gen.name.borrow_mut() = Rc::from(f.name().as_str());
+    }
+    if *f.qualname.borrow() != *gen.code.qualname {
+        *gen.qualname.borrow_mut() = Rc::from(f.qualname.borrow().as_str());
+    }
+    // The generator's own frame refers back to it (cleared when it finishes).
+    if let Some(fr) = gen.frames.borrow_mut().first_mut() {
+        fr.generator = Some(Rc::downgrade(&gen));
+    }
+    Value::Generator(gen)
 }
 
 /// Fills the local slots from positional and keyword arguments with CPython's errors.

@@ -516,6 +516,25 @@ impl Vm {
                             }
                             continue;
                         }
+                        if is_simple_generator_call(&f.code, argc + 1) && self.debug.is_none() {
+                            let f = f.clone();
+                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                            for (slot, v) in callee
+                                .stack
+                                .iter_mut()
+                                .zip(frame.stack.drain(len - argc - 1..))
+                            {
+                                *slot = v;
+                            }
+                            frame.pop();
+                            if !f.closure.is_empty() {
+                                callee.cells.extend(f.closure.iter().cloned());
+                            }
+                            callee.function = Some(f.clone());
+                            let g = call::wrap_generator(&f, callee);
+                            fiber.last_mut().expect("frame").push(g);
+                            continue;
+                        }
                     }
                     if let Some(func) = inline_native(&frame.stack[len - argc - 2], self) {
                         let base = if let Value::Undef = frame.stack[len - argc - 1] {
@@ -562,6 +581,25 @@ impl Vm {
                             if let Some(flow) = self.enter_call(fiber, callee) {
                                 return Ok(flow);
                             }
+                            continue;
+                        }
+                        if is_simple_generator_call(&f.code, argc) && self.debug.is_none() {
+                            // A coroutine or generator function: its frame becomes the
+                            // new object's, straight from the operand stack.
+                            let f = f.clone();
+                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+                            for (slot, v) in
+                                callee.stack.iter_mut().zip(frame.stack.drain(len - argc..))
+                            {
+                                *slot = v;
+                            }
+                            frame.pop();
+                            if !f.closure.is_empty() {
+                                callee.cells.extend(f.closure.iter().cloned());
+                            }
+                            callee.function = Some(f.clone());
+                            let g = call::wrap_generator(&f, callee);
+                            fiber.last_mut().expect("frame").push(g);
                             continue;
                         }
                     }
@@ -1437,6 +1475,17 @@ fn is_simple_call(code: &crate::bytecode::Code, argc: usize) -> bool {
         && !code.flags.has_varkw
         && !code.flags.is_generator
         && !code.flags.is_coroutine
+        && code.cellvars.is_empty()
+}
+
+/// Like `is_simple_call`, for a generator, coroutine or async generator function.
+#[inline]
+fn is_simple_generator_call(code: &crate::bytecode::Code, argc: usize) -> bool {
+    code.argcount as usize == argc
+        && code.kwonlyargcount == 0
+        && !code.flags.has_varargs
+        && !code.flags.has_varkw
+        && (code.flags.is_generator || code.flags.is_coroutine)
         && code.cellvars.is_empty()
 }
 

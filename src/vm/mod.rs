@@ -290,7 +290,7 @@ impl Vm {
 
     /// Returns a finished frame to the pool.
     pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
-        if self.frame_pool.len() < 256 {
+        if self.frame_pool.len() < 1024 {
             frame.clear();
             self.frame_pool.push(frame);
         }
