@@ -33,7 +33,7 @@ pub enum DoneCallback {
     /// A script callable, called with the future.
     Call(Value),
     /// A script callable, called with the future inside a contextvars Context.
-    CallIn(Value, Value),
+    CallIn(Value, crate::vm::context::ContextRef),
     /// run_until_complete's: stop the loop.
     StopLoop,
 }

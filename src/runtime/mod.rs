@@ -37,7 +37,7 @@ pub enum Callback {
     CallIn {
         func: Value,
         args: Vec<Value>,
-        context: Value,
+        context: crate::vm::context::ContextRef,
     },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },

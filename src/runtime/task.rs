@@ -20,7 +20,7 @@ pub struct TaskData {
     pub fut_waiter: RefCell<Option<Value>>,
     pub num_cancels_requested: Cell<u32>,
     /// The contextvars Context every step runs in.
-    pub context: Value,
+    pub context: crate::vm::context::ContextRef,
 }
 
 thread_local! {
@@ -71,10 +71,7 @@ pub fn create_task_in(
         must_cancel: Cell::new(false),
         fut_waiter: RefCell::new(None),
         num_cancels_requested: Cell::new(0),
-        context: match context {
-            Some(c) if !c.is_none() => c,
-            _ => crate::stdlib::contextvars::copy_current(vm),
-        },
+        context: crate::stdlib::contextvars::context_arg(vm, context.as_ref())?,
     };
     let task = Value::native(Native::Future(FutureObj::new(Some(Box::new(data)))));
     vm.call_soon(Callback::Step {

@@ -592,10 +592,7 @@ fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn fut_add_done_callback(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("add_done_callback", &args[1..], 1, 1)?;
     this_future(args)?;
-    let context = match kwarg(kwargs, "context") {
-        Some(c) if !c.is_none() => c.clone(),
-        _ => crate::stdlib::contextvars::copy_current(vm),
-    };
+    let context = crate::stdlib::contextvars::context_arg(vm, kwarg(kwargs, "context"))?;
     future::add_done_callback(vm, &args[0], DoneCallback::CallIn(args[1].clone(), context));
     Ok(Value::None)
 }
@@ -781,16 +778,13 @@ fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
 }
 
 /// A loop callback that runs in `context=` or else in a copy of the current context.
-fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
-    let context = match kwarg(kwargs, "context") {
-        Some(c) if !c.is_none() => c.clone(),
-        _ => crate::stdlib::contextvars::copy_current(vm),
-    };
-    Callback::CallIn {
+fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> PyResult<Callback> {
+    let context = crate::stdlib::contextvars::context_arg(vm, kwarg(kwargs, "context"))?;
+    Ok(Callback::CallIn {
         func: func.clone(),
         args: args.to_vec(),
         context,
-    }
+    })
 }
 
 fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
@@ -800,7 +794,7 @@ fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         ));
     }
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[1], &args[2..], kwargs);
+    let cb = call_in(vm, &args[1], &args[2..], kwargs)?;
     let h = vm.call_soon(cb);
     // The handle keeps its callback for its repr (the ready queue runs its own copy).
     *h.callback.borrow_mut() = Some(Callback::Call {
@@ -830,7 +824,7 @@ fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let when = vm.clock.now() + number(&args[1])?;
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let cb = call_in(vm, &args[2], &args[3..], kwargs)?;
     let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
@@ -843,7 +837,7 @@ fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let when = number(&args[1])?;
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let cb = call_in(vm, &args[2], &args[3..], kwargs)?;
     let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
