@@ -50,6 +50,8 @@ pub struct Code {
     pub argcount: u32,
     pub posonlyargcount: u32,
     pub kwonlyargcount: u32,
+    /// The most values the operand stack holds while this code runs (`stack::max_depth`).
+    pub max_stack: u32,
 }
 
 impl Code {
