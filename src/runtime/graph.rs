@@ -294,7 +294,7 @@ fn expand(index: &Index, fut: &Value, depth: usize, out: &mut Vec<usize>) {
         return;
     }
     let Some(f) = future_of(fut) else { return };
-    let gathered = f.children.borrow().clone();
+    let gathered = f.children();
     for c in gathered.iter().flatten() {
         expand(index, c, depth + 1, out);
     }

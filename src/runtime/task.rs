@@ -169,14 +169,14 @@ fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyR
         Ok(GenOutcome::Returned(v)) => {
             if t.must_cancel.get() {
                 t.must_cancel.set(false);
-                let msg = f.cancel_message.borrow().clone();
+                let msg = f.cancel_message();
                 future::cancel(vm, task, msg);
             } else {
                 future::set_result(vm, task, v)?;
             }
         }
         Err(e) if future::is_cancelled_error(&e) => {
-            *f.cancelled_exc.borrow_mut() = Some(e);
+            f.set_cancelled_exc(Some(e));
             future::cancel(vm, task, Value::None);
         }
         Err(e)
@@ -207,7 +207,7 @@ fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyR
                         future::add_done_callback(vm, &result, DoneCallback::Wakeup(task.clone()));
                         *t.fut_waiter.borrow_mut() = Some(result.clone());
                         if t.must_cancel.get() {
-                            let msg = f.cancel_message.borrow().clone();
+                            let msg = f.cancel_message();
                             if future::cancel(vm, &result, msg) {
                                 t.must_cancel.set(false);
                             }
@@ -302,14 +302,14 @@ pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
         }
     }
     t.must_cancel.set(true);
-    *f.cancel_message.borrow_mut() = msg;
+    f.set_cancel_message(msg);
     true
 }
 
 /// Cancels a future or a task.
 pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
     if let Some(f) = future_of(fut) {
-        let children = f.children.borrow().clone();
+        let children = f.children();
         if let Some(children) = children {
             // gather(): cancel the children; the outer future reports when they finish.
             if f.done() {
@@ -322,7 +322,7 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
                 }
             }
             if any {
-                f.cancel_requested.set(true);
+                f.set_cancel_requested();
             }
             return any;
         }
@@ -361,7 +361,7 @@ pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> Str
         // A label that fails to describe itself is not worth hiding the report for.
         return text.unwrap_or_else(|_| "a Future".to_string());
     }
-    let children = f.children.borrow().clone();
+    let children = f.children();
     if let Some(children) = children {
         let mut seen: Vec<Value> = Vec::new();
         for c in children {

@@ -958,13 +958,13 @@ fn gathering_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let children = ops::collect_iterable(vm, &args[0])?;
     let f = future::new_future();
     if let Some(fo) = future_of(&f) {
-        *fo.children.borrow_mut() = Some(children);
+        fo.set_children(children);
     }
     Ok(f)
 }
 
 fn gather_cancel_requested(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(this_future(args)?.cancel_requested.get()))
+    Ok(Value::Bool(this_future(args)?.cancel_requested()))
 }
 
 fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -973,7 +973,7 @@ fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 /// A future's `_cancel_message` (None once a task's coroutine has raised CancelledError).
 fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(this_future(args)?.cancel_message.borrow().clone())
+    Ok(this_future(args)?.cancel_message())
 }
 
 /// `_label(fut, text_or_callable)`: names what a library-made future stands
