@@ -14,13 +14,31 @@ use std::cell::{Cell, RefCell};
 /// The Task half of a FutureObj.
 pub struct TaskData {
     pub coro: Value,
-    pub name: RefCell<String>,
+    /// A name given by the script; `None` is `Task-<number>`, spelled out on demand.
+    name: RefCell<Option<String>>,
+    /// The value of the task counter when the task was made.
+    number: u64,
     pub must_cancel: Cell<bool>,
     /// The future this task is blocked on.
     pub fut_waiter: RefCell<Option<Value>>,
     pub num_cancels_requested: Cell<u32>,
     /// The contextvars Context every step runs in.
     pub context: crate::vm::context::ContextRef,
+}
+
+impl TaskData {
+    /// The task's name (`get_name()`).
+    pub fn name(&self) -> String {
+        match &*self.name.borrow() {
+            Some(n) => n.clone(),
+            None => format!("Task-{}", self.number),
+        }
+    }
+
+    /// `set_name()`.
+    pub fn set_name(&self, name: String) {
+        *self.name.borrow_mut() = Some(name);
+    }
 }
 
 thread_local! {
@@ -62,12 +80,13 @@ pub fn create_task_in(
         c.get()
     });
     let name = match name {
-        Some(n) if !n.is_none() => ops::str_of(vm, &n)?,
-        _ => format!("Task-{number}"),
+        Some(n) if !n.is_none() => Some(ops::str_of(vm, &n)?),
+        _ => None,
     };
     let data = TaskData {
         coro,
         name: RefCell::new(name),
+        number,
         must_cancel: Cell::new(false),
         fut_waiter: RefCell::new(None),
         num_cancels_requested: Cell::new(0),
@@ -337,7 +356,7 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
 /// `Task 'name'`.
 fn task_label(task: &Value) -> String {
     match task_parts(task) {
-        Some((_, t)) => format!("Task '{}'", t.name.borrow()),
+        Some((_, t)) => format!("Task '{}'", t.name()),
         None => "a task".to_string(),
     }
 }

@@ -74,7 +74,7 @@ fn identity(v: &Value) -> usize {
 fn name_of(t: &Value) -> String {
     future_of(t)
         .and_then(|f| f.task.as_ref())
-        .map(|d| d.name.borrow().clone())
+        .map(|d| d.name())
         .unwrap_or_default()
 }
 

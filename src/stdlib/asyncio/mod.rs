@@ -615,7 +615,7 @@ fn coro_repr(coro: &Value) -> String {
     let Value::Generator(g) = coro else {
         return String::new();
     };
-    let name = g.qualname.borrow().clone();
+    let name = g.qualname();
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
@@ -672,7 +672,7 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         if !f.done() && t.num_cancels_requested.get() > 0 {
             parts[0] = "cancelling".to_string();
         }
-        let name = t.name.borrow().clone();
+        let name = t.name();
         parts.push(format!("name={}", ops::str_repr(&name)));
         parts.push(format!("coro=<{}>", coro_repr(&t.coro)));
         let waiter = t.fut_waiter.borrow().clone();
@@ -715,13 +715,13 @@ fn task_data(args: &[Value]) -> PyResult<&crate::runtime::TaskData> {
 }
 
 fn task_get_name(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::str(task_data(args)?.name.borrow().clone()))
+    Ok(Value::str(task_data(args)?.name()))
 }
 
 fn task_set_name(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("set_name", &args[1..], 1, 1)?;
     let name = ops::str_of(vm, &args[1])?;
-    *task_data(args)?.name.borrow_mut() = name;
+    task_data(args)?.set_name(name);
     Ok(Value::None)
 }
 
@@ -795,7 +795,7 @@ fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     check_open(vm, args)?;
     let cb = call_in(vm, &args[1], &args[2..], kwargs)?;
-    let h = vm.call_soon(cb);
+    let h = vm.call_soon_handle(cb);
     // The handle keeps its callback for its repr (the ready queue runs its own copy).
     *h.callback.borrow_mut() = Some(Callback::Call {
         func: args[1].clone(),
