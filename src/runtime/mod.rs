@@ -216,8 +216,8 @@ impl Vm {
     /// Handle (what an exception report shows); a task's steps and wake-ups, which
     /// nobody can cancel or print, go without one.
     pub fn call_soon(&mut self, callback: Callback) {
-        let handle = matches!(callback, Callback::Call { .. } | Callback::CallIn { .. })
-            .then(Handle::soon);
+        let handle =
+            matches!(callback, Callback::Call { .. } | Callback::CallIn { .. }).then(Handle::soon);
         self.push_ready(callback, handle);
     }
 

@@ -403,3 +403,22 @@ pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> Str
 pub fn await_tree_report(vm: &mut Vm, deadlocked: bool) -> String {
     super::graph::render_tree(vm, deadlocked)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+
+    /// The sizes docs/architecture.md ("What a suspended task costs") adds up; a
+    /// field added to one of these structs shows up here first.
+    #[test]
+    fn task_memory_layout() {
+        assert_eq!(size_of::<crate::value::Value>(), 16);
+        assert!(size_of::<crate::value::object::Native>() <= 160);
+        assert!(size_of::<super::FutureObj>() <= 152);
+        assert!(size_of::<super::TaskData>() <= 96);
+        assert!(size_of::<crate::vm::generator::Generator>() <= 64);
+        assert!(size_of::<crate::vm::frame::Frame>() <= 168);
+        assert!(size_of::<crate::vm::context::Context>() <= 24);
+        assert!(size_of::<super::DoneCallback>() <= 24);
+    }
+}

@@ -11,9 +11,9 @@
 use crate::stdlib::builtins::arity;
 use crate::value::object::{Class, Instance, Layout, Native, NativeFn};
 use crate::value::{types, PyResult, Symbol, Value};
+use crate::vm::context::{ContextRef, VarMap};
 use crate::vm::ops;
 use crate::vm::Vm;
-use crate::vm::context::{ContextRef, VarMap};
 use std::cell::Cell;
 use std::rc::Rc;
 

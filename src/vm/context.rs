@@ -81,22 +81,3 @@ impl Context {
         }
     }
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        use std::mem::size_of;
-        eprintln!("Value {}", size_of::<crate::value::Value>());
-        eprintln!("Native {}", size_of::<crate::value::object::Native>());
-        eprintln!("Instance {}", size_of::<crate::value::object::Instance>());
-        eprintln!("Frame {}", size_of::<crate::vm::frame::Frame>());
-        eprintln!("Entry {}", size_of::<crate::vm::frame::Entry>());
-        eprintln!("Generator {}", size_of::<crate::vm::generator::Generator>());
-        eprintln!("TaskData {}", size_of::<crate::runtime::TaskData>());
-        eprintln!("FutureObj {}", size_of::<crate::runtime::future::FutureObj>());
-        eprintln!("DoneCallback {}", size_of::<crate::runtime::future::DoneCallback>());
-        eprintln!("Callback {}", size_of::<crate::runtime::Callback>());
-        eprintln!("Handle {}", size_of::<crate::runtime::Handle>());
-        eprintln!("Context {}", size_of::<super::Context>());
-    }
-}
