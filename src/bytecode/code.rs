@@ -53,6 +53,8 @@ pub struct Code {
     /// One cache entry per name in `names`, for global lookups
     /// (see `Namespace::lookup_cached`).
     pub name_cache: Box<[std::cell::Cell<u64>]>,
+    /// The most values the operand stack holds while this code runs (`stack::max_depth`).
+    pub max_stack: u32,
 }
 
 impl Code {

@@ -192,7 +192,9 @@ impl<'a, 't> Compiler<'a, 't> {
                 cell_params.push((ci as u32, slot));
             }
         }
+        let max_stack = crate::bytecode::stack::max_depth(&u.ops);
         Rc::new(Code {
+            max_stack,
             name: Rc::from(u.name.as_str()),
             qualname: Rc::from(u.qualname.as_str()),
             filename: self.filename.clone(),

@@ -33,7 +33,7 @@ pub enum DoneCallback {
     /// A script callable, called with the future.
     Call(Value),
     /// A script callable, called with the future inside a contextvars Context.
-    CallIn(Value, Value),
+    CallIn(Value, crate::vm::context::ContextRef),
     /// run_until_complete's: stop the loop.
     StopLoop,
 }
@@ -44,18 +44,14 @@ pub struct FutureObj {
     pub result: RefCell<Value>,
     pub exception: RefCell<Option<Value>>,
     pub callbacks: RefCell<Vec<DoneCallback>>,
-    pub cancel_message: RefCell<Value>,
     /// The exception was never retrieved (reported when the program ends).
     pub log_traceback: Cell<bool>,
     /// `_asyncio_future_blocking`: set while a task awaits it.
     pub blocking: Cell<bool>,
-    /// The CancelledError that cancelled it, re-raised by result().
-    pub cancelled_exc: RefCell<Option<Value>>,
     pub task: Option<Box<TaskData>>,
-    /// gather()'s outer future: cancelling it cancels these children instead.
-    pub children: RefCell<Option<Vec<Value>>>,
-    /// gather()'s outer future was asked to cancel.
-    pub cancel_requested: Cell<bool>,
+    /// What only cancelled futures and gather()'s outer futures need, made on first
+    /// use so a plain future stays small.
+    rare: RefCell<Option<Box<FutureRare>>>,
     /// What this future stands for, set by the library code that made it
     /// ("Queue.get (queue empty)"): the deadlock report's "waiting on". A str,
     /// or a callable asked for the text when a report is drawn (so the text
@@ -72,13 +68,10 @@ impl FutureObj {
             result: RefCell::new(Value::None),
             exception: RefCell::new(None),
             callbacks: RefCell::new(Vec::new()),
-            cancel_message: RefCell::new(Value::None),
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
-            cancelled_exc: RefCell::new(None),
             task,
-            children: RefCell::new(None),
-            cancel_requested: Cell::new(false),
+            rare: RefCell::new(None),
             label: RefCell::new(None),
             links: RefCell::new(None),
         }
@@ -86,6 +79,77 @@ impl FutureObj {
 
     pub fn done(&self) -> bool {
         self.state.get() != FutState::Pending
+    }
+
+    fn rare_mut(&self) -> std::cell::RefMut<'_, FutureRare> {
+        std::cell::RefMut::map(self.rare.borrow_mut(), |r| {
+            &mut **r.get_or_insert_with(Default::default)
+        })
+    }
+
+    /// The message `cancel(msg)` was given (None if none).
+    pub fn cancel_message(&self) -> Value {
+        self.rare
+            .borrow()
+            .as_ref()
+            .map_or(Value::None, |r| r.cancel_message.clone())
+    }
+
+    pub fn set_cancel_message(&self, msg: Value) {
+        self.rare_mut().cancel_message = msg;
+    }
+
+    /// The CancelledError that cancelled it, re-raised by result().
+    pub fn cancelled_exc(&self) -> Option<Value> {
+        self.rare.borrow().as_ref()?.cancelled_exc.clone()
+    }
+
+    pub fn take_cancelled_exc(&self) -> Option<Value> {
+        self.rare.borrow_mut().as_mut()?.cancelled_exc.take()
+    }
+
+    pub fn set_cancelled_exc(&self, exc: Option<Value>) {
+        self.rare_mut().cancelled_exc = exc;
+    }
+
+    /// gather()'s outer future: cancelling it cancels these children instead.
+    pub fn children(&self) -> Option<Vec<Value>> {
+        self.rare.borrow().as_ref()?.children.clone()
+    }
+
+    pub fn set_children(&self, children: Vec<Value>) {
+        self.rare_mut().children = Some(children);
+    }
+
+    /// gather()'s outer future was asked to cancel.
+    pub fn cancel_requested(&self) -> bool {
+        self.rare
+            .borrow()
+            .as_ref()
+            .is_some_and(|r| r.cancel_requested)
+    }
+
+    pub fn set_cancel_requested(&self) {
+        self.rare_mut().cancel_requested = true;
+    }
+}
+
+/// The part of a future most never need (see `FutureObj::rare`).
+struct FutureRare {
+    cancel_message: Value,
+    cancelled_exc: Option<Value>,
+    children: Option<Vec<Value>>,
+    cancel_requested: bool,
+}
+
+impl Default for FutureRare {
+    fn default() -> Self {
+        FutureRare {
+            cancel_message: Value::None,
+            cancelled_exc: None,
+            children: None,
+            cancel_requested: false,
+        }
     }
 }
 
@@ -129,10 +193,10 @@ pub fn is_cancelled_error(e: &Value) -> bool {
 
 /// `_make_cancelled_error()`: the saved CancelledError, or a new one with the message.
 pub fn make_cancelled_error(f: &FutureObj) -> Value {
-    if let Some(e) = f.cancelled_exc.borrow_mut().take() {
+    if let Some(e) = f.take_cancelled_exc() {
         return e;
     }
-    cancelled_error(&f.cancel_message.borrow())
+    cancelled_error(&f.cancel_message())
 }
 
 /// Schedules the done callbacks (call_soon each, in order).
@@ -219,7 +283,7 @@ pub fn cancel(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
         return false;
     }
     f.state.set(FutState::Cancelled);
-    *f.cancel_message.borrow_mut() = msg;
+    f.set_cancel_message(msg);
     schedule_callbacks(vm, fut, f);
     true
 }
@@ -257,6 +321,11 @@ pub fn add_done_callback(vm: &mut Vm, fut: &Value, cb: DoneCallback) {
     if f.done() {
         vm.call_soon(cb.into_callback(fut));
     } else {
-        f.callbacks.borrow_mut().push(cb);
+        let mut callbacks = f.callbacks.borrow_mut();
+        // Most futures get one callback (the task awaiting it): no room for four.
+        if callbacks.capacity() == 0 {
+            callbacks.reserve_exact(1);
+        }
+        callbacks.push(cb);
     }
 }

@@ -294,7 +294,7 @@ fn expand(index: &Index, fut: &Value, depth: usize, out: &mut Vec<usize>) {
         return;
     }
     let Some(f) = future_of(fut) else { return };
-    let gathered = f.children.borrow().clone();
+    let gathered = f.children();
     for c in gathered.iter().flatten() {
         expand(index, c, depth + 1, out);
     }
@@ -304,7 +304,7 @@ fn expand(index: &Index, fut: &Value, depth: usize, out: &mut Vec<usize>) {
 /// `Task 'name'`.
 pub fn task_label(t: &Value) -> String {
     match future_of(t).and_then(|f| f.task.as_ref()) {
-        Some(data) => format!("Task '{}'", data.name.borrow()),
+        Some(data) => format!("Task '{}'", data.name()),
         None => "a task".to_string(),
     }
 }

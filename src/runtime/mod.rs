@@ -37,7 +37,7 @@ pub enum Callback {
     CallIn {
         func: Value,
         args: Vec<Value>,
-        context: Value,
+        context: crate::vm::context::ContextRef,
     },
     /// asyncio.sleep's timer: finish the future unless it was cancelled.
     SetResultUnlessCancelled { future: Value, value: Value },
@@ -59,6 +59,17 @@ pub struct Handle {
 }
 
 impl Handle {
+    /// The handle of a callback scheduled with call_soon.
+    pub fn soon() -> Rc<Handle> {
+        Rc::new(Handle {
+            cancelled: Cell::new(false),
+            callback: RefCell::new(None),
+            when: 0.0,
+            timer: false,
+            scheduled: Cell::new(false),
+        })
+    }
+
     /// Handle.cancel / TimerHandle.cancel.
     pub fn cancel(&self, event_loop: Option<&mut EventLoop>) {
         if self.cancelled.get() {
@@ -201,23 +212,29 @@ impl Vm {
             .get_or_insert_with(|| Box::new(EventLoop::new()))
     }
 
-    /// loop.call_soon.
-    pub fn call_soon(&mut self, callback: Callback) -> Rc<Handle> {
+    /// Schedules `callback` for the next loop iteration. Only script callables get a
+    /// Handle (what an exception report shows); a task's steps and wake-ups, which
+    /// nobody can cancel or print, go without one.
+    pub fn call_soon(&mut self, callback: Callback) {
+        let handle =
+            matches!(callback, Callback::Call { .. } | Callback::CallIn { .. }).then(Handle::soon);
+        self.push_ready(callback, handle);
+    }
+
+    /// loop.call_soon: schedules `callback` and returns its handle.
+    pub fn call_soon_handle(&mut self, callback: Callback) -> Rc<Handle> {
+        let handle = Handle::soon();
+        self.push_ready(callback, Some(handle.clone()));
+        handle
+    }
+
+    fn push_ready(&mut self, callback: Callback, handle: Option<Rc<Handle>>) {
         // Async generators dropped since the last call were "finalized" first, as
         // CPython's hook runs at the moment the generator is freed.
         self.flush_finalizers();
-        let handle = Rc::new(Handle {
-            cancelled: Cell::new(false),
-            callback: RefCell::new(None),
-            when: 0.0,
-            timer: false,
-            scheduled: Cell::new(false),
-        });
-        self.event_loop().ready.push_back(Ready {
-            handle: Some(handle.clone()),
-            callback,
-        });
-        handle
+        self.event_loop()
+            .ready
+            .push_back(Ready { handle, callback });
     }
 
     /// loop.call_at (absolute loop time).
@@ -462,15 +479,8 @@ impl Vm {
     /// Schedules `aclose()` for async generators dropped while suspended.
     pub fn flush_finalizers(&mut self) {
         for g in crate::vm::generator::take_finalizers() {
-            let handle = Rc::new(Handle {
-                cancelled: Cell::new(false),
-                callback: RefCell::new(None),
-                when: 0.0,
-                timer: false,
-                scheduled: Cell::new(false),
-            });
             self.event_loop().ready.push_back(Ready {
-                handle: Some(handle),
+                handle: None,
                 callback: Callback::CloseAsyncGen(Value::Generator(g)),
             });
         }

@@ -14,13 +14,31 @@ use std::cell::{Cell, RefCell};
 /// The Task half of a FutureObj.
 pub struct TaskData {
     pub coro: Value,
-    pub name: RefCell<String>,
+    /// A name given by the script; `None` is `Task-<number>`, spelled out on demand.
+    name: RefCell<Option<String>>,
+    /// The value of the task counter when the task was made.
+    number: u64,
     pub must_cancel: Cell<bool>,
     /// The future this task is blocked on.
     pub fut_waiter: RefCell<Option<Value>>,
     pub num_cancels_requested: Cell<u32>,
     /// The contextvars Context every step runs in.
-    pub context: Value,
+    pub context: crate::vm::context::ContextRef,
+}
+
+impl TaskData {
+    /// The task's name (`get_name()`).
+    pub fn name(&self) -> String {
+        match &*self.name.borrow() {
+            Some(n) => n.clone(),
+            None => format!("Task-{}", self.number),
+        }
+    }
+
+    /// `set_name()`.
+    pub fn set_name(&self, name: String) {
+        *self.name.borrow_mut() = Some(name);
+    }
 }
 
 thread_local! {
@@ -62,19 +80,17 @@ pub fn create_task_in(
         c.get()
     });
     let name = match name {
-        Some(n) if !n.is_none() => ops::str_of(vm, &n)?,
-        _ => format!("Task-{number}"),
+        Some(n) if !n.is_none() => Some(ops::str_of(vm, &n)?),
+        _ => None,
     };
     let data = TaskData {
         coro,
         name: RefCell::new(name),
+        number,
         must_cancel: Cell::new(false),
         fut_waiter: RefCell::new(None),
         num_cancels_requested: Cell::new(0),
-        context: match context {
-            Some(c) if !c.is_none() => c,
-            _ => crate::stdlib::contextvars::copy_current(vm),
-        },
+        context: crate::stdlib::contextvars::context_arg(vm, context.as_ref())?,
     };
     let task = Value::native(Native::Future(FutureObj::new(Some(Box::new(data)))));
     vm.call_soon(Callback::Step {
@@ -172,14 +188,14 @@ fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyR
         Ok(GenOutcome::Returned(v)) => {
             if t.must_cancel.get() {
                 t.must_cancel.set(false);
-                let msg = f.cancel_message.borrow().clone();
+                let msg = f.cancel_message();
                 future::cancel(vm, task, msg);
             } else {
                 future::set_result(vm, task, v)?;
             }
         }
         Err(e) if future::is_cancelled_error(&e) => {
-            *f.cancelled_exc.borrow_mut() = Some(e);
+            f.set_cancelled_exc(Some(e));
             future::cancel(vm, task, Value::None);
         }
         Err(e)
@@ -210,7 +226,7 @@ fn step_outcome(vm: &mut Vm, task: &Value, outcome: PyResult<GenOutcome>) -> PyR
                         future::add_done_callback(vm, &result, DoneCallback::Wakeup(task.clone()));
                         *t.fut_waiter.borrow_mut() = Some(result.clone());
                         if t.must_cancel.get() {
-                            let msg = f.cancel_message.borrow().clone();
+                            let msg = f.cancel_message();
                             if future::cancel(vm, &result, msg) {
                                 t.must_cancel.set(false);
                             }
@@ -305,14 +321,14 @@ pub fn cancel(vm: &mut Vm, task: &Value, msg: Value) -> bool {
         }
     }
     t.must_cancel.set(true);
-    *f.cancel_message.borrow_mut() = msg;
+    f.set_cancel_message(msg);
     true
 }
 
 /// Cancels a future or a task.
 pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
     if let Some(f) = future_of(fut) {
-        let children = f.children.borrow().clone();
+        let children = f.children();
         if let Some(children) = children {
             // gather(): cancel the children; the outer future reports when they finish.
             if f.done() {
@@ -325,7 +341,7 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
                 }
             }
             if any {
-                f.cancel_requested.set(true);
+                f.set_cancel_requested();
             }
             return any;
         }
@@ -340,7 +356,7 @@ pub fn cancel_any(vm: &mut Vm, fut: &Value, msg: Value) -> bool {
 /// `Task 'name'`.
 fn task_label(task: &Value) -> String {
     match task_parts(task) {
-        Some((_, t)) => format!("Task '{}'", t.name.borrow()),
+        Some((_, t)) => format!("Task '{}'", t.name()),
         None => "a task".to_string(),
     }
 }
@@ -364,7 +380,7 @@ pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> Str
         // A label that fails to describe itself is not worth hiding the report for.
         return text.unwrap_or_else(|_| "a Future".to_string());
     }
-    let children = f.children.borrow().clone();
+    let children = f.children();
     if let Some(children) = children {
         let mut seen: Vec<Value> = Vec::new();
         for c in children {
@@ -386,4 +402,23 @@ pub(crate) fn describe_future(vm: &mut Vm, fut: &Value, deadlocked: bool) -> Str
 /// snapshot of a live program (`:tasks`).
 pub fn await_tree_report(vm: &mut Vm, deadlocked: bool) -> String {
     super::graph::render_tree(vm, deadlocked)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+
+    /// The sizes docs/architecture.md ("What a suspended task costs") adds up; a
+    /// field added to one of these structs shows up here first.
+    #[test]
+    fn task_memory_layout() {
+        assert_eq!(size_of::<crate::value::Value>(), 16);
+        assert!(size_of::<crate::value::object::Native>() <= 160);
+        assert!(size_of::<super::FutureObj>() <= 152);
+        assert!(size_of::<super::TaskData>() <= 96);
+        assert!(size_of::<crate::vm::generator::Generator>() <= 64);
+        assert!(size_of::<crate::vm::frame::Frame>() <= 168);
+        assert!(size_of::<crate::vm::context::Context>() <= 24);
+        assert!(size_of::<super::DoneCallback>() <= 24);
+    }
 }

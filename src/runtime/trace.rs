@@ -74,7 +74,7 @@ fn identity(v: &Value) -> usize {
 fn name_of(t: &Value) -> String {
     future_of(t)
         .and_then(|f| f.task.as_ref())
-        .map(|d| d.name.borrow().clone())
+        .map(|d| d.name())
         .unwrap_or_default()
 }
 
@@ -133,7 +133,7 @@ fn describe(vm: &mut Vm, task: &Value, fut: &Value) -> String {
     if graph::sleep_deadline(task).is_some() {
         return graph::describe_wait(vm, task, fut, false);
     }
-    let children = future_of(fut).and_then(|f| f.children.borrow().clone());
+    let children = future_of(fut).and_then(|f| f.children());
     match children {
         Some(children) if future_of(fut).is_some_and(|f| f.label.borrow().is_none()) => {
             let names: Vec<String> = children
@@ -282,7 +282,7 @@ pub fn finished(vm: &mut Vm, task: &Value) {
     let Some(f) = future_of(task) else { return };
     match f.state.get() {
         super::future::FutState::Cancelled => {
-            let exc = f.cancelled_exc.borrow().clone();
+            let exc = f.cancelled_exc();
             let msg = match exc {
                 Some(e) => format!(" ({})", short_repr(vm, &e)),
                 None => String::new(),

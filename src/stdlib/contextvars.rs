@@ -1,32 +1,26 @@
 //! The `contextvars` module: ContextVar, Token and Context, and the current context
 //! the runtime swaps in around every task step and loop callback.
 //!
-//! A context is an immutable map from variables to values behind a cell: `set` replaces
-//! the map with an updated copy, so `copy()` (which every new task and every scheduled
-//! callback does) only shares the map. The objects are instances of Rust-made classes
-//! whose state sits in one hidden attribute, so the generic special-method dispatch
-//! (`len`, `in`, `[]`, iteration) finds their builtin methods.
+//! The runtime holds contexts as `vm::context::ContextRef` (see there): a copy shares
+//! its parent's immutable map, so `copy()` (which every new task and every scheduled
+//! callback does) costs one small record. The script-visible objects are instances of
+//! Rust-made classes whose state sits in one hidden attribute, so the generic
+//! special-method dispatch (`len`, `in`, `[]`, iteration) finds their builtin methods;
+//! a Context object is made only when a script asks for one.
 
 use crate::stdlib::builtins::arity;
 use crate::value::object::{Class, Instance, Layout, Native, NativeFn};
 use crate::value::{types, PyResult, Symbol, Value};
+use crate::vm::context::{ContextRef, VarMap};
 use crate::vm::ops;
 use crate::vm::Vm;
-use indexmap::IndexMap;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
 
-/// Variables to values, keyed by the variable's identity (the entry keeps it alive).
-type VarMap = IndexMap<usize, (Value, Value)>;
-
-/// A Context's state.
-struct CtxData {
-    map: RefCell<Rc<VarMap>>,
-    /// True while the context is the current one (Context.run, a task step).
-    entered: Cell<bool>,
-}
+/// A Context object's state: the runtime's record it stands for.
+struct CtxData(ContextRef);
 
 /// A ContextVar's state.
 struct VarData {
@@ -36,7 +30,7 @@ struct VarData {
 
 /// A Token's state: what `reset` needs to undo one `set`.
 struct TokenData {
-    ctx: Value,
+    ctx: ContextRef,
     var: Value,
     old: Option<Value>,
     used: Cell<bool>,
@@ -141,53 +135,53 @@ fn is_a<T: 'static>(v: &Value) -> bool {
     with_state::<T, ()>(v, |_| ()).is_some()
 }
 
-fn new_context(map: Rc<VarMap>) -> Value {
+/// The script-visible object for the context `ctx`.
+pub fn context_object(ctx: ContextRef) -> Value {
     let class = CLASSES.with(|c| c.context.clone());
-    new_object(
-        &class,
-        CtxData {
-            map: RefCell::new(map),
-            entered: Cell::new(false),
-        },
-    )
+    new_object(&class, CtxData(ctx))
 }
 
-fn map_of(ctx: &Value) -> Rc<VarMap> {
-    with_state::<CtxData, _>(ctx, |d| d.map.borrow().clone()).unwrap_or_default()
+/// The context a Context object stands for.
+pub fn context_of(v: &Value) -> Option<ContextRef> {
+    with_state::<CtxData, _>(v, |d| d.0.clone())
 }
 
 /// The current context, creating the thread's base context on first use.
-pub fn current(vm: &mut Vm) -> Value {
-    vm.current_context
-        .get_or_insert_with(|| new_context(Rc::default()))
-        .clone()
+pub fn current(vm: &mut Vm) -> ContextRef {
+    vm.current_context.get_or_insert_with(Rc::default).clone()
 }
 
-/// A new empty context (what a fresh OS thread starts with).
-pub fn empty() -> Value {
-    new_context(Rc::default())
+/// A copy of the current context (what a new task or a scheduled callback runs in).
+pub fn copy_current(vm: &mut Vm) -> ContextRef {
+    match &vm.current_context {
+        Some(c) => c.copy(),
+        None => Rc::default(),
+    }
 }
 
-/// `copy_context()`: a new context sharing the current one's (immutable) map.
-pub fn copy_current(vm: &mut Vm) -> Value {
-    let cur = current(vm);
-    new_context(map_of(&cur))
-}
-
-/// Whether `v` is a Context (create_task's and call_soon's `context=`).
-pub fn is_context(v: &Value) -> bool {
-    is_a::<CtxData>(v)
+/// The context a `context=` argument names: that Context's record, or a copy of
+/// the current context when it is None or absent.
+pub fn context_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<ContextRef> {
+    match v {
+        None | Some(Value::None) => Ok(copy_current(vm)),
+        Some(v) => context_of(v).ok_or_else(|| {
+            types::type_error(format!(
+                "an instance of Context was expected, got {}",
+                v.type_name()
+            ))
+        }),
+    }
 }
 
 /// Makes `ctx` current for a task step or a callback; returns what to restore.
-pub fn enter(vm: &mut Vm, ctx: &Value) -> (Option<Value>, bool) {
-    let was = with_state::<CtxData, _>(ctx, |d| d.entered.replace(true)).unwrap_or(false);
+pub fn enter(vm: &mut Vm, ctx: &ContextRef) -> (Option<ContextRef>, bool) {
+    let was = ctx.entered.replace(true);
     (vm.current_context.replace(ctx.clone()), was)
 }
 
 /// Undoes `enter`.
-pub fn exit(vm: &mut Vm, ctx: &Value, saved: (Option<Value>, bool)) {
-    with_state::<CtxData, _>(ctx, |d| d.entered.set(saved.1));
+pub fn exit(vm: &mut Vm, ctx: &ContextRef, saved: (Option<ContextRef>, bool)) {
+    ctx.entered.set(saved.1);
     vm.current_context = saved.0;
 }
 
@@ -217,7 +211,7 @@ fn copy_context(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             args.len()
         )));
     }
-    Ok(copy_current(vm))
+    Ok(context_object(copy_current(vm)))
 }
 
 fn no_kwargs(name: &str, kwargs: Kw) -> PyResult<()> {
@@ -232,10 +226,15 @@ fn no_kwargs(name: &str, kwargs: Kw) -> PyResult<()> {
 
 // ----- Context -----
 
-fn this_ctx(args: &[Value]) -> PyResult<Rc<VarMap>> {
-    match args.first() {
-        Some(v) if is_context(v) => Ok(map_of(v)),
-        _ => Err(types::type_error(
+/// The variables of the Context object `args[0]` as they are now.
+fn this_map(args: &[Value]) -> PyResult<Rc<VarMap>> {
+    Ok(this_ctx(args)?.map().unwrap_or_default())
+}
+
+fn this_ctx(args: &[Value]) -> PyResult<ContextRef> {
+    match args.first().and_then(context_of) {
+        Some(c) => Ok(c),
+        None => Err(types::type_error(
             "descriptor requires a '_contextvars.Context' object",
         )),
     }
@@ -245,19 +244,18 @@ fn context_new(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if args.len() > 1 || !kwargs.is_empty() {
         return Err(types::type_error("Context() does not accept any arguments"));
     }
-    Ok(new_context(Rc::default()))
+    Ok(context_object(Rc::default()))
 }
 
 fn context_run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
-    this_ctx(args)?;
-    let ctx = args[0].clone();
+    let ctx = this_ctx(args)?;
     let Some(func) = args.get(1) else {
         return Err(types::type_error(
             "run() missing 1 required positional argument",
         ));
     };
-    if with_state::<CtxData, _>(&ctx, |d| d.entered.get()).unwrap_or(false) {
-        let r = ops::repr(vm, &ctx)?;
+    if ctx.entered.get() {
+        let r = ops::repr(vm, &args[0])?;
         return Err(types::runtime_error(format!(
             "cannot enter context: {r} is already entered"
         )));
@@ -269,14 +267,14 @@ fn context_run(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 }
 
 fn context_copy(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let ctx = this_ctx(args)?;
     if args.len() > 1 {
         return Err(types::type_error(format!(
             "Context.copy() takes no arguments ({} given)",
             args.len() - 1
         )));
     }
-    Ok(new_context(map))
+    Ok(context_object(ctx.copy()))
 }
 
 /// The key of a variable, or CPython's TypeError for anything else.
@@ -291,7 +289,7 @@ fn var_key(vm: &mut Vm, v: &Value) -> PyResult<usize> {
 }
 
 fn context_get(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     no_kwargs("Context.get", kwargs)?;
     arity("get", &args[1..], 1, 2)?;
     let key = var_key(vm, &args[1])?;
@@ -302,7 +300,7 @@ fn context_get(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 }
 
 fn context_getitem(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     arity("__getitem__", &args[1..], 1, 1)?;
     let key = var_key(vm, &args[1])?;
     match map.get(&key) {
@@ -312,7 +310,7 @@ fn context_getitem(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn context_contains(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     arity("__contains__", &args[1..], 1, 1)?;
     let key = var_key(vm, &args[1])?;
     Ok(Value::Bool(map.contains_key(&key)))
@@ -323,17 +321,17 @@ fn context_len(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn context_keys(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     Ok(Value::list(map.values().map(|(k, _)| k.clone()).collect()))
 }
 
 fn context_values(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     Ok(Value::list(map.values().map(|(_, v)| v.clone()).collect()))
 }
 
 fn context_items(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let map = this_ctx(args)?;
+    let map = this_map(args)?;
     Ok(Value::list(
         map.values()
             .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
@@ -347,11 +345,11 @@ fn context_iter(vm: &mut Vm, args: &[Value], kw: Kw) -> PyResult<Value> {
 }
 
 fn context_eq(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let a = this_ctx(args)?;
-    let Some(other) = args.get(1).filter(|o| is_context(o)) else {
+    let a = this_map(args)?;
+    let Some(other) = args.get(1).and_then(context_of) else {
         return Ok(Value::native(Native::NotImplemented));
     };
-    let b = map_of(other);
+    let b = other.map().unwrap_or_default();
     if Rc::ptr_eq(&a, &b) {
         return Ok(Value::Bool(true));
     }
@@ -431,8 +429,8 @@ fn var_get(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let ctx = current(vm);
     let key = args[0].ptr().unwrap_or(0);
-    if let Some((_, v)) = map_of(&ctx).get(&key) {
-        return Ok(v.clone());
+    if let Some(v) = ctx.get(key) {
+        return Ok(v);
     }
     if let Some(d) = args.get(1).cloned().or(default) {
         return Ok(d);
@@ -452,13 +450,7 @@ fn var_set(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let ctx = current(vm);
     let key = args[0].ptr().unwrap_or(0);
-    let old = with_state::<CtxData, _>(&ctx, |d| {
-        let mut map = d.map.borrow_mut();
-        let old = map.get(&key).map(|(_, v)| v.clone());
-        Rc::make_mut(&mut map).insert(key, (args[0].clone(), args[1].clone()));
-        old
-    })
-    .flatten();
+    let old = ctx.set(key, args[0].clone(), args[1].clone());
     let class = CLASSES.with(|c| c.token.clone());
     let old_value = old
         .clone()
@@ -511,7 +503,7 @@ fn var_reset(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         )));
     }
     let ctx = current(vm);
-    if !tctx.is(&ctx) {
+    if !Rc::ptr_eq(&tctx, &ctx) {
         let r = ops::repr(vm, token)?;
         return Err(types::value_error(format!(
             "{r} was created in a different Context"
@@ -519,18 +511,12 @@ fn var_reset(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     with_state::<TokenData, _>(token, |t| t.used.set(true));
     let key = args[0].ptr().unwrap_or(0);
-    with_state::<CtxData, _>(&ctx, |d| {
-        let mut map = d.map.borrow_mut();
-        let m = Rc::make_mut(&mut map);
-        match old {
-            Some(v) => {
-                m.insert(key, (args[0].clone(), v));
-            }
-            None => {
-                m.shift_remove(&key);
-            }
+    match old {
+        Some(v) => {
+            ctx.set(key, args[0].clone(), v);
         }
-    });
+        None => ctx.remove(key),
+    }
     Ok(Value::None)
 }
 

@@ -106,7 +106,7 @@ fn run_in_thread(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let kw = args.get(2).cloned().unwrap_or(Value::None);
     // A worker thread starts with an empty context (to_thread passes
     // copy_context().run to carry the caller's).
-    let ctx = crate::stdlib::contextvars::empty();
+    let ctx: crate::vm::context::ContextRef = Default::default();
     let saved = crate::stdlib::contextvars::enter(vm, &ctx);
     let outcome = call_with(vm, &func, &pos, &kw);
     crate::stdlib::contextvars::exit(vm, &ctx, saved);

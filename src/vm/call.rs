@@ -122,14 +122,13 @@ pub fn wrap_generator(f: &Function, mut frame: Box<Frame>) -> Value {
         _ => GenKind::Generator,
     };
     frame.entry = Entry::Bottom;
-    let gen = Rc::new(Generator::new(kind, frame));
     // Renamed functions (functools.wraps) keep their new names; others share the code's.
-    if *f.name.borrow() != *gen.code.name {
-        *gen.name.borrow_mut() = Rc::from(f.name().as_str());
-    }
-    if *f.qualname.borrow() != *gen.code.qualname {
-        *gen.qualname.borrow_mut() = Rc::from(f.qualname.borrow().as_str());
-    }
+    let gen = Rc::new(Generator::named(
+        kind,
+        frame,
+        &f.name.borrow(),
+        &f.qualname.borrow(),
+    ));
     // The generator's own frame refers back to it (cleared when it finishes).
     if let Some(fr) = gen.frames.borrow_mut().first_mut() {
         fr.generator = Some(Rc::downgrade(&gen));

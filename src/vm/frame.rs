@@ -61,7 +61,8 @@ impl Frame {
     /// A fresh frame for `code` with `nlocals` empty slots.
     pub fn new(code: Rc<Code>, globals: Rc<Module>, cells: Vec<CellRef>) -> Box<Frame> {
         let nlocals = code.varnames.len();
-        let mut stack = Vec::with_capacity(nlocals + 8);
+        // Exact: the compiler computed the operand stack's maximum depth.
+        let mut stack = Vec::with_capacity(nlocals + code.max_stack as usize);
         stack.resize(nlocals, Value::Undef);
         Box::new(Frame {
             code,
@@ -84,6 +85,7 @@ impl Frame {
     pub fn reuse(mut self: Box<Frame>, code: Rc<Code>, globals: Rc<Module>) -> Box<Frame> {
         let nlocals = code.varnames.len();
         self.stack.clear();
+        self.stack.reserve_exact(nlocals + code.max_stack as usize);
         self.stack.resize(nlocals, Value::Undef);
         self.nlocals = nlocals;
         self.code = code;
@@ -113,6 +115,13 @@ impl Frame {
 
     #[inline]
     pub fn push(&mut self, v: Value) {
+        debug_assert!(
+            self.stack.len() < self.nlocals + self.code.max_stack as usize,
+            "operand stack of {} deeper than its computed maximum {} (at {})",
+            self.code.qualname,
+            self.code.max_stack,
+            self.ip
+        );
         self.stack.push(v);
     }
 

@@ -31,10 +31,9 @@ pub enum GenState {
 pub struct Generator {
     pub kind: GenKind,
     pub code: Rc<Code>,
-    /// The function's `__name__` / `__qualname__` at call time (shared with the code
-    /// object unless a decorator renamed the function).
-    pub name: RefCell<Rc<str>>,
-    pub qualname: RefCell<Rc<str>>,
+    /// The function's `__name__` / `__qualname__` at call time when a decorator renamed
+    /// the function (`None`: the code object's, the common case, at no cost).
+    renamed: Option<Box<(Rc<str>, Rc<str>)>>,
     pub state: Cell<GenState>,
     pub frames: RefCell<Vec<Box<Frame>>>,
     /// Set once a coroutine has been awaited or run (for the never-awaited warning).
@@ -50,12 +49,37 @@ pub struct Generator {
 }
 
 impl Generator {
+    /// `__name__`.
+    pub fn name(&self) -> Rc<str> {
+        match &self.renamed {
+            Some(r) => r.0.clone(),
+            None => self.code.name.clone(),
+        }
+    }
+
+    /// `__qualname__`.
+    pub fn qualname(&self) -> Rc<str> {
+        match &self.renamed {
+            Some(r) => r.1.clone(),
+            None => self.code.qualname.clone(),
+        }
+    }
+
+    /// A generator of a function called `name` / `qualname` (which may differ from
+    /// its code's names when a decorator renamed the function).
+    pub fn named(kind: GenKind, frame: Box<Frame>, name: &str, qualname: &str) -> Generator {
+        let mut g = Generator::new(kind, frame);
+        if *name != *g.code.name || *qualname != *g.code.qualname {
+            g.renamed = Some(Box::new((Rc::from(name), Rc::from(qualname))));
+        }
+        g
+    }
+
     pub fn new(kind: GenKind, frame: Box<Frame>) -> Generator {
         let code = frame.code.clone();
         Generator {
             kind,
-            name: RefCell::new(code.name.clone()),
-            qualname: RefCell::new(code.qualname.clone()),
+            renamed: None,
             code,
             state: Cell::new(GenState::Created),
             frames: RefCell::new(vec![frame]),
@@ -120,8 +144,7 @@ impl Generator {
         let revived = Rc::new(Generator {
             kind: self.kind,
             code: self.code.clone(),
-            name: RefCell::new(self.name.borrow().clone()),
-            qualname: RefCell::new(self.qualname.borrow().clone()),
+            renamed: self.renamed.clone(),
             state: Cell::new(GenState::Suspended),
             frames: RefCell::new(frames),
             awaited: Cell::new(true),
@@ -172,7 +195,7 @@ impl Drop for Generator {
             && self.state.get() == GenState::Created
             && !self.awaited.get()
         {
-            let name = self.qualname.borrow().clone();
+            let name = self.qualname();
             let mut text = format!("RuntimeWarning: coroutine '{name}' was never awaited");
             // Debug mode knows where it was made, as CPython's coroutine origin tracking does.
             if let Some(place) = crate::runtime::debug::take_creation(self as *const Self as usize)

@@ -2,6 +2,7 @@
 //! calls push frames instead of recursing; yields and awaits return `Halt`.
 
 pub mod call;
+pub mod context;
 mod delegate;
 pub mod exceptions;
 pub mod frame;
@@ -85,7 +86,7 @@ pub struct Vm {
     /// inherits its caller's, as CPython's exception state spans the whole call stack.
     pub handled_base: Option<Value>,
     /// The current contextvars Context (None until first used: an empty base context).
-    pub current_context: Option<Value>,
+    pub current_context: Option<context::ContextRef>,
     /// `--trace`: the task-event timeline (None: tracing off).
     pub trace: Option<Box<crate::runtime::trace::Tracer>>,
     /// Debug mode's state (None until debug mode is first turned on).

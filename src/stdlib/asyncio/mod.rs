@@ -592,10 +592,7 @@ fn fut_cancel(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn fut_add_done_callback(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     arity("add_done_callback", &args[1..], 1, 1)?;
     this_future(args)?;
-    let context = match kwarg(kwargs, "context") {
-        Some(c) if !c.is_none() => c.clone(),
-        _ => crate::stdlib::contextvars::copy_current(vm),
-    };
+    let context = crate::stdlib::contextvars::context_arg(vm, kwarg(kwargs, "context"))?;
     future::add_done_callback(vm, &args[0], DoneCallback::CallIn(args[1].clone(), context));
     Ok(Value::None)
 }
@@ -618,7 +615,7 @@ fn coro_repr(coro: &Value) -> String {
     let Value::Generator(g) = coro else {
         return String::new();
     };
-    let name = g.qualname.borrow().clone();
+    let name = g.qualname();
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
@@ -675,7 +672,7 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         if !f.done() && t.num_cancels_requested.get() > 0 {
             parts[0] = "cancelling".to_string();
         }
-        let name = t.name.borrow().clone();
+        let name = t.name();
         parts.push(format!("name={}", ops::str_repr(&name)));
         parts.push(format!("coro=<{}>", coro_repr(&t.coro)));
         let waiter = t.fut_waiter.borrow().clone();
@@ -718,13 +715,13 @@ fn task_data(args: &[Value]) -> PyResult<&crate::runtime::TaskData> {
 }
 
 fn task_get_name(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::str(task_data(args)?.name.borrow().clone()))
+    Ok(Value::str(task_data(args)?.name()))
 }
 
 fn task_set_name(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("set_name", &args[1..], 1, 1)?;
     let name = ops::str_of(vm, &args[1])?;
-    *task_data(args)?.name.borrow_mut() = name;
+    task_data(args)?.set_name(name);
     Ok(Value::None)
 }
 
@@ -781,16 +778,13 @@ fn handle_value(h: std::rc::Rc<runtime::Handle>) -> Value {
 }
 
 /// A loop callback that runs in `context=` or else in a copy of the current context.
-fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> Callback {
-    let context = match kwarg(kwargs, "context") {
-        Some(c) if !c.is_none() => c.clone(),
-        _ => crate::stdlib::contextvars::copy_current(vm),
-    };
-    Callback::CallIn {
+fn call_in(vm: &mut Vm, func: &Value, args: &[Value], kwargs: Kw) -> PyResult<Callback> {
+    let context = crate::stdlib::contextvars::context_arg(vm, kwarg(kwargs, "context"))?;
+    Ok(Callback::CallIn {
         func: func.clone(),
         args: args.to_vec(),
         context,
-    }
+    })
 }
 
 fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
@@ -800,8 +794,8 @@ fn loop_call_soon(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         ));
     }
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[1], &args[2..], kwargs);
-    let h = vm.call_soon(cb);
+    let cb = call_in(vm, &args[1], &args[2..], kwargs)?;
+    let h = vm.call_soon_handle(cb);
     // The handle keeps its callback for its repr (the ready queue runs its own copy).
     *h.callback.borrow_mut() = Some(Callback::Call {
         func: args[1].clone(),
@@ -830,7 +824,7 @@ fn loop_call_later(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let when = vm.clock.now() + number(&args[1])?;
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let cb = call_in(vm, &args[2], &args[3..], kwargs)?;
     let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
@@ -843,7 +837,7 @@ fn loop_call_at(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     let when = number(&args[1])?;
     check_open(vm, args)?;
-    let cb = call_in(vm, &args[2], &args[3..], kwargs);
+    let cb = call_in(vm, &args[2], &args[3..], kwargs)?;
     let h = vm.call_at(when, cb);
     Ok(handle_value(h))
 }
@@ -964,13 +958,13 @@ fn gathering_future(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let children = ops::collect_iterable(vm, &args[0])?;
     let f = future::new_future();
     if let Some(fo) = future_of(&f) {
-        *fo.children.borrow_mut() = Some(children);
+        fo.set_children(children);
     }
     Ok(f)
 }
 
 fn gather_cancel_requested(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Bool(this_future(args)?.cancel_requested.get()))
+    Ok(Value::Bool(this_future(args)?.cancel_requested()))
 }
 
 fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -979,7 +973,7 @@ fn cancelled_error_of(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 /// A future's `_cancel_message` (None once a task's coroutine has raised CancelledError).
 fn cancel_message(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(this_future(args)?.cancel_message.borrow().clone())
+    Ok(this_future(args)?.cancel_message())
 }
 
 /// `_label(fut, text_or_callable)`: names what a library-made future stands

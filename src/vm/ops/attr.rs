@@ -170,8 +170,8 @@ pub fn generic_getattr(
             _ => builtin_type_attr(vm, obj, name),
         },
         Value::Generator(g) => match &*name.text() {
-            "__name__" => Ok(Value::str(g.name.borrow().to_string())),
-            "__qualname__" => Ok(Value::str(g.qualname.borrow().to_string())),
+            "__name__" => Ok(Value::str(g.name().to_string())),
+            "__qualname__" => Ok(Value::str(g.qualname().to_string())),
             other => match crate::stdlib::frames::generator_attr(g, other) {
                 Some(v) => Ok(v),
                 None => builtin_type_attr(vm, obj, name),

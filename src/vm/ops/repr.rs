@@ -234,7 +234,7 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
             format!(
                 "<{} object {} at {:#x}>",
                 kind,
-                g.qualname.borrow(),
+                g.qualname(),
                 v.ptr().unwrap_or(0)
             )
         }
