@@ -113,6 +113,8 @@ fn on_big_stack_signals<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'stati
     const STACK: usize = 256 << 20;
     #[cfg(unix)]
     runtime::signals::SCRIPT_MODE.store(true, std::sync::atomic::Ordering::Relaxed);
+    #[cfg(unix)]
+    runtime::signals::install_script_sigint();
     match std::thread::Builder::new()
         .name("aio".into())
         .stack_size(STACK)

@@ -67,8 +67,21 @@ impl Clock {
         }
         match self {
             Clock::Real { .. } => {
-                if let Ok(d) = Duration::try_from_secs_f64(seconds) {
-                    std::thread::sleep(d);
+                // In slices, so a Ctrl-C (which only sets a flag) ends the sleep early.
+                let Ok(total) = Duration::try_from_secs_f64(seconds) else {
+                    return;
+                };
+                let end = std::time::Instant::now() + total;
+                let slice = Duration::from_millis(20);
+                loop {
+                    if crate::vm::INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let now = std::time::Instant::now();
+                    if now >= end {
+                        return;
+                    }
+                    std::thread::sleep((end - now).min(slice));
                 }
             }
             Clock::Virtual { now } => *now += seconds,

@@ -85,6 +85,17 @@ fn is_default(sig: i32) -> bool {
     }
 }
 
+/// True when `sig` runs the script-wide Ctrl-C handler (KeyboardInterrupt).
+fn is_script_sigint(sig: i32) -> bool {
+    // SAFETY: querying the current action only.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction
+                == on_sigint_default as extern "C" fn(libc::c_int) as libc::sighandler_t
+    }
+}
+
 fn check_signal(sig: &Value) -> PyResult<i32> {
     let n = match sig {
         Value::Int(n) => *n,
@@ -163,7 +174,9 @@ pub fn remove_all(vm: &mut Vm) {
 
 /// asyncio.run: Ctrl-C cancels the main task (when SIGINT has its default action).
 pub fn install_run_sigint(vm: &mut Vm) -> PyResult<bool> {
-    if !SCRIPT_MODE.load(Ordering::Relaxed) || !is_default(libc::SIGINT) {
+    if !SCRIPT_MODE.load(Ordering::Relaxed)
+        || !(is_default(libc::SIGINT) || is_script_sigint(libc::SIGINT))
+    {
         return Ok(false);
     }
     share_waker(vm)?;
@@ -176,10 +189,25 @@ pub fn install_run_sigint(vm: &mut Vm) -> PyResult<bool> {
     ))
 }
 
-/// asyncio.run is done: SIGINT goes back to its default action.
+/// asyncio.run is done: Ctrl-C raises KeyboardInterrupt again.
 pub fn uninstall_run_sigint() {
     if RUN_SIGINT.swap(false, Ordering::Relaxed) {
-        install(libc::SIGINT, libc::SIG_DFL);
+        install(
+            libc::SIGINT,
+            on_sigint_default as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+}
+
+/// A script run from the command line: Ctrl-C raises KeyboardInterrupt in whatever
+/// runs (so `finally` blocks and `with` exits run), as in CPython, unless SIGINT is
+/// ignored (a background job), which stays so.
+pub fn install_script_sigint() {
+    if is_default(libc::SIGINT) {
+        install(
+            libc::SIGINT,
+            on_sigint_default as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
     }
 }
 

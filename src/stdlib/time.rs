@@ -206,6 +206,9 @@ pub(crate) fn sleep(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> 
         return Err(types::value_error("sleep length must be non-negative"));
     }
     vm.clock.sleep_blocking(d);
+    if let Some(e) = vm.take_interrupt() {
+        return Err(e);
+    }
     Ok(Value::None)
 }
 

@@ -1403,6 +1403,11 @@ impl Vm {
         let r = func(self, &frame.stack[base..], &[]);
         self.native_handled = self.handled_base.clone();
         let v = r?;
+        // A Ctrl-C that arrived during the call (say `os.kill(os.getpid(), SIGINT)`)
+        // is raised here, as CPython's eval breaker does after a call.
+        if let Some(e) = self.take_interrupt() {
+            return Err(e);
+        }
         frame.stack.truncate(callee);
         frame.push(v);
         Ok(())
