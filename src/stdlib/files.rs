@@ -99,6 +99,7 @@ fn make_classes() -> Classes {
             mro.push(c.clone());
         }
     }
+    crate::value::object::class_changed();
     let unsupported = Rc::new(Class {
         name: "UnsupportedOperation".to_string(),
         qualname: RefCell::new("UnsupportedOperation".to_string()),

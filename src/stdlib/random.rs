@@ -43,6 +43,7 @@ const METHODS: &[(&str, NativeFn)] = &[
 
 /// Builds the `random` module.
 pub fn module(_vm: &mut Vm) -> Value {
+    crate::value::object::class_changed();
     let class = Rc::new(Class {
         name: "Random".to_string(),
         qualname: RefCell::new("Random".to_string()),

@@ -539,6 +539,7 @@ fn ctime(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 fn make_struct_time_class() -> Rc<Class> {
     let object = types::with_types(|t| t.object.clone());
+    crate::value::object::class_changed();
     let class = Rc::new(Class {
         name: "struct_time".to_string(),
         qualname: RefCell::new("struct_time".to_string()),

@@ -64,9 +64,35 @@ impl Namespace {
         self.version.set(v);
     }
 
+    /// The index and value of `name` in the map (never in dict mode).
+    pub fn get_full(&self, name: Symbol) -> Option<(usize, Value)> {
+        if self.is_shared.get() {
+            return None;
+        }
+        self.map
+            .borrow()
+            .get_full(&name)
+            .map(|(i, _, v)| (i, v.clone()))
+    }
+
+    /// Replaces the value at `index` when its key is `name` (never in dict mode);
+    /// otherwise gives the value back. The old value is dropped after the borrow.
+    #[inline]
+    pub fn replace_at(&self, name: Symbol, index: usize, value: Value) -> Result<(), Value> {
+        if self.is_shared.get() {
+            return Err(value);
+        }
+        let old = match self.map.borrow_mut().get_index_mut(index) {
+            Some((k, slot)) if *k == name => std::mem::replace(slot, value),
+            _ => return Err(value),
+        };
+        drop(old);
+        Ok(())
+    }
+
     /// The value at `index` of the map if its key is `name` (never in dict mode).
     #[inline]
-    fn get_at(&self, name: Symbol, index: usize) -> Option<Value> {
+    pub fn get_at(&self, name: Symbol, index: usize) -> Option<Value> {
         if self.is_shared.get() {
             return None;
         }

@@ -71,6 +71,13 @@ pub fn class_changed() {
     CLASS_EPOCH.with(|e| e.set(e.get() + 1));
 }
 
+/// The current class epoch (see `class_changed`; also bumped by every new class, so
+/// a class pointer and an epoch together name one class as it is now).
+#[inline]
+pub fn class_epoch() -> u64 {
+    CLASS_EPOCH.with(Cell::get)
+}
+
 impl Class {
     /// Looks `name` up in the class and its bases (memoized per class).
     #[inline]

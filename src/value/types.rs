@@ -141,6 +141,9 @@ pub fn new_class_in(
         mro.push(b.clone());
         mro.extend(b.mro.iter().cloned());
     }
+    // A new class may reuse a freed one's address: caches keyed by class pointer and
+    // epoch must not mistake it for the old one.
+    crate::value::object::class_changed();
     Rc::new(Class {
         name: name.to_string(),
         qualname: RefCell::new(name.to_string()),
@@ -232,6 +235,7 @@ fn fix_exception_group(mut t: Types) -> Types {
         t.base_exception.clone(),
         t.object.clone(),
     ];
+    crate::value::object::class_changed();
     t.exception_group = Rc::new(Class {
         name: "ExceptionGroup".to_string(),
         qualname: RefCell::new("ExceptionGroup".to_string()),

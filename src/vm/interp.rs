@@ -467,6 +467,13 @@ impl Vm {
                 Op::LoadAttr(i) => {
                     let name = frame.code.names[i as usize];
                     let obj = frame.pop();
+                    if let Value::Instance(inst) = &obj {
+                        let cache = &frame.code.attr_cache[i as usize];
+                        if let Some(v) = ops::attr_cache::load(inst, name, cache) {
+                            frame.push(v);
+                            continue;
+                        }
+                    }
                     let v = ops::getattr(self, &obj, name)?;
                     fiber.last_mut().expect("frame").push(v);
                 }
@@ -474,6 +481,16 @@ impl Vm {
                     let name = frame.code.names[i as usize];
                     let obj = frame.pop();
                     let v = frame.pop();
+                    let v = match &obj {
+                        Value::Instance(inst) => {
+                            let cache = &frame.code.attr_cache[i as usize];
+                            match ops::attr_cache::store(inst, name, v, cache) {
+                                Ok(()) => continue,
+                                Err(v) => v,
+                            }
+                        }
+                        _ => v,
+                    };
                     ops::setattr(self, &obj, name, v)?;
                 }
                 Op::DeleteAttr(i) => {

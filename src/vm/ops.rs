@@ -18,6 +18,7 @@ use std::rc::Rc;
 
 mod arith;
 mod attr;
+pub mod attr_cache;
 mod iter;
 mod repr;
 
