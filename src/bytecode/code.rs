@@ -53,9 +53,11 @@ pub struct Code {
     /// One cache entry per name in `names`, for global lookups
     /// (see `Namespace::lookup_cached`).
     pub name_cache: Box<[std::cell::Cell<u64>]>,
-    /// One cache entry per name in `names`, for instance attribute reads and writes
+    /// One cache entry per name in `names`, for instance attribute reads
     /// (see `vm::ops::attr_cache`).
     pub attr_cache: Box<[crate::vm::ops::attr_cache::AttrCache]>,
+    /// The same for attribute writes (whose entries promise more: see `store`).
+    pub store_cache: Box<[crate::vm::ops::attr_cache::AttrCache]>,
     /// The most values the operand stack holds while this code runs (`stack::max_depth`).
     pub max_stack: u32,
 }

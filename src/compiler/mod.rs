@@ -214,6 +214,11 @@ impl<'a, 't> Compiler<'a, 't> {
                 u.names.len()
             ]
             .into_boxed_slice(),
+            store_cache: vec![
+                std::cell::Cell::new(crate::vm::ops::attr_cache::EMPTY);
+                u.names.len()
+            ]
+            .into_boxed_slice(),
             names: u.names,
             varnames: u.varnames,
             cellvars: u.cellvars,

@@ -483,7 +483,7 @@ impl Vm {
                     let v = frame.pop();
                     let v = match &obj {
                         Value::Instance(inst) => {
-                            let cache = &frame.code.attr_cache[i as usize];
+                            let cache = &frame.code.store_cache[i as usize];
                             match ops::attr_cache::store(inst, name, v, cache) {
                                 Ok(()) => continue,
                                 Err(v) => v,

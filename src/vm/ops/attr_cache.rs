@@ -1,6 +1,7 @@
 //! Inline caches for attribute reads and writes on instances (`self.x`, `self.x = v`).
 //!
-//! Each name of a code object has one entry: the class it was filled for, the class
+//! Each name of a code object has one entry for reads and one for writes (a write
+//! entry promises more than a read entry): the class it was filled for, the class
 //! epoch then (`object::class_epoch`, bumped by any change to any class namespace and
 //! by every new class) and the index of the name in the instance's attribute map.
 //! Instances of one class usually set their attributes in the same order, so the
@@ -52,7 +53,8 @@ fn load_slow(inst: &Instance, name: Symbol, cache: &AttrCache) -> Option<Value> 
 
 /// `inst.name = value` straight into the instance's attribute map when the name is
 /// already there and the class has nothing to say about the store. Gives the value
-/// back when the general path must run.
+/// back when the general path must run (a script `__setattr__`, a class attribute
+/// of that name, an exception, an instance of a builtin class, a new name).
 #[inline]
 pub fn store(inst: &Instance, name: Symbol, value: Value, cache: &AttrCache) -> Result<(), Value> {
     let (class, epoch, index) = cache.get();
@@ -69,6 +71,7 @@ fn store_slow(inst: &Instance, name: Symbol, value: Value, cache: &AttrCache) ->
         Some(v) => matches!(v, Value::Builtin(_)),
     };
     if !plain_setattr
+        || !inst.class.is_user
         || inst.exc.is_some()
         || inst.class.getattribute.get()
         || inst.class.lookup(name).is_some()
