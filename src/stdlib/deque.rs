@@ -156,7 +156,8 @@ pub fn module(_vm: &mut Vm) -> Value {
     let m = super::new_module("_collections");
     m.globals
         .insert(Symbol::new("__name__"), Value::str("_collections"));
-    m.globals.insert(Symbol::new("deque"), Value::Class(class()));
+    m.globals
+        .insert(Symbol::new("deque"), Value::Class(class()));
     Value::Module(m)
 }
 
@@ -365,7 +366,7 @@ fn extend_from(
     while let Some(x) = ops::iter_next(vm, &it)? {
         d.borrow_mut().push(x, left);
         n += 1;
-        if n % 65536 == 0 {
+        if n.is_multiple_of(65536) {
             vm.check_limits()?;
             crate::vm::limits::check_alloc_items(d.borrow().items.len(), 16)?;
         }
@@ -650,9 +651,7 @@ fn copy(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn seq_index(vm: &mut Vm, key: &Value, len: usize) -> PyResult<usize> {
     let i = match key {
         Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => ops::index_of(vm, key, "")?,
-        Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => {
-            ops::index_of(vm, key, "")?
-        }
+        Value::Instance(i) if i.class.lookup(sym::INDEX).is_some() => ops::index_of(vm, key, "")?,
         _ => {
             return Err(types::type_error(format!(
                 "sequence index must be integer, not '{}'",
@@ -704,7 +703,9 @@ pub fn delitem(vm: &mut Vm, d: &RefCell<Deque>, key: &Value) -> PyResult<()> {
 }
 
 fn dunder_len(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    Ok(Value::Int(this(args, "__len__")?.borrow().items.len() as i64))
+    Ok(Value::Int(
+        this(args, "__len__")?.borrow().items.len() as i64
+    ))
 }
 
 fn dunder_getitem(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
@@ -731,7 +732,11 @@ fn dunder_delitem(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 
 fn dunder_contains(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     takes("__contains__", args, 1)?;
-    Ok(Value::Bool(contains(vm, this(args, "__contains__")?, &args[1])?))
+    Ok(Value::Bool(contains(
+        vm,
+        this(args, "__contains__")?,
+        &args[1],
+    )?))
 }
 
 // ---------------------------------------------------------------- iteration
@@ -816,7 +821,9 @@ fn iter_length_hint(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let it = iter_state(args)?;
     let len = cell(&it.deque).map_or(0, |d| d.borrow().items.len());
     let i = it.index.get();
-    Ok(Value::Int(if it.reverse { i } else { len.saturating_sub(i) } as i64))
+    Ok(Value::Int(
+        if it.reverse { i } else { len.saturating_sub(i) } as i64,
+    ))
 }
 
 fn iter_repr(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {

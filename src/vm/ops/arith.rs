@@ -1,9 +1,9 @@
 //! Binary operators and comparisons, with the reflected-operand protocol.
 
-use crate::stdlib::deque;
 use super::super::Vm;
 use super::{base_value, eq, inherited, len, overrides, set_contains, truthy};
 use crate::ast::{BinOp, CmpOp};
+use crate::stdlib::deque;
 use crate::value::intern::sym;
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Symbol, Value};
@@ -195,10 +195,10 @@ pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Valu
             deque::inplace_add(vm, a, b)?;
             return Ok(a.clone());
         }
-        (BinOp::Mult, Value::Native(_)) if deque::is_deque(target) => {
-            if deque::inplace_mul(vm, a, b)? {
-                return Ok(a.clone());
-            }
+        (BinOp::Mult, Value::Native(_))
+            if deque::is_deque(target) && deque::inplace_mul(vm, a, b)? =>
+        {
+            return Ok(a.clone());
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s))
             if !s.frozen && matches!(base_value(b), Value::Set(_)) =>

@@ -1,8 +1,8 @@
 //! Attributes and items: `obj.name`, `obj[key]`, and their store/delete forms.
 
-use crate::stdlib::deque;
 use super::super::Vm;
 use super::{base_value, bind, dict_get, dict_remove, dict_set, inherited, new_iter};
+use crate::stdlib::deque;
 use crate::value::intern::sym;
 use crate::value::object::{Class, IterState, Native, Slice};
 use crate::value::{types, PyResult, Symbol, Value};

@@ -339,7 +339,10 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Instance(i) => {
             if let Some(b) = &i.base {
                 if !super::overrides(&i.class, sym::STR) {
-                    if super::overrides(&i.class, sym::REPR) || matches!(b, Value::Set(_)) {
+                    if super::overrides(&i.class, sym::REPR)
+                        || matches!(b, Value::Set(_))
+                        || crate::stdlib::deque::is_deque(b)
+                    {
                         return repr(vm, v);
                     }
                     return str_of(vm, b);
