@@ -595,8 +595,8 @@ fn rotate(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if len > 1 {
         let k = n.rem_euclid(len as i64) as usize;
         d.items.rotate_right(k);
+        d.touch();
     }
-    d.touch();
     Ok(Value::None)
 }
 
@@ -615,7 +615,9 @@ fn clear(_vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     // Dropping the items may run arbitrary code later: take them out first.
     let old = {
         let mut d = d.borrow_mut();
-        d.touch();
+        if !d.items.is_empty() {
+            d.touch();
+        }
         std::mem::take(&mut d.items)
     };
     drop(old);
@@ -913,7 +915,10 @@ fn repeat_count(vm: &mut Vm, n: &Value) -> PyResult<Option<i64>> {
 fn repeat_in_place(d: &RefCell<Deque>, n: i64) -> PyResult<()> {
     let mut d = d.borrow_mut();
     let len = d.items.len();
-    if n <= 0 || len == 0 {
+    if n == 1 || len == 0 {
+        return Ok(());
+    }
+    if n <= 0 {
         d.items.clear();
         d.touch();
         return Ok(());
