@@ -5,6 +5,7 @@ pub mod async_gen;
 pub mod asyncio;
 pub mod builtins;
 pub mod contextvars;
+pub mod deque;
 pub mod exc_group;
 pub mod files;
 pub mod format;
@@ -81,6 +82,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         #[cfg(unix)]
         "signal" => Some(signal::module(vm)),
         "_aio" => Some(aioutil::module(vm)),
+        "_collections" => Some(deque::module(vm)),
         "contextvars" | "_contextvars" => Some(contextvars::module(vm)),
         _ => None,
     };

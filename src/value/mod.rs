@@ -218,6 +218,8 @@ impl Value {
         match self {
             Value::Instance(i) => i.class.name.clone(),
             Value::Class(c) if c.is_user => "type".into(),
+            // A type of a C module in CPython: its name there is qualified.
+            Value::Native(_) if crate::stdlib::deque::is_deque(self) => "collections.deque".into(),
             _ => self.class().name.clone(),
         }
     }

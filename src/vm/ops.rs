@@ -144,6 +144,10 @@ pub fn truthy(vm: &mut Vm, v: &Value) -> PyResult<bool> {
         Value::Dict(d) => !d.borrow().is_empty(),
         Value::Set(s) => !s.items.borrow().is_empty(),
         Value::Range(r) => !r.is_empty(),
+        Value::Native(_) => match crate::stdlib::deque::cell(v) {
+            Some(d) => !d.borrow().items.is_empty(),
+            None => true,
+        },
         Value::Instance(i) => {
             let class = i.class.clone();
             if let Some(b) = &i.base {
@@ -217,6 +221,9 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
         Value::Range(r) => r.len(),
         Value::Native(n) => match &**n {
             Native::DictView(d, _) => d.borrow().len() as i64,
+            _ if crate::stdlib::deque::is_deque(v) => {
+                crate::stdlib::deque::cell(v).map_or(0, |d| d.borrow().items.len() as i64)
+            }
             _ => {
                 return Err(types::type_error(format!(
                     "object of type '{}' has no len()",
@@ -308,6 +315,12 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
         }
         Value::Native(n) if matches!(&**n, Native::Slice(_)) => {
             return Err(types::type_error("unhashable type: 'slice'"))
+        }
+        Value::Native(_) if crate::stdlib::deque::is_deque(v) => {
+            return Err(types::type_error(format!(
+                "unhashable type: '{}'",
+                v.type_name()
+            )))
         }
         Value::Instance(i) => {
             if i.class.unhashable.get() {
@@ -451,6 +464,11 @@ fn simple_eq_at(a: &Value, b: &Value, depth: u32) -> Option<bool> {
             return simple_eq(x, y);
         }
         (List(_), List(_)) | (Dict(_), Dict(_)) | (Set(_), Set(_)) => return Option::None,
+        (Native(_), Native(_))
+            if crate::stdlib::deque::is_deque(a) && crate::stdlib::deque::is_deque(b) =>
+        {
+            return Option::None
+        }
         _ => a.is(b),
     })
 }

@@ -6,6 +6,7 @@
 //! down one, an unexpected attribute), they leave to the aio code, which is
 //! CPython's algorithm. Waking a waiter stays in aio too: they only report it.
 
+use crate::stdlib::deque;
 use crate::value::namespace::Namespace;
 use crate::value::object::Instance;
 use crate::value::{PyResult, Symbol, Value};
@@ -16,33 +17,25 @@ type Kw<'a> = &'a [(Symbol, Value)];
 /// The attribute names these functions read, interned once per thread.
 struct Names {
     queue: Symbol,
-    head: Symbol,
     maxsize: Symbol,
     is_shutdown: Symbol,
     unfinished: Symbol,
     finished: Symbol,
     value: Symbol,
     getters: Symbol,
-    items: Symbol,
 }
 
 thread_local! {
     static NAMES: Names = Names {
         queue: Symbol::new("_queue"),
-        head: Symbol::new("_head"),
         maxsize: Symbol::new("_maxsize"),
         is_shutdown: Symbol::new("_is_shutdown"),
         unfinished: Symbol::new("_unfinished_tasks"),
         finished: Symbol::new("_finished"),
         value: Symbol::new("_value"),
         getters: Symbol::new("_getters"),
-        items: Symbol::new("_items"),
     };
 }
-
-/// Past this many taken items at the front, `_get` compacts the list once
-/// they are at least half of it (the same rule as `Queue._get`).
-const COMPACT_AT: usize = 1024;
 
 fn instance(v: &Value) -> Option<&Instance> {
     match v {
@@ -54,13 +47,6 @@ fn instance(v: &Value) -> Option<&Instance> {
 fn int(d: &Namespace, name: Symbol) -> Option<i64> {
     match d.get(&name) {
         Some(Value::Int(n)) => Some(n),
-        _ => None,
-    }
-}
-
-fn list(d: &Namespace, name: Symbol) -> Option<Value> {
-    match d.get(&name) {
-        Some(v @ Value::List(_)) => Some(v),
         _ => None,
     }
 }
@@ -77,12 +63,12 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         if !matches!(d.get(&n.is_shutdown), Some(Value::Bool(false))) {
             return Ok(Value::Int(0));
         }
-        let (Some(maxsize), Some(head), Some(unfinished), Some(Value::List(items))) = (
-            int(d, n.maxsize),
-            int(d, n.head),
-            int(d, n.unfinished),
-            list(d, n.queue),
-        ) else {
+        let (Some(maxsize), Some(unfinished), Some(items)) =
+            (int(d, n.maxsize), int(d, n.unfinished), d.get(&n.queue))
+        else {
+            return Ok(Value::Int(0));
+        };
+        let Some(items) = deque::cell(&items) else {
             return Ok(Value::Int(0));
         };
         let finished = match d.get(&n.finished) {
@@ -94,21 +80,19 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         };
         {
             let mut items = items.borrow_mut();
-            if maxsize > 0 && items.len() as i64 - head >= maxsize {
+            if items.maxlen.is_some() || maxsize > 0 && items.items.len() as i64 >= maxsize {
                 return Ok(Value::Int(0));
             }
-            items.push(item.clone());
+            items.push(item.clone(), false);
         }
         d.insert(n.unfinished, Value::Int(unfinished));
         finished.dict.insert(n.value, Value::Bool(false));
         let getters_waiting = match d.get(&n.getters) {
-            Some(Value::List(g)) => !g.borrow().is_empty(),
-            // The `_Waiters` FIFO: futures in `_items[_head:]`.
-            Some(Value::Instance(w)) => match (list(&w.dict, n.items), int(&w.dict, n.head)) {
-                (Some(Value::List(l)), Some(h)) => l.borrow().len() as i64 != h,
-                _ => true,
+            Some(g) => match deque::cell(&g) {
+                Some(g) => !g.borrow().items.is_empty(),
+                None => true,
             },
-            _ => true,
+            None => true,
         };
         Ok(Value::Int(if getters_waiting { 2 } else { 1 }))
     })
@@ -121,28 +105,10 @@ pub fn get_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         return Ok(args.get(1).cloned().unwrap_or(Value::None));
     };
     NAMES.with(|n| {
-        let d = &q.dict;
-        let (Some(head), Some(Value::List(items))) = (int(d, n.head), list(d, n.queue)) else {
+        let Some(items) = q.dict.get(&n.queue) else {
             return Ok(none.clone());
         };
-        let mut items = items.borrow_mut();
-        let Ok(front) = usize::try_from(head) else {
-            return Ok(none.clone());
-        };
-        if front >= items.len() {
-            return Ok(none.clone());
-        }
-        let item = std::mem::replace(&mut items[front], Value::None);
-        let mut head = front + 1;
-        if head == items.len() {
-            items.clear();
-            head = 0;
-        } else if head >= COMPACT_AT && head * 2 >= items.len() {
-            items.drain(..head);
-            head = 0;
-        }
-        drop(items);
-        d.insert(n.head, Value::Int(head as i64));
-        Ok(item)
+        let item = deque::cell(&items).and_then(|d| d.borrow_mut().pop(true));
+        Ok(item.unwrap_or_else(|| none.clone()))
     })
 }

@@ -320,6 +320,10 @@ fn reversed(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         Value::Native(n) if matches!(&**n, crate::value::object::Native::DictView(..)) => {
             (ops::collect_iterable(vm, v)?, "dict_reverseiterator")
         }
+        b @ Value::Native(_) if crate::stdlib::deque::is_deque(b) => {
+            let f = v.class().lookup(sym::REVERSED).unwrap_or(Value::None);
+            return vm.call(&f, std::slice::from_ref(v));
+        }
         Value::Instance(i)
             if i.class.lookup(sym::GETITEM).is_some() && i.class.lookup(sym::LEN).is_some() =>
         {

@@ -477,7 +477,8 @@ pub fn check_base(base: &Class) -> PyResult<()> {
                 | "frozenset"
                 | "property"
                 | "type"
-        );
+        )
+        || crate::stdlib::deque::is_class(base);
     if ok {
         Ok(())
     } else {

@@ -3,6 +3,7 @@
 use super::super::Vm;
 use super::{base_value, eq, inherited, len, overrides, set_contains, truthy};
 use crate::ast::{BinOp, CmpOp};
+use crate::stdlib::deque;
 use crate::value::intern::sym;
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Symbol, Value};
@@ -120,7 +121,7 @@ fn is_sequence(v: &Value) -> bool {
     matches!(
         v,
         Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)
-    )
+    ) || deque::is_deque(v)
 }
 
 /// CPython's wording for `+` and `*` on sequences with the wrong other operand.
@@ -136,6 +137,10 @@ fn sequence_error(op: BinOp, a: &Value, b: &Value) -> Option<String> {
                     b.type_name()
                 ))
             }
+            _ if deque::is_deque(a) => Some(format!(
+                "can only concatenate deque (not \"{}\") to deque",
+                b.type_name()
+            )),
             _ => None,
         },
         BinOp::Mult if is_seq(a) && !b.is_int() && !is_seq(b) || is_seq(a) && is_seq(b) => {
@@ -184,6 +189,15 @@ pub fn inplace_op(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Valu
         }
         (BinOp::BitOr, Value::Dict(d)) => {
             crate::stdlib::types::dict::update_from(vm, d, b)?;
+            return Ok(a.clone());
+        }
+        (BinOp::Add, Value::Native(_)) if deque::is_deque(target) => {
+            deque::inplace_add(vm, a, b)?;
+            return Ok(a.clone());
+        }
+        (BinOp::Mult, Value::Native(_))
+            if deque::is_deque(target) && deque::inplace_mul(vm, a, b)? =>
+        {
             return Ok(a.clone());
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s))
@@ -366,6 +380,15 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
             let d = Rc::new(std::cell::RefCell::new(x.borrow().clone()));
             super::dict_update(vm, &d, &Value::Dict(y.clone()), false)?;
             Value::Dict(d)
+        }
+        (Native(_), Native(_)) if op == BinOp::Add && deque::is_deque(a) && deque::is_deque(b) => {
+            deque::concat(vm, a, b)?
+        }
+        (Native(_), Int(_) | Bool(_) | BigInt(_)) if op == BinOp::Mult && deque::is_deque(a) => {
+            deque::repeat(vm, a, b)?
+        }
+        (Int(_) | Bool(_) | BigInt(_), Native(_)) if op == BinOp::Mult && deque::is_deque(b) => {
+            deque::repeat(vm, b, a)?
         }
         _ => return Ok(Option::None),
     }))
@@ -643,6 +666,13 @@ fn builtin_eq_nested(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
             seq_eq(vm, &xs, &ys)
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_eq(vm, x, y),
+        (Value::Native(_), Value::Native(_)) if deque::is_deque(a) && deque::is_deque(b) => {
+            if a.is(b) {
+                return Ok(true);
+            }
+            let (xs, ys) = (deque::snapshot(a), deque::snapshot(b));
+            seq_eq(vm, &xs.unwrap_or_default(), &ys.unwrap_or_default())
+        }
         (Value::Dict(x), Value::Dict(y)) => {
             if x.borrow().len() != y.borrow().len() {
                 return Ok(false);
@@ -716,6 +746,11 @@ fn builtin_order(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<Option<Option<Or
             return nested(vm, |vm| seq_order(vm, &xs, &ys));
         }
         (Tuple(x), Tuple(y)) => return nested(vm, |vm| seq_order(vm, x, y)),
+        (Native(_), Native(_)) if deque::is_deque(a) && deque::is_deque(b) => {
+            let (xs, ys) = (deque::snapshot(a), deque::snapshot(b));
+            let (xs, ys) = (xs.unwrap_or_default(), ys.unwrap_or_default());
+            return nested(vm, |vm| seq_order(vm, &xs, &ys));
+        }
         (Set(x), Set(y)) => {
             // Subset ordering.
             let sub = |vm: &mut Vm,
@@ -846,6 +881,10 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
                 Ok(false)
             }
         }
+        Value::Native(_) if deque::is_deque(container) => match deque::cell(container) {
+            Some(d) => deque::contains(vm, d, item),
+            None => Ok(false),
+        },
         Value::Instance(_) if inherited(container, sym::CONTAINS).is_some() => {
             contains(vm, base_value(container), item)
         }

@@ -2,6 +2,7 @@
 
 use super::super::Vm;
 use super::{base_value, bind, dict_get, dict_remove, dict_set, inherited, new_iter};
+use crate::stdlib::deque;
 use crate::value::intern::sym;
 use crate::value::object::{Class, IterState, Native, Slice};
 use crate::value::{types, PyResult, Symbol, Value};
@@ -486,7 +487,10 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                             let owner = std::iter::once(&class)
                                 .chain(class.mro.iter())
                                 .find(|c| c.dict.borrow().get(&name).is_some())
-                                .map_or_else(|| class.name.clone(), |c| c.name.clone());
+                                .map_or_else(
+                                    || class.name.clone(),
+                                    |c| crate::stdlib::deque::tp_name(c),
+                                );
                             format!("attribute '{name}' of '{owner}' objects is not writable")
                         },
                     ));
@@ -735,6 +739,10 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
             Some(v) => Ok(v),
             None => Err(types::key_error(key.clone())),
         },
+        Value::Native(_) if deque::is_deque(obj) => match deque::cell(obj) {
+            Some(d) => deque::getitem(vm, d, key),
+            None => Err(not_subscriptable(obj)),
+        },
         Value::Instance(i) => {
             if let Some(b) = inherited(obj, sym::GETITEM) {
                 if let Value::Dict(d) = b {
@@ -844,6 +852,9 @@ fn get_slice(vm: &mut Vm, obj: &Value, s: &Slice) -> PyResult<Value> {
         Value::Instance(_) if inherited(obj, sym::GETITEM).is_some() => {
             get_slice(vm, base_value(obj), s)
         }
+        Value::Native(_) if deque::is_deque(obj) => Err(types::type_error(
+            "sequence index must be integer, not 'slice'",
+        )),
         Value::Instance(i) => match i.class.lookup(sym::GETITEM) {
             Some(f) => vm.call(
                 &f,
@@ -903,6 +914,10 @@ pub fn setitem(vm: &mut Vm, obj: &Value, key: Value, value: Value) -> PyResult<(
             }
         }
         Value::Dict(d) => dict_set(vm, d, key, value),
+        Value::Native(_) if deque::is_deque(obj) => match deque::cell(obj) {
+            Some(d) => deque::setitem(vm, d, &key, value),
+            None => Ok(()),
+        },
         Value::Instance(_) if inherited(obj, sym::SETITEM).is_some() => {
             setitem(vm, base_value(obj), key, value)
         }
@@ -963,6 +978,10 @@ pub fn delitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<()> {
         Value::Dict(d) => match dict_remove(vm, d, key)? {
             Some(_) => Ok(()),
             None => Err(types::key_error(key.clone())),
+        },
+        Value::Native(_) if deque::is_deque(obj) => match deque::cell(obj) {
+            Some(d) => deque::delitem(vm, d, key),
+            None => Ok(()),
         },
         Value::Instance(_) if inherited(obj, sym::DELITEM).is_some() => {
             delitem(vm, base_value(obj), key)

@@ -490,6 +490,9 @@ pub fn collect_iterable(vm: &mut Vm, v: &Value) -> PyResult<Vec<Value>> {
     match v {
         Value::List(l) => return Ok(l.borrow().clone()),
         Value::Tuple(t) => return Ok((**t).clone()),
+        Value::Native(_) if crate::stdlib::deque::is_deque(v) => {
+            return Ok(crate::stdlib::deque::snapshot(v).unwrap_or_default())
+        }
         // A range knows its length: a huge one fails at once, as CPython's does.
         Value::Range(r) => crate::vm::limits::check_alloc_items(r.len() as usize, 16)?,
         _ => {}

@@ -249,6 +249,12 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
                         format!("{}({{{}}})", i.class.name, join_reprs(vm, items.iter())?)
                     }
                 }
+                // So do subclasses of deque (its repr reads the class).
+                b if crate::stdlib::deque::is_deque(b) => {
+                    let f = i.class.lookup(sym::REPR).unwrap_or(Value::None);
+                    let r = vm.call(&f, std::slice::from_ref(v))?;
+                    return str_of(vm, &r);
+                }
                 b => repr(vm, b)?,
             }
         }
@@ -333,7 +339,10 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
         Value::Instance(i) => {
             if let Some(b) = &i.base {
                 if !super::overrides(&i.class, sym::STR) {
-                    if super::overrides(&i.class, sym::REPR) || matches!(b, Value::Set(_)) {
+                    if super::overrides(&i.class, sym::REPR)
+                        || matches!(b, Value::Set(_))
+                        || crate::stdlib::deque::is_deque(b)
+                    {
                         return repr(vm, v);
                     }
                     return str_of(vm, b);
