@@ -58,6 +58,8 @@ pub struct Code {
     pub attr_cache: Box<[crate::vm::ops::attr_cache::AttrCache]>,
     /// The same for attribute writes (whose entries promise more: see `store`).
     pub store_cache: Box<[crate::vm::ops::attr_cache::AttrCache]>,
+    /// And for method calls on instances (`LoadMethod`).
+    pub method_cache: Box<[crate::vm::ops::attr_cache::MethodCache]>,
     /// The most values the operand stack holds while this code runs (`stack::max_depth`).
     pub max_stack: u32,
 }

@@ -219,6 +219,7 @@ impl<'a, 't> Compiler<'a, 't> {
                 u.names.len()
             ]
             .into_boxed_slice(),
+            method_cache: (0..u.names.len()).map(|_| Default::default()).collect(),
             names: u.names,
             varnames: u.varnames,
             cellvars: u.cellvars,

@@ -501,8 +501,22 @@ impl Vm {
                 Op::LoadMethod(i) => {
                     let name = frame.code.names[i as usize];
                     let obj = frame.pop();
+                    if let Value::Instance(inst) = &obj {
+                        let cache = &frame.code.method_cache[i as usize];
+                        if let Some(f) = ops::attr_cache::method(inst, name, cache) {
+                            frame.push(f);
+                            frame.push(obj);
+                            continue;
+                        }
+                    }
                     let (method, receiver) = ops::load_method(self, &obj, name)?;
                     let frame = fiber.last_mut().expect("frame");
+                    if let (Value::Instance(inst), false) =
+                        (&receiver, matches!(receiver, Value::Undef))
+                    {
+                        let cache = &frame.code.method_cache[i as usize];
+                        ops::attr_cache::remember_method(inst, &method, cache);
+                    }
                     frame.push(method);
                     frame.push(receiver);
                 }

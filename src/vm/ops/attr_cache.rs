@@ -84,3 +84,47 @@ fn store_slow(inst: &Instance, name: Symbol, value: Value, cache: &AttrCache) ->
     cache.set((class_key(inst), class_epoch(), index as u32));
     inst.dict.replace_at(name, index, value)
 }
+
+/// One method cache entry: (class pointer, class epoch, the function found).
+#[derive(Default)]
+pub struct MethodCache(Cell<Option<(usize, u64, Value)>>);
+
+impl std::fmt::Debug for MethodCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MethodCache")
+    }
+}
+
+/// `inst.name` for a method call when the cache holds the class's function for
+/// `name` (and the instance has no attribute of that name shadowing it): the
+/// function, to be called with `inst` prepended.
+#[inline]
+pub fn method(inst: &Instance, name: Symbol, cache: &MethodCache) -> Option<Value> {
+    let entry = cache.0.take();
+    let found = match &entry {
+        Some((class, epoch, f))
+            if *class == class_key(inst)
+                && *epoch == class_epoch()
+                && !inst.dict.contains_key(&name) =>
+        {
+            Some(f.clone())
+        }
+        _ => None,
+    };
+    cache.0.set(entry);
+    found
+}
+
+/// Remembers that `name` on instances of `inst`'s class is the script function `f`
+/// from the class (what `load_method` found, with no script `__getattribute__`).
+#[inline]
+pub fn remember_method(inst: &Instance, f: &Value, cache: &MethodCache) {
+    if let Value::Function(_) = f {
+        if !inst.class.getattribute.get() {
+            let old = cache
+                .0
+                .replace(Some((class_key(inst), class_epoch(), f.clone())));
+            drop(old);
+        }
+    }
+}
