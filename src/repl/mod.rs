@@ -314,7 +314,7 @@ impl Session {
             }
             if f.log_traceback.get() {
                 f.log_traceback.set(false);
-                if let Some(e) = f.exception.borrow().clone() {
+                if let Some(e) = f.exception_value() {
                     let r = crate::vm::ops::repr(&mut self.vm, &t).unwrap_or_default();
                     self.vm.report_exception(
                         &format!("Task exception was never retrieved\nfuture: {r}"),

@@ -1,5 +1,6 @@
 //! asyncio Futures (and the Future half of Tasks): state, result, done callbacks.
 
+use super::graph::Links;
 use super::{Callback, TaskData};
 use crate::value::object::Native;
 use crate::value::{types, PyResult, Value};
@@ -41,44 +42,87 @@ pub enum DoneCallback {
 /// A Future (or Task when `task` is set).
 pub struct FutureObj {
     pub state: Cell<FutState>,
-    pub result: RefCell<Value>,
-    pub exception: RefCell<Option<Value>>,
+    /// The result, or the exception when `failed` is set: a future has one or the
+    /// other, so they share a slot.
+    outcome: RefCell<Value>,
+    failed: Cell<bool>,
     pub callbacks: RefCell<Vec<DoneCallback>>,
     /// The exception was never retrieved (reported when the program ends).
     pub log_traceback: Cell<bool>,
     /// `_asyncio_future_blocking`: set while a task awaits it.
     pub blocking: Cell<bool>,
     pub task: Option<Box<TaskData>>,
-    /// What only cancelled futures and gather()'s outer futures need, made on first
-    /// use so a plain future stays small.
+    /// What only cancelled futures, gather()'s outer futures and futures linked in
+    /// the await tree need, made on first use so a plain future stays small.
     rare: RefCell<Option<Box<FutureRare>>>,
     /// What this future stands for, set by the library code that made it
     /// ("Queue.get (queue empty)"): the deadlock report's "waiting on". A str,
     /// or a callable asked for the text when a report is drawn (so the text
     /// tells the state at that moment: who holds a lock now).
     pub label: RefCell<Option<Value>>,
-    /// Who awaits it and what blocks it, for the await tree (see `graph`).
-    pub links: RefCell<Option<Box<super::graph::Links>>>,
 }
 
 impl FutureObj {
     pub fn new(task: Option<Box<TaskData>>) -> FutureObj {
         FutureObj {
             state: Cell::new(FutState::Pending),
-            result: RefCell::new(Value::None),
-            exception: RefCell::new(None),
+            outcome: RefCell::new(Value::None),
+            failed: Cell::new(false),
             callbacks: RefCell::new(Vec::new()),
             log_traceback: Cell::new(false),
             blocking: Cell::new(false),
             task,
             rare: RefCell::new(None),
             label: RefCell::new(None),
-            links: RefCell::new(None),
         }
     }
 
     pub fn done(&self) -> bool {
         self.state.get() != FutState::Pending
+    }
+
+    /// The exception it finished with, if it failed.
+    pub fn exception_value(&self) -> Option<Value> {
+        self.failed.get().then(|| self.outcome.borrow().clone())
+    }
+
+    /// Whether it finished with an exception.
+    pub fn has_exception(&self) -> bool {
+        self.failed.get()
+    }
+
+    /// The result it finished with (None while pending or if it failed).
+    pub fn result_value(&self) -> Value {
+        if self.failed.get() {
+            Value::None
+        } else {
+            self.outcome.borrow().clone()
+        }
+    }
+
+    /// Runs `f` on who awaits it and what blocks it (the await tree, see `graph`).
+    pub fn links<R>(&self, f: impl FnOnce(Option<&Links>) -> R) -> R {
+        let rare = self.rare.borrow();
+        f(rare.as_ref().and_then(|r| r.links.as_ref()))
+    }
+
+    /// The await-tree links, made on first use.
+    pub fn links_mut(&self) -> std::cell::RefMut<'_, Links> {
+        std::cell::RefMut::map(self.rare_mut(), |r| {
+            r.links.get_or_insert_with(Default::default)
+        })
+    }
+
+    /// Runs `f` on the await-tree links if there are any.
+    pub fn update_links(&self, f: impl FnOnce(&mut Links)) {
+        if let Some(l) = self
+            .rare
+            .borrow_mut()
+            .as_mut()
+            .and_then(|r| r.links.as_mut())
+        {
+            f(l);
+        }
     }
 
     fn rare_mut(&self) -> std::cell::RefMut<'_, FutureRare> {
@@ -140,6 +184,7 @@ struct FutureRare {
     cancelled_exc: Option<Value>,
     children: Option<Vec<Value>>,
     cancel_requested: bool,
+    links: Option<Links>,
 }
 
 impl Default for FutureRare {
@@ -149,6 +194,7 @@ impl Default for FutureRare {
             cancelled_exc: None,
             children: None,
             cancel_requested: false,
+            links: None,
         }
     }
 }
@@ -240,7 +286,7 @@ pub fn set_result(vm: &mut Vm, fut: &Value, value: Value) -> PyResult<()> {
     if f.done() {
         return Err(invalid_state("invalid state"));
     }
-    *f.result.borrow_mut() = value;
+    *f.outcome.borrow_mut() = value;
     f.state.set(FutState::Finished);
     schedule_callbacks(vm, fut, f);
     Ok(())
@@ -266,7 +312,8 @@ pub fn set_exception(vm: &mut Vm, fut: &Value, exc: Value) -> PyResult<()> {
             "StopIteration interacts badly with generators and cannot be raised into a Future",
         ));
     }
-    *f.exception.borrow_mut() = Some(exc);
+    *f.outcome.borrow_mut() = exc;
+    f.failed.set(true);
     f.state.set(FutState::Finished);
     f.log_traceback.set(true);
     schedule_callbacks(vm, fut, f);
@@ -295,9 +342,11 @@ pub fn result(f: &FutureObj) -> PyResult<Value> {
         FutState::Pending => Err(invalid_state("Result is not set.")),
         FutState::Finished => {
             f.log_traceback.set(false);
-            match &*f.exception.borrow() {
-                Some(e) => Err(e.clone()),
-                None => Ok(f.result.borrow().clone()),
+            let outcome = f.outcome.borrow().clone();
+            if f.failed.get() {
+                Err(outcome)
+            } else {
+                Ok(outcome)
             }
         }
     }
@@ -310,7 +359,7 @@ pub fn exception(f: &FutureObj) -> PyResult<Value> {
         FutState::Pending => Err(invalid_state("Exception is not set.")),
         FutState::Finished => {
             f.log_traceback.set(false);
-            Ok(f.exception.borrow().clone().unwrap_or(Value::None))
+            Ok(f.exception_value().unwrap_or(Value::None))
         }
     }
 }

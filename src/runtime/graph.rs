@@ -131,11 +131,13 @@ impl Graph {
                 index.task_at.insert(p, i);
             }
             if let Some(f) = future_of(t) {
-                for w in f.links.borrow().iter().flat_map(|l| &l.awaited_by) {
-                    if let Some(p) = w.ptr() {
-                        index.awaited_by.entry(p).or_default().push(i);
+                f.links(|l| {
+                    for w in l.iter().flat_map(|l| &l.awaited_by) {
+                        if let Some(p) = w.ptr() {
+                            index.awaited_by.entry(p).or_default().push(i);
+                        }
                     }
-                }
+                });
             }
         }
         let mut children = vec![Vec::new(); n];
@@ -147,7 +149,7 @@ impl Graph {
             let mut found = Vec::new();
             if let Some(w) = &waiter {
                 expand(&index, w, 0, &mut found);
-                let lock = future_of(w).and_then(|f| f.links.borrow().as_ref()?.holder.clone());
+                let lock = future_of(w).and_then(|f| f.links(|l| l?.holder.clone()));
                 if let Some(lock) = lock {
                     if let Ok(owner) = ops::getattr(vm, &lock, Symbol::new("_owner")) {
                         holder[i] = index.task(&owner);
@@ -432,23 +434,18 @@ fn draw(
 /// `future_add_to_awaited_by(fut, waiter)` (3.14): records that `waiter` awaits `fut`.
 pub fn add_awaited_by(fut: &Value, waiter: &Value) {
     if let (Some(f), Some(_)) = (future_of(fut), future_of(waiter)) {
-        f.links
-            .borrow_mut()
-            .get_or_insert_with(Default::default)
-            .awaited_by
-            .push(waiter.clone());
+        f.links_mut().awaited_by.push(waiter.clone());
     }
 }
 
 /// `future_discard_from_awaited_by(fut, waiter)` (3.14).
 pub fn discard_awaited_by(fut: &Value, waiter: &Value) {
     if let Some(f) = future_of(fut) {
-        let mut links = f.links.borrow_mut();
-        if let Some(l) = links.as_mut() {
+        f.update_links(|l| {
             if let Some(at) = l.awaited_by.iter().position(|w| w.is(waiter)) {
                 l.awaited_by.remove(at);
             }
-        }
+        });
     }
 }
 

@@ -454,7 +454,7 @@ impl Vm {
                 // has already ended run_forever, and stopping now would stop the next run
                 // (asyncio.run's cleanup) too early.
                 let escaped = future::future_of(&fut).is_some_and(|f| {
-                    f.exception.borrow().as_ref().is_some_and(|e| {
+                    f.exception_value().as_ref().is_some_and(|e| {
                         types::exc_is(e, |t| &t.system_exit)
                             || types::exc_is(e, |t| &t.keyboard_interrupt)
                     })

@@ -153,7 +153,7 @@ pub fn step(vm: &mut Vm, task: &Value, exc: Option<Value>) -> PyResult<()> {
         let r = step_outcome(vm, task, outcome);
         if let Some(watch) = watch {
             super::debug::step_ends(vm, task, watch);
-            if f.state.get() == future::FutState::Finished && f.exception.borrow().is_none() {
+            if f.state.get() == future::FutState::Finished && !f.has_exception() {
                 super::debug::check_swallowed_cancel(vm, task);
             }
         }
@@ -413,10 +413,10 @@ mod tests {
     #[test]
     fn task_memory_layout() {
         assert_eq!(size_of::<crate::value::Value>(), 16);
-        assert!(size_of::<crate::value::object::Native>() <= 160);
-        assert!(size_of::<super::FutureObj>() <= 152);
+        assert!(size_of::<crate::value::object::Native>() <= 120);
+        assert!(size_of::<super::FutureObj>() <= 112);
         assert!(size_of::<super::TaskData>() <= 96);
-        assert!(size_of::<crate::vm::generator::Generator>() <= 64);
+        assert!(size_of::<crate::vm::generator::Generator>() <= 56);
         assert!(size_of::<crate::vm::frame::Frame>() <= 168);
         assert!(size_of::<crate::vm::context::Context>() <= 24);
         assert!(size_of::<super::DoneCallback>() <= 24);

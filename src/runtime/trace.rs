@@ -207,7 +207,7 @@ pub fn woken(vm: &mut Vm, task: &Value, fut: &Value) {
     let what = describe(vm, task, fut);
     let outcome = match future_of(fut) {
         Some(f) if f.state.get() == super::future::FutState::Cancelled => " cancelled".to_string(),
-        Some(f) => match f.exception.borrow().clone() {
+        Some(f) => match f.exception_value() {
             Some(e) => format!(" raised {}", short_repr(vm, &e)),
             None => " done".to_string(),
         },
@@ -289,13 +289,13 @@ pub fn finished(vm: &mut Vm, task: &Value) {
             };
             emit(vm, task, "cancelled", format!("cancelled{msg}"))
         }
-        _ => match f.exception.borrow().clone() {
+        _ => match f.exception_value() {
             Some(e) => {
                 let r = short_repr(vm, &e);
                 emit(vm, task, "raised", format!("raised {r}"))
             }
             None => {
-                let v = f.result.borrow().clone();
+                let v = f.result_value();
                 let r = short_repr(vm, &v);
                 emit(vm, task, "done", format!("done, returned {r}"))
             }

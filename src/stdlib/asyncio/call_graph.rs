@@ -36,10 +36,7 @@ pub fn discard_from_awaited_by(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<
 pub fn holder(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("_holder", args, 2, 2)?;
     if let Some(f) = future_of(&args[0]) {
-        f.links
-            .borrow_mut()
-            .get_or_insert_with(Default::default)
-            .holder = Some(args[1].clone());
+        f.links_mut().holder = Some(args[1].clone());
     }
     Ok(args[0].clone())
 }
@@ -104,10 +101,7 @@ fn node(
                     .and_then(|f| f.task.as_ref())
                     .is_some_and(|d| d.fut_waiter.borrow().as_ref().is_some_and(|w| w.is(fut)));
                 let linked = future_of(fut).is_some_and(|f| {
-                    f.links
-                        .borrow()
-                        .as_ref()
-                        .is_some_and(|l| l.awaited_by.iter().any(|w| w.is(t)))
+                    f.links(|l| l.is_some_and(|l| l.awaited_by.iter().any(|w| w.is(t))))
                 });
                 if blocked || linked {
                     waiters.push(p);

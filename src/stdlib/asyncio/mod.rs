@@ -351,7 +351,7 @@ fn cancel_all_tasks(vm: &mut Vm) -> PyResult<()> {
         if f.state.get() == future::FutState::Cancelled {
             continue;
         }
-        if let Some(e) = f.exception.borrow().clone() {
+        if let Some(e) = f.exception_value() {
             f.log_traceback.set(false);
             call_exception_handler(
                 vm,
@@ -431,7 +431,7 @@ fn report_unretrieved(vm: &mut Vm) {
             continue;
         }
         f.log_traceback.set(false);
-        let Some(e) = f.exception.borrow().clone() else {
+        let Some(e) = f.exception_value() else {
             continue;
         };
         call_exception_handler(
@@ -684,11 +684,11 @@ fn fut_repr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         "Future"
     };
     if f.state.get() == future::FutState::Finished {
-        let exc = f.exception.borrow().clone();
+        let exc = f.exception_value();
         match exc {
             Some(e) => parts.push(format!("exception={}", ops::repr(vm, &e)?)),
             None => {
-                let r = f.result.borrow().clone();
+                let r = f.result_value();
                 parts.push(format!("result={}", ops::repr(vm, &r)?));
             }
         }

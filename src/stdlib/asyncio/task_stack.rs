@@ -45,7 +45,7 @@ fn stack_entries(
             return Ok(out);
         }
     }
-    if let Some(e) = f.exception.borrow().as_ref() {
+    if let Some(e) = f.exception_value().as_ref() {
         if let Some(data) = e.exc_data() {
             for entry in data.borrow().traceback.iter().rev() {
                 if !take(&mut out, (entry.code.clone(), entry.line)) {
@@ -77,7 +77,7 @@ pub fn task_print_stack(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Val
     let task = &args[0];
     let limit = limit_arg(args, kwargs)?;
     let entries = stack_entries(task, limit)?;
-    let exc = this_future(args)?.exception.borrow().clone();
+    let exc = this_future(args)?.exception_value();
     let r = ops::repr(vm, task)?;
     let mut text = if entries.is_empty() {
         format!("No stack for {r}\n")
