@@ -67,6 +67,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let module = match name {
         "asyncio" => Some(asyncio::module(vm)?),
+        "asyncio.streams" => return asyncio::streams_module(vm),
         "sys" => Some(sys::module(vm)),
         "math" => Some(math::module(vm)),
         "json" => Some(json::module(vm)),
@@ -131,6 +132,34 @@ pub fn register_module(vm: &mut Vm, name: &str, m: Value) {
 
 /// Compiles and runs a module's source in a fresh module object, registered before it runs
 /// (so circular imports see the partly initialized module, as in Python).
+/// Compiles `text` and runs it in the namespace of the existing module `m`
+/// (a part of a module loaded after the rest, see `asyncio::lazy_attr`).
+fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) -> PyResult<()> {
+    let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
+    let ast = crate::parser::parse_module(&src).map_err(|e| {
+        vtypes::exc(
+            |t| &t.syntax_error,
+            format!("{} ({}, line {})", e.msg, filename, e.line(&src)),
+        )
+    })?;
+    let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
+        .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
+    vm.sources.insert(filename, src);
+    vm.run_module(code, m.clone())?;
+    Ok(())
+}
+
+/// A name a module does not (yet) have: asks the module's lazily loaded
+/// parts (`None` when no part defines it).
+pub fn lazy_module_attr(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    asyncio::lazy_attr(vm, m, name)
+}
+
+/// Loads every lazily loaded part of a module (its whole namespace is read).
+pub fn load_lazy_parts(vm: &mut Vm, m: &Rc<Module>) -> PyResult<()> {
+    asyncio::load_lazy_parts(vm, m)
+}
+
 fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult<Value> {
     {
         {

@@ -1206,6 +1206,7 @@ impl Vm {
                 Op::ImportStar => {
                     let m = frame.pop();
                     if let Value::Module(m) = m {
+                        crate::stdlib::load_lazy_parts(self, &m)?;
                         let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {
