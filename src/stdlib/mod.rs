@@ -13,6 +13,7 @@ pub mod generators;
 pub mod io;
 pub mod itertools;
 pub mod json;
+mod lazy_defs;
 pub mod math;
 pub mod operator;
 pub mod os;
@@ -152,12 +153,22 @@ fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) ->
 /// A name a module does not (yet) have: asks the module's lazily loaded
 /// parts (`None` when no part defines it).
 pub fn lazy_module_attr(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    if let Some(v) = lazy_defs::lookup(vm, m, name)? {
+        return Ok(Some(v));
+    }
     asyncio::lazy_attr(vm, m, name)
 }
 
 /// Loads every lazily loaded part of a module (its whole namespace is read).
 pub fn load_lazy_parts(vm: &mut Vm, m: &Rc<Module>) -> PyResult<()> {
+    lazy_defs::load_all(vm, m)?;
     asyncio::load_lazy_parts(vm, m)
+}
+
+/// A global read that found nothing in the module or the builtins: the
+/// module's deferred definitions may hold it (see lazy_defs).
+pub fn lazy_global(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    lazy_defs::lookup(vm, m, name)
 }
 
 fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult<Value> {

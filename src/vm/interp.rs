@@ -385,10 +385,16 @@ impl Vm {
                         Some(v) => v,
                         None => match self.builtins.globals.get(&name) {
                             Some(v) => v,
-                            None => return Err(exceptions::name_error(name)),
+                            None => {
+                                let m = frame.globals.clone();
+                                match crate::stdlib::lazy_global(self, &m, name)? {
+                                    Some(v) => v,
+                                    None => return Err(exceptions::name_error(name)),
+                                }
+                            }
                         },
                     };
-                    frame.push(v);
+                    fiber.last_mut().expect("frame").push(v);
                 }
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
@@ -424,12 +430,18 @@ impl Vm {
                                 Some(v) => v,
                                 None => match self.builtins.globals.get(&name) {
                                     Some(v) => v,
-                                    None => return Err(exceptions::name_error(name)),
+                                    None => {
+                                        let m = frame.globals.clone();
+                                        match crate::stdlib::lazy_global(self, &m, name)? {
+                                            Some(v) => v,
+                                            None => return Err(exceptions::name_error(name)),
+                                        }
+                                    }
                                 },
                             }
                         }
                     };
-                    frame.push(v);
+                    fiber.last_mut().expect("frame").push(v);
                 }
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];

@@ -51,14 +51,15 @@ const GRAPH_NAMES: &[&str] = &[
 
 /// `import asyncio`: the aio-written module over the native core.
 ///
-/// Only asyncio.aio is compiled here. The streams part (asyncio.streams) and
-/// the call-graph part (graph.aio) load on first use (`lazy_attr`), so a
-/// program that never opens a connection does not pay for compiling them at
-/// start-up.
+/// Only asyncio.aio's top-level statements run here; its functions and
+/// classes compile on first use (`lazy_defs`). The streams part
+/// (asyncio.streams) and the call-graph part (graph.aio) load on first use of
+/// one of their names (`lazy_attr`), so a program pays at start-up only for
+/// what it uses.
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let core = native_core(vm);
     vm.modules.borrow_mut().insert("_asyncio".to_string(), core);
-    super::load_source_module(
+    super::lazy_defs::load(
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
