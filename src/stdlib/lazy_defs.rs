@@ -30,6 +30,8 @@ struct Block {
     end: usize,
     /// Its first line (1-based).
     line: usize,
+    /// The name it defines.
+    name: Symbol,
     loaded: Cell<bool>,
 }
 
@@ -192,10 +194,11 @@ pub fn load(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult
             .collect(),
         blocks: blocks
             .into_iter()
-            .map(|(start, end, line, _)| Block {
+            .map(|(start, end, line, name)| Block {
                 start,
                 end,
                 line,
+                name: Symbol::new(&name),
                 loaded: Cell::new(false),
             })
             .collect(),
@@ -227,6 +230,12 @@ fn defs_of(m: &Rc<Module>) -> Option<Rc<LazyDefs>> {
 fn load_block(vm: &mut Vm, m: &Rc<Module>, defs: &LazyDefs, i: usize) -> PyResult<()> {
     let b = &defs.blocks[i];
     if b.loaded.replace(true) {
+        return Ok(());
+    }
+    // Already bound (a program replaced it: `asyncio.sleep = my_sleep`): the
+    // definition would have been overwritten by that assignment, so it stays
+    // unloaded.
+    if m.globals.get(&b.name).is_some() {
         return Ok(());
     }
     let mut text = "\n".repeat(b.line - 1);

@@ -131,8 +131,6 @@ pub fn register_module(vm: &mut Vm, name: &str, m: Value) {
     sys::note_module(vm, name, Some(&m));
 }
 
-/// Compiles and runs a module's source in a fresh module object, registered before it runs
-/// (so circular imports see the partly initialized module, as in Python).
 /// Compiles `text` and runs it in the namespace of the existing module `m`
 /// (a part of a module loaded after the rest, see `asyncio::lazy_attr`).
 fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) -> PyResult<()> {
@@ -171,6 +169,8 @@ pub fn lazy_global(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option
     lazy_defs::lookup(vm, m, name)
 }
 
+/// Compiles and runs a module's source in a fresh module object, registered before it runs
+/// (so circular imports see the partly initialized module, as in Python).
 fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult<Value> {
     {
         {
