@@ -78,12 +78,14 @@ fn bound_names(line: &str, out: &mut Vec<String>) {
     }
 }
 
+/// A definition block found by `split`: (start byte, end byte, first line, name).
+type Found = (usize, usize, usize, String);
+
 /// Splits `text` into the eager part (the definition blocks blanked out, so
 /// line numbers stay) and the definition blocks, with the names they define.
 /// None when the text has nothing to defer.
-fn split(text: &str) -> Option<(String, Vec<(usize, usize, usize, String)>)> {
-    // (start, end, first line, name) of each block.
-    let mut blocks: Vec<(usize, usize, usize, String)> = Vec::new();
+fn split(text: &str) -> Option<(String, Vec<Found>)> {
+    let mut blocks: Vec<Found> = Vec::new();
     let mut eager_bound: Vec<String> = Vec::new();
     let mut globals_declared: Vec<String> = Vec::new();
     let mut open: Option<(usize, usize, String)> = None;
@@ -135,7 +137,7 @@ fn split(text: &str) -> Option<(String, Vec<(usize, usize, usize, String)>)> {
     for b in &blocks {
         *count.entry(b.3.as_str()).or_default() += 1;
     }
-    let keep: Vec<(usize, usize, usize, String)> = blocks
+    let keep: Vec<Found> = blocks
         .iter()
         .filter(|b| {
             count[b.3.as_str()] == 1
