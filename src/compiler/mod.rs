@@ -9,10 +9,13 @@ use crate::ast::{self, Expr, ExprKind, Stmt};
 use crate::bytecode::{Code, CodeFlags, CodeKind, Op};
 use crate::diag::SyntaxError;
 use crate::source::{SourceFile, Span};
+use crate::value::intern::FxBuild;
 use crate::value::object::Native;
 use crate::value::{Symbol, Value};
 use scope::{NameKind, Scope, ScopeKind, ScopeTable};
-use std::collections::HashMap;
+
+// Keyed by names from the program text: a fast hasher (see scope.rs).
+type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 use std::rc::Rc;
 
 /// How the module-level code treats expression statements.
@@ -136,10 +139,10 @@ impl<'a, 't> Compiler<'a, 't> {
             lines: Vec::new(),
             consts: Vec::new(),
             names: Vec::new(),
-            name_index: HashMap::new(),
+            name_index: HashMap::default(),
             varnames: Vec::new(),
-            local_index: HashMap::new(),
-            deref_index: HashMap::new(),
+            local_index: HashMap::default(),
+            deref_index: HashMap::default(),
             cellvars: Vec::new(),
             freevars: Vec::new(),
             fblocks: Vec::new(),

@@ -4,7 +4,12 @@
 use crate::ast::*;
 use crate::diag::SyntaxError;
 use crate::source::Span;
-use std::collections::{HashMap, HashSet};
+use crate::value::intern::FxBuild;
+
+// The compiler's tables are keyed by names from the program text: a fast
+// hasher (start-up compiles the asyncio module's source on every run).
+type HashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+type HashSet<K> = std::collections::HashSet<K, FxBuild>;
 
 /// Where a name lives, seen from one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +83,7 @@ impl ScopeTable {
 pub fn analyze(module: &Module) -> Result<ScopeTable, SyntaxError> {
     let mut b = Builder {
         scopes: Vec::new(),
-        by_node: HashMap::new(),
+        by_node: HashMap::default(),
         stack: Vec::new(),
     };
     b.push(ScopeKind::Module, 0);
@@ -90,7 +95,7 @@ pub fn analyze(module: &Module) -> Result<ScopeTable, SyntaxError> {
         scopes: b.scopes,
         by_node: b.by_node,
     };
-    resolve(&mut table, 0, &HashSet::new())?;
+    resolve(&mut table, 0, &HashSet::default())?;
     Ok(table)
 }
 
@@ -106,7 +111,7 @@ impl Builder {
         let parent = self.stack.last().copied();
         self.scopes.push(Scope {
             kind,
-            names: HashMap::new(),
+            names: HashMap::default(),
             params: Vec::new(),
             locals: Vec::new(),
             cells: Vec::new(),
@@ -116,8 +121,8 @@ impl Builder {
             has_await: false,
             needs_class_cell: false,
             bound: Vec::new(),
-            used: HashSet::new(),
-            globals: HashSet::new(),
+            used: HashSet::default(),
+            globals: HashSet::default(),
             nonlocals: Vec::new(),
             children: Vec::new(),
         });
@@ -647,7 +652,7 @@ fn resolve(
         resolve(table, *child, &visible)?;
     }
     // Children's free variables make our locals cells (or pass through as free).
-    let mut needed: HashSet<String> = HashSet::new();
+    let mut needed: HashSet<String> = HashSet::default();
     for child in &children {
         for (n, k) in &table.scopes[*child].names {
             if *k == NameKind::Free {

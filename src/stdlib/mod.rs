@@ -14,6 +14,7 @@ pub mod generators;
 pub mod io;
 pub mod itertools;
 pub mod json;
+mod lazy_defs;
 pub mod math;
 pub mod operator;
 pub mod os;
@@ -68,6 +69,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     }
     let module = match name {
         "asyncio" => Some(asyncio::module(vm)?),
+        "asyncio.streams" => return asyncio::streams_module(vm),
         "sys" => Some(sys::module(vm)),
         "math" => Some(math::module(vm)),
         "json" => Some(json::module(vm)),
@@ -129,6 +131,44 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
 pub fn register_module(vm: &mut Vm, name: &str, m: Value) {
     vm.modules.borrow_mut().insert(name.to_string(), m.clone());
     sys::note_module(vm, name, Some(&m));
+}
+
+/// Compiles `text` and runs it in the namespace of the existing module `m`
+/// (a part of a module loaded after the rest, see `asyncio::lazy_attr`).
+fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) -> PyResult<()> {
+    let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
+    let ast = crate::parser::parse_module(&src).map_err(|e| {
+        vtypes::exc(
+            |t| &t.syntax_error,
+            format!("{} ({}, line {})", e.msg, filename, e.line(&src)),
+        )
+    })?;
+    let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
+        .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
+    vm.sources.insert(filename, src);
+    vm.run_module(code, m.clone())?;
+    Ok(())
+}
+
+/// A name a module does not (yet) have: asks the module's lazily loaded
+/// parts (`None` when no part defines it).
+pub fn lazy_module_attr(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    if let Some(v) = lazy_defs::lookup(vm, m, name)? {
+        return Ok(Some(v));
+    }
+    asyncio::lazy_attr(vm, m, name)
+}
+
+/// Loads every lazily loaded part of a module (its whole namespace is read).
+pub fn load_lazy_parts(vm: &mut Vm, m: &Rc<Module>) -> PyResult<()> {
+    lazy_defs::load_all(vm, m)?;
+    asyncio::load_lazy_parts(vm, m)
+}
+
+/// A global read that found nothing in the module or the builtins: the
+/// module's deferred definitions may hold it (see lazy_defs).
+pub fn lazy_global(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    lazy_defs::lookup(vm, m, name)
 }
 
 /// Compiles and runs a module's source in a fresh module object, registered before it runs

@@ -386,10 +386,17 @@ impl Vm {
                             .globals
                             .globals
                             .lookup_cached(&self.builtins.globals, name, cache);
-                    let Some(v) = found else {
-                        return Err(exceptions::name_error(name));
+                    let v = match found {
+                        Some(v) => v,
+                        None => {
+                            let m = frame.globals.clone();
+                            match crate::stdlib::lazy_global(self, &m, name)? {
+                                Some(v) => v,
+                                None => return Err(exceptions::name_error(name)),
+                            }
+                        }
                     };
-                    frame.push(v);
+                    fiber.last_mut().expect("frame").push(v);
                 }
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
@@ -429,11 +436,17 @@ impl Vm {
                             );
                             match global {
                                 Some(v) => v,
-                                None => return Err(exceptions::name_error(name)),
+                                None => {
+                                    let m = frame.globals.clone();
+                                    match crate::stdlib::lazy_global(self, &m, name)? {
+                                        Some(v) => v,
+                                        None => return Err(exceptions::name_error(name)),
+                                    }
+                                }
                             }
                         }
                     };
-                    frame.push(v);
+                    fiber.last_mut().expect("frame").push(v);
                 }
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];
@@ -1307,6 +1320,7 @@ impl Vm {
                 Op::ImportStar => {
                     let m = frame.pop();
                     if let Value::Module(m) = m {
+                        crate::stdlib::load_lazy_parts(self, &m)?;
                         let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {

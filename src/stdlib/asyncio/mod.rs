@@ -6,11 +6,12 @@ mod queue_fast;
 use crate::runtime::future::{self, future_of, DoneCallback};
 use crate::runtime::{self, task, Callback};
 use crate::stdlib::builtins::arity;
-use crate::value::object::Native;
+use crate::value::object::{Module, Native};
 use crate::value::{types, PyResult, Symbol, Value};
 use crate::vm::generator::GenKind;
 use crate::vm::ops;
 use crate::vm::Vm;
+use std::rc::Rc;
 
 mod call_graph;
 mod exception_handler;
@@ -39,23 +40,47 @@ const STREAM_NAMES: &[&str] = &[
     "to_thread",
 ];
 
+/// The names asyncio re-exports from its call-graph part (graph.aio).
+const GRAPH_NAMES: &[&str] = &[
+    "FrameCallGraphEntry",
+    "FutureCallGraph",
+    "capture_call_graph",
+    "format_call_graph",
+    "print_call_graph",
+];
+
 /// `import asyncio`: the aio-written module over the native core.
+///
+/// Only asyncio.aio's top-level statements run here; its functions and
+/// classes compile on first use (`lazy_defs`). The streams part
+/// (asyncio.streams) and the call-graph part (graph.aio) load on first use of
+/// one of their names (`lazy_attr`), so a program pays at start-up only for
+/// what it uses.
 pub fn module(vm: &mut Vm) -> PyResult<Value> {
     let core = native_core(vm);
     vm.modules.borrow_mut().insert("_asyncio".to_string(), core);
-    let m = super::load_source_module(
+    super::lazy_defs::load(
         vm,
         "asyncio",
         "<aio asyncio>".to_string(),
-        [include_str!("asyncio.aio"), include_str!("graph.aio")].concat(),
-    )?;
+        include_str!("asyncio.aio").to_string(),
+    )
+}
+
+/// `import asyncio.streams` (also loaded by the first use of a stream name
+/// through the asyncio module): the streams part, re-exported by asyncio.
+pub fn streams_module(vm: &mut Vm) -> PyResult<Value> {
+    if let Some(m) = vm.modules.borrow().get("asyncio.streams") {
+        return Ok(m.clone());
+    }
+    let asyncio = super::import_module(vm, "asyncio")?;
     let streams = super::load_source_module(
         vm,
         "asyncio.streams",
         "<aio asyncio.streams>".to_string(),
         include_str!("streams.aio").to_string(),
     )?;
-    if let (Value::Module(a), Value::Module(s)) = (&m, &streams) {
+    if let (Value::Module(a), Value::Module(s)) = (&asyncio, &streams) {
         let g = &a.globals;
         g.insert(Symbol::new("streams"), streams.clone());
         for name in STREAM_NAMES {
@@ -65,7 +90,47 @@ pub fn module(vm: &mut Vm) -> PyResult<Value> {
             }
         }
     }
-    Ok(m)
+    Ok(streams)
+}
+
+/// Runs graph.aio inside the asyncio module's own namespace (once).
+fn load_graph(vm: &mut Vm, m: &Rc<Module>) -> PyResult<()> {
+    if m.globals.get(&Symbol::new("capture_call_graph")).is_some() {
+        return Ok(());
+    }
+    super::run_source_in(
+        vm,
+        m,
+        "<aio asyncio.graph>".to_string(),
+        include_str!("graph.aio").to_string(),
+    )
+}
+
+/// A name missing from a module's namespace that a lazily loaded part
+/// defines: loads the part and answers the name (None when no part has it).
+pub fn lazy_attr(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option<Value>> {
+    if m.name != "asyncio" {
+        return Ok(None);
+    }
+    let text = name.text();
+    if &*text == "streams" || STREAM_NAMES.contains(&&*text) {
+        streams_module(vm)?;
+    } else if GRAPH_NAMES.contains(&&*text) {
+        load_graph(vm, m)?;
+    } else {
+        return Ok(None);
+    }
+    Ok(m.globals.get(&name))
+}
+
+/// Loads every lazy part of a module (for `from asyncio import *`, `dir()`
+/// and `__dict__`, which see the whole namespace).
+pub fn load_lazy_parts(vm: &mut Vm, m: &Rc<Module>) -> PyResult<()> {
+    if m.name == "asyncio" {
+        streams_module(vm)?;
+        load_graph(vm, m)?;
+    }
+    Ok(())
 }
 
 fn native_core(_vm: &mut Vm) -> Value {

@@ -287,6 +287,9 @@ fn dir(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
                     return Ok(Value::list(items));
                 }
             }
+            if let Value::Module(m) = v {
+                crate::stdlib::load_lazy_parts(vm, m)?;
+            }
             dir_names(v)
         }
         None => {

@@ -108,7 +108,11 @@ pub fn generic_getattr(
                     return Ok(Value::str(m.name.clone()));
                 }
                 if name == sym::DICT {
+                    crate::stdlib::load_lazy_parts(vm, m)?;
                     return Ok(m.globals.as_dict());
+                }
+                if let Some(v) = crate::stdlib::lazy_module_attr(vm, m, name)? {
+                    return Ok(v);
                 }
                 if m.name == "os" && &*name.text() == "environ" {
                     crate::vm::sandbox::check_other(vm, "os.environ", "the environment")?;
