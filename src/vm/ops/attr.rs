@@ -365,6 +365,14 @@ fn super_getattr(vm: &mut Vm, class: &Rc<Class>, obj: &Value, name: Symbol) -> P
 pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult<()> {
     match obj {
         Value::Instance(inst) => {
+            if name == sym::CLASS {
+                // An instance's class is fixed in aio; storing `__class__` as a plain
+                // attribute would silently change nothing.
+                return Err(types::type_error(format!(
+                    "__class__ assignment is not supported by aio ('{}' object)",
+                    inst.class.name
+                )));
+            }
             let class = inst.class.clone();
             // A script `__setattr__` sees every store, properties included (as in CPython,
             // where only object.__setattr__ consults data descriptors).
