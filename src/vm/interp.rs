@@ -562,21 +562,7 @@ impl Vm {
                         }
                         if is_simple_generator_call(&f.code, argc + 1) && self.debug.is_none() {
                             let f = f.clone();
-                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
-                            for (slot, v) in callee
-                                .stack
-                                .iter_mut()
-                                .zip(frame.stack.drain(len - argc - 1..))
-                            {
-                                *slot = v;
-                            }
-                            frame.pop();
-                            if !f.closure.is_empty() {
-                                callee.cells.extend(f.closure.iter().cloned());
-                            }
-                            callee.function = Some(f.clone());
-                            let g = call::wrap_generator(&f, callee);
-                            fiber.last_mut().expect("frame").push(g);
+                            self.make_generator_inline(frame, f, argc + 1);
                             continue;
                         }
                     }
@@ -631,19 +617,7 @@ impl Vm {
                             // A coroutine or generator function: its frame becomes the
                             // new object's, straight from the operand stack.
                             let f = f.clone();
-                            let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
-                            for (slot, v) in
-                                callee.stack.iter_mut().zip(frame.stack.drain(len - argc..))
-                            {
-                                *slot = v;
-                            }
-                            frame.pop();
-                            if !f.closure.is_empty() {
-                                callee.cells.extend(f.closure.iter().cloned());
-                            }
-                            callee.function = Some(f.clone());
-                            let g = call::wrap_generator(&f, callee);
-                            fiber.last_mut().expect("frame").push(g);
+                            self.make_generator_inline(frame, f, argc);
                             continue;
                         }
                     }
@@ -1431,9 +1405,33 @@ fn inline_native(callee: &Value, vm: &Vm) -> Option<crate::value::object::Native
 }
 
 impl Vm {
+    /// A plain positional call of a coroutine or generator function whose callee and
+    /// `argc` arguments are the top of `frame`'s stack: replaces them with the new
+    /// object, its frame filled straight from the stack.
+    #[inline(never)]
+    fn make_generator_inline(
+        &mut self,
+        frame: &mut Frame,
+        f: Rc<crate::value::object::Function>,
+        argc: usize,
+    ) {
+        let len = frame.stack.len();
+        let mut callee = self.new_frame(f.code.clone(), f.globals.clone());
+        for (slot, v) in callee.stack.iter_mut().zip(frame.stack.drain(len - argc..)) {
+            *slot = v;
+        }
+        frame.pop();
+        if !f.closure.is_empty() {
+            callee.cells.extend(f.closure.iter().cloned());
+        }
+        callee.function = Some(f.clone());
+        let g = call::wrap_generator(&f, callee);
+        frame.push(g);
+    }
+
     /// Calls a native with the arguments `stack[base..]` of the top frame, then replaces
     /// everything from `callee` (the callee's slot) up with the result.
-    #[inline]
+    #[inline(never)]
     fn call_native_inline(
         &mut self,
         fiber: &mut [Box<Frame>],
