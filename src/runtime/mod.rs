@@ -237,6 +237,7 @@ impl Vm {
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
         self.check_limits()?;
+        self.collect_if_due();
         self.flush_warnings();
         #[cfg(unix)]
         signals::dispatch_pending(self)?;

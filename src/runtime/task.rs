@@ -76,7 +76,9 @@ pub fn create_task_in(
             _ => crate::stdlib::contextvars::copy_current(vm),
         },
     };
-    let task = Value::native(Native::Future(FutureObj::new(Some(Box::new(data)))));
+    let task = std::rc::Rc::new(Native::Future(FutureObj::new(Some(Box::new(data)))));
+    crate::vm::gc::track_native(&task);
+    let task = Value::Native(task);
     vm.call_soon(Callback::Step {
         task: task.clone(),
         exc: None,

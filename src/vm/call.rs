@@ -25,7 +25,7 @@ pub fn make_function(
     kwdefaults: Vec<Option<Value>>,
     closure: Vec<CellRef>,
 ) -> Value {
-    Value::Function(Rc::new(Function {
+    let f = Rc::new(Function {
         name: RefCell::new(code.name.to_string()),
         qualname: RefCell::new(code.qualname.to_string()),
         code,
@@ -34,7 +34,9 @@ pub fn make_function(
         kwdefaults,
         closure,
         dict: Default::default(),
-    }))
+    });
+    super::gc::track_function(&f);
+    Value::Function(f)
 }
 
 /// Prepares a call of any callable.
@@ -96,7 +98,9 @@ pub fn function_call(
     if !code.cellvars.is_empty() || !code.freevars.is_empty() {
         let mut cells: Vec<CellRef> = Vec::with_capacity(code.cellvars.len() + code.freevars.len());
         for _ in &code.cellvars {
-            cells.push(Rc::new(RefCell::new(Value::Undef)));
+            let cell = Rc::new(RefCell::new(Value::Undef));
+            super::gc::track_cell(&cell);
+            cells.push(cell);
         }
         for &(cell, slot) in &code.cell_params {
             *cells[cell as usize].borrow_mut() = frame.stack[slot as usize].clone();
@@ -114,6 +118,7 @@ pub fn function_call(
         };
         frame.entry = Entry::Bottom;
         let gen = Rc::new(Generator::new(kind, frame));
+        super::gc::track_generator(&gen);
         // Renamed functions (functools.wraps) keep their new names; others share the code's.
         if *f.name.borrow() != *gen.code.name {
             *gen.name.borrow_mut() = Rc::from(f.name().as_str());
@@ -400,12 +405,14 @@ fn instantiate(
     } else {
         None
     };
-    let obj = Value::Instance(Rc::new(Instance {
+    let obj = Rc::new(Instance {
         class: class.clone(),
         dict: Default::default(),
         exc,
         base: None,
-    }));
+    });
+    super::gc::track_instance(&obj);
+    let obj = Value::Instance(obj);
     init_instance(vm, class, obj, args, kwargs)
 }
 

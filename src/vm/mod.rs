@@ -5,6 +5,7 @@ pub mod call;
 mod delegate;
 pub mod exceptions;
 pub mod frame;
+pub mod gc;
 pub mod generator;
 pub mod interp;
 pub mod limits;
