@@ -83,7 +83,7 @@ pub fn create_task_in(
         task: task.clone(),
         exc: None,
     });
-    vm.event_loop().tasks.push(task.clone());
+    vm.event_loop().add_task(task.clone());
     if vm.trace.is_some() {
         super::trace::created(vm, &task);
     }

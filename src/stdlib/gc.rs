@@ -68,7 +68,7 @@ fn collect(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             return Err(types::value_error("invalid generation"));
         }
     }
-    let found = gc::collect();
+    let found = vm.collect_cycles();
     vm.close_dropped_generators();
     Ok(Value::Int(found as i64))
 }

@@ -619,6 +619,8 @@ pub fn collect() -> usize {
             refs[i] = isize::MAX / 2;
         }
     }
+    // A negative count means a traversal visited a reference its object does not own.
+    debug_assert!(refs.iter().all(|&r| r >= 0), "cycle collector: references over-counted");
     // Everything reachable from an object referenced from outside is alive.
     let mut alive: Vec<bool> = refs.iter().map(|&r| r > 0).collect();
     let mut work: Vec<u32> = (0..live.len() as u32)
@@ -707,8 +709,18 @@ impl super::Vm {
         }
         DUE.with(|d| d.set(false));
         if self.native_depth <= 1 && is_enabled() {
-            collect();
+            self.collect_cycles();
         }
+    }
+
+    /// A full collection (`gc.collect()` and the automatic one). The event loop's
+    /// list of tasks lets go of finished ones first, so a finished task in a cycle
+    /// is garbage as it is in CPython (whose loop holds its tasks weakly).
+    pub fn collect_cycles(&mut self) -> usize {
+        if let Some(l) = self.event_loop.as_mut() {
+            l.prune_tasks();
+        }
+        collect()
     }
 }
 
