@@ -701,14 +701,16 @@ fn mark(
 impl super::Vm {
     /// The automatic collection, at a safe point: the dispatch loop's top (reached
     /// after the ops that drop values when something is due) or between the event
-    /// loop's callbacks. Not while a native called back into script code (a sort
-    /// key, a `__repr__`): that native may be in the middle of changing an object.
+    /// loop's callbacks. A native that called back into script code (a sort key, a
+    /// `__repr__`) may be below it on the Rust stack: what it holds (values in Rust
+    /// locals, frames of the fibers it runs) counts as referenced from outside, and
+    /// a cell it has borrowed is never cleared, so it finds its objects intact.
     pub fn collect_if_due(&mut self) {
         if !due() {
             return;
         }
         DUE.with(|d| d.set(false));
-        if self.native_depth <= 1 && is_enabled() {
+        if is_enabled() {
             self.collect_cycles();
         }
     }
