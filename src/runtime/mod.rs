@@ -187,9 +187,8 @@ impl EventLoop {
     /// Forgets the finished tasks (keeping failed ones whose exception nobody
     /// retrieved, reported when the loop ends).
     pub fn prune_tasks(&mut self) {
-        self.tasks.retain(|t| {
-            future::future_of(t).is_some_and(|f| !f.done() || f.log_traceback.get())
-        });
+        self.tasks
+            .retain(|t| future::future_of(t).is_some_and(|f| !f.done() || f.log_traceback.get()));
         self.tasks_prune_at = (2 * self.tasks.len()).max(MIN_TASKS_PRUNE);
     }
 

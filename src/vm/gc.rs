@@ -106,12 +106,21 @@ struct Heap {
 }
 
 impl Heap {
-    fn set_limit(&mut self) {
+    /// The registry holds `len` entries, all live: the next check comes after
+    /// `max(threshold, len)` more registrations, so the checks cost O(1) each.
+    fn set_limit(&mut self, len: usize) {
         self.limit = if self.threshold == 0 {
             usize::MAX
         } else {
-            self.survivors + self.threshold.max(self.survivors)
+            len.saturating_add(self.threshold.max(len))
         };
+    }
+
+    /// A collection is worth running: the live tracked objects are more than twice
+    /// the survivors of the last one (and more than the threshold beyond them).
+    fn grown(&self) -> bool {
+        self.threshold != 0
+            && self.objects.len() > self.survivors + self.threshold.max(self.survivors)
     }
 }
 
@@ -138,7 +147,8 @@ pub fn due() -> bool {
     DUE.with(Cell::get)
 }
 
-#[inline]
+// Out of line: the dispatch loop inlines the constructors, and stays smaller.
+#[inline(never)]
 fn track(t: Tracked) {
     let _ = HEAP.try_with(|h| {
         if let Ok(mut h) = h.try_borrow_mut() {
@@ -290,22 +300,6 @@ impl Obj {
             Obj::Generator(r) => Rc::strong_count(r),
             Obj::Native(r) => Rc::strong_count(r),
             Obj::Cell(r) => Rc::strong_count(r),
-        }
-    }
-
-    fn downgrade(&self) -> Tracked {
-        match self {
-            Obj::List(r) => Tracked::List(Rc::downgrade(r)),
-            Obj::Dict(r) => Tracked::Dict(Rc::downgrade(r)),
-            Obj::Set(r) => Tracked::Set(Rc::downgrade(r)),
-            Obj::Tuple(r) => Tracked::Tuple(Rc::downgrade(r)),
-            Obj::Instance(r) => Tracked::Instance(Rc::downgrade(r)),
-            Obj::Function(r) => Tracked::Function(Rc::downgrade(r)),
-            Obj::Method(r) => Tracked::Method(Rc::downgrade(r)),
-            Obj::Class(r) => Tracked::Class(Rc::downgrade(r)),
-            Obj::Generator(r) => Tracked::Generator(Rc::downgrade(r)),
-            Obj::Native(r) => Tracked::Native(Rc::downgrade(r)),
-            Obj::Cell(r) => Tracked::Cell(Rc::downgrade(r)),
         }
     }
 
@@ -592,14 +586,10 @@ pub fn collect() -> usize {
         h.collecting = true;
         Some(std::mem::take(&mut h.objects))
     });
-    let Some(objects) = objects else { return 0 };
+    let Some(mut objects) = objects else { return 0 };
+    objects.retain(|t| t.strong_count() > 0);
     // Live objects, held strongly for the pass (one extra count each).
-    let live: Vec<Obj> = objects
-        .iter()
-        .filter(|t| t.strong_count() > 0)
-        .filter_map(Tracked::upgrade)
-        .collect();
-    drop(objects);
+    let live: Vec<Obj> = objects.iter().filter_map(Tracked::upgrade).collect();
     let mut index: HashMap<usize, u32, FxBuild> =
         HashMap::with_capacity_and_hasher(live.len(), FxBuild::default());
     for (i, o) in live.iter().enumerate() {
@@ -620,7 +610,10 @@ pub fn collect() -> usize {
         }
     }
     // A negative count means a traversal visited a reference its object does not own.
-    debug_assert!(refs.iter().all(|&r| r >= 0), "cycle collector: references over-counted");
+    debug_assert!(
+        refs.iter().all(|&r| r >= 0),
+        "cycle collector: references over-counted"
+    );
     // Everything reachable from an object referenced from outside is alive.
     let mut alive: Vec<bool> = refs.iter().map(|&r| r > 0).collect();
     let mut work: Vec<u32> = (0..live.len() as u32)
@@ -656,22 +649,17 @@ pub fn collect() -> usize {
     drop(index);
     drop(bin);
     drop(finalize);
-    // Survivors go back into the registry, followed by anything made meanwhile.
-    let mut kept: Vec<Tracked> = Vec::with_capacity(live.len());
-    for o in &live {
-        if o.strong_count() > 1 {
-            kept.push(o.downgrade());
-        }
-    }
     drop(live);
+    // Survivors go back into the registry, followed by anything made meanwhile.
+    objects.retain(|t| t.strong_count() > 0);
     HEAP.with(|h| {
         let mut h = h.borrow_mut();
         let made = std::mem::take(&mut h.objects);
-        kept.extend(made);
-        kept.retain(|t| t.strong_count() > 0);
-        h.survivors = kept.len();
-        h.objects = kept;
-        h.set_limit();
+        objects.extend(made);
+        h.survivors = objects.len();
+        h.objects = objects;
+        let len = h.survivors;
+        h.set_limit(len);
         h.collecting = false;
         h.collections += 1;
         h.collected += found as u64;
@@ -710,7 +698,21 @@ impl super::Vm {
             return;
         }
         DUE.with(|d| d.set(false));
-        if is_enabled() {
+        if !is_enabled() {
+            return;
+        }
+        // First drop the entries of objects that refcounting has freed: most die
+        // young, and only growth of the live ones calls for a collection.
+        let grown = HEAP.with(|h| {
+            let Ok(mut h) = h.try_borrow_mut() else {
+                return false;
+            };
+            h.objects.retain(|t| t.strong_count() > 0);
+            let len = h.objects.len();
+            h.set_limit(len);
+            h.grown()
+        });
+        if grown {
             self.collect_cycles();
         }
     }
@@ -746,7 +748,8 @@ pub fn set_threshold(t: usize) {
     HEAP.with(|h| {
         let mut h = h.borrow_mut();
         h.threshold = t;
-        h.set_limit();
+        let len = h.objects.len();
+        h.set_limit(len);
     });
 }
 
