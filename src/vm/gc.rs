@@ -339,7 +339,6 @@ impl Obj {
                 value(&m.receiver);
             }
             Obj::Instance(i) => {
-                drop(value);
                 visit(rc_addr(&i.class));
                 if !i.dict.traverse(&mut |v| {
                     if let Some(a) = addr(v) {
@@ -375,7 +374,6 @@ impl Obj {
                     return false;
                 };
                 d.values().for_each(&mut value);
-                drop(value);
                 f.closure.iter().for_each(|c| visit(rc_addr(c)));
             }
             Obj::Class(c) => {
@@ -387,11 +385,9 @@ impl Obj {
                     return false;
                 };
                 cache.for_each_value(&mut value);
-                drop(value);
                 c.base.iter().chain(&c.mro).for_each(|b| visit(rc_addr(b)));
             }
             Obj::Generator(g) => {
-                drop(value);
                 let Ok(frames) = g.frames.try_borrow() else {
                     return false;
                 };
@@ -400,7 +396,6 @@ impl Obj {
                 }
             }
             Obj::Native(n) => {
-                drop(value);
                 return traverse_native(n, visit);
             }
         }
@@ -616,10 +611,17 @@ pub fn collect() -> usize {
     );
     // Everything reachable from an object referenced from outside is alive.
     let mut alive: Vec<bool> = refs.iter().map(|&r| r > 0).collect();
-    let mut work: Vec<u32> = (0..live.len() as u32)
-        .filter(|&i| alive[i as usize])
-        .collect();
-    mark(&live, &index, &mut alive, &mut work);
+    let mut candidates = alive.iter().filter(|&&a| !a).count();
+    let mut work: Vec<u32> = Vec::new();
+    if candidates > 0 {
+        // Objects with outside references first; the walk stops once nothing is
+        // left that could turn out to be garbage.
+        work = (0..live.len() as u32)
+            .filter(|&i| alive[i as usize])
+            .rev()
+            .collect();
+        mark(&live, &index, &mut alive, &mut work, &mut candidates);
+    }
     let garbage: Vec<u32> = (0..live.len() as u32)
         .filter(|&i| !alive[i as usize])
         .collect();
@@ -636,7 +638,8 @@ pub fn collect() -> usize {
             }
         }
     }
-    mark(&live, &index, &mut alive, &mut work);
+    let mut all = usize::MAX;
+    mark(&live, &index, &mut alive, &mut work, &mut all);
     let mut bin: Vec<Box<dyn std::any::Any>> = Vec::new();
     for &i in &garbage {
         if !alive[i as usize] {
@@ -673,17 +676,21 @@ fn mark(
     index: &HashMap<usize, u32, FxBuild>,
     alive: &mut [bool],
     work: &mut Vec<u32>,
+    unmarked: &mut usize,
 ) {
-    while let Some(i) = work.pop() {
+    while *unmarked > 0 {
+        let Some(i) = work.pop() else { break };
         live[i as usize].traverse(&mut |a| {
             if let Some(&j) = index.get(&a) {
                 if !alive[j as usize] {
                     alive[j as usize] = true;
+                    *unmarked -= 1;
                     work.push(j);
                 }
             }
         });
     }
+    work.clear();
 }
 
 impl super::Vm {
@@ -767,4 +774,64 @@ pub fn stats() -> (u64, u64) {
         let h = h.borrow();
         (h.collections, h.collected)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn weak_list(v: &Value) -> Weak<RefCell<Vec<Value>>> {
+        match v {
+            Value::List(l) => Rc::downgrade(l),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_list_holding_itself_is_freed() {
+        let l = Value::list(vec![Value::Int(1)]);
+        if let Value::List(items) = &l {
+            items.borrow_mut().push(l.clone());
+        }
+        let weak = weak_list(&l);
+        drop(l);
+        assert_eq!(weak.strong_count(), 1);
+        assert!(collect() >= 1);
+        assert_eq!(weak.strong_count(), 0);
+    }
+
+    #[test]
+    fn a_reachable_cycle_is_kept_intact() {
+        let l = Value::list(vec![Value::Int(7)]);
+        let inner = Value::list(vec![l.clone()]);
+        if let Value::List(items) = &l {
+            items.borrow_mut().push(inner.clone());
+        }
+        drop(inner);
+        assert_eq!(collect(), 0);
+        let Value::List(items) = &l else {
+            unreachable!()
+        };
+        assert_eq!(items.borrow().len(), 2);
+        assert!(matches!(items.borrow()[0], Value::Int(7)));
+    }
+
+    #[test]
+    fn collecting_while_a_container_is_borrowed_keeps_it() {
+        let l = Value::list(vec![]);
+        if let Value::List(items) = &l {
+            items.borrow_mut().push(l.clone());
+        }
+        let weak = weak_list(&l);
+        let Value::List(rc) = &l else { unreachable!() };
+        let rc = rc.clone();
+        drop(l);
+        let guard = rc.borrow_mut();
+        let _ = collect();
+        drop(guard);
+        assert_eq!(rc.borrow().len(), 1);
+        drop(rc);
+        assert!(collect() >= 1);
+        assert_eq!(weak.strong_count(), 0);
+    }
 }
