@@ -212,7 +212,9 @@ pub fn future_of(v: &Value) -> Option<&FutureObj> {
 
 /// A new pending future value.
 pub fn new_future() -> Value {
-    Value::native(Native::Future(FutureObj::new(None)))
+    let rc = std::rc::Rc::new(Native::Future(FutureObj::new(None)));
+    crate::vm::gc::track_native(&rc);
+    Value::Native(rc)
 }
 
 /// CancelledError(msg) (no args when msg is None).

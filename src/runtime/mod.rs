@@ -85,6 +85,9 @@ impl Handle {
     }
 }
 
+/// The shortest task list that is pruned of finished tasks.
+const MIN_TASKS_PRUNE: usize = 64;
+
 /// CPython's thresholds for rebuilding the heap without its cancelled timers.
 const MIN_SCHEDULED_TIMER_HANDLES: usize = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION: f64 = 0.5;
@@ -116,8 +119,12 @@ pub struct EventLoop {
     pub closed: bool,
     /// The task whose step is running.
     pub current_task: Option<Value>,
-    /// Every task created on this loop, in creation order (done ones pruned lazily).
+    /// Every task created on this loop that is pending or failed unretrieved, in
+    /// creation order (others are pruned when the list has doubled since the last
+    /// prune, so a long-running server does not keep every task it ever made).
     pub tasks: Vec<Value>,
+    /// The length of `tasks` at which the next prune happens.
+    pub tasks_prune_at: usize,
     pub debug: bool,
     /// Async generators first iterated under this loop (asyncio.run closes the ones
     /// still suspended at shutdown).
@@ -148,6 +155,7 @@ impl EventLoop {
             closed: false,
             current_task: None,
             tasks: Vec::new(),
+            tasks_prune_at: MIN_TASKS_PRUNE,
             debug: debug::default_on(),
             asyncgens: Vec::new(),
             finalizers: Vec::new(),
@@ -176,6 +184,23 @@ impl EventLoop {
     /// True when sockets are registered or worker threads are busy.
     pub fn io_pending(&self) -> bool {
         self.io.as_ref().is_some_and(|io| io.pending())
+    }
+
+    /// Records a new task (dropping the finished ones nothing waits to report, once
+    /// the list has doubled: amortized O(1) per task).
+    pub fn add_task(&mut self, task: Value) {
+        if self.tasks.len() >= self.tasks_prune_at {
+            self.prune_tasks();
+        }
+        self.tasks.push(task);
+    }
+
+    /// Forgets the finished tasks (keeping failed ones whose exception nobody
+    /// retrieved, reported when the loop ends).
+    pub fn prune_tasks(&mut self) {
+        self.tasks
+            .retain(|t| future::future_of(t).is_some_and(|f| !f.done() || f.log_traceback.get()));
+        self.tasks_prune_at = (2 * self.tasks.len()).max(MIN_TASKS_PRUNE);
     }
 
     /// Tasks not yet done.
@@ -254,6 +279,7 @@ impl Vm {
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
         self.check_limits()?;
+        self.collect_if_due();
         self.flush_warnings();
         #[cfg(unix)]
         signals::dispatch_pending(self)?;

@@ -92,12 +92,14 @@ pub fn create_task_in(
         num_cancels_requested: Cell::new(0),
         context: crate::stdlib::contextvars::context_arg(vm, context.as_ref())?,
     };
-    let task = Value::native(Native::Future(FutureObj::new(Some(Box::new(data)))));
+    let task = std::rc::Rc::new(Native::Future(FutureObj::new(Some(Box::new(data)))));
+    crate::vm::gc::track_native(&task);
+    let task = Value::Native(task);
     vm.call_soon(Callback::Step {
         task: task.clone(),
         exc: None,
     });
-    vm.event_loop().tasks.push(task.clone());
+    vm.event_loop().add_task(task.clone());
     if vm.trace.is_some() {
         super::trace::created(vm, &task);
     }

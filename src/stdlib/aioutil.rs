@@ -155,7 +155,9 @@ fn make_class(_vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     }
     crate::value::object::class_changed();
     class.refresh_getattribute();
-    Ok(Value::Class(Rc::new(class)))
+    let class = Rc::new(class);
+    crate::vm::gc::track_class(&class);
+    Ok(Value::Class(class))
 }
 
 /// `set_hashable(cls, flag)`: whether instances of a script class may be hashed

@@ -756,7 +756,9 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     let code = &body.code;
     let mut cells = Vec::new();
     for _ in &code.cellvars {
-        cells.push(Rc::new(RefCell::new(Value::Undef)));
+        let cell = Rc::new(RefCell::new(Value::Undef));
+        crate::vm::gc::track_cell(&cell);
+        cells.push(cell);
     }
     cells.extend(body.closure.iter().cloned());
     frame.cells = cells;

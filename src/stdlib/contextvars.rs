@@ -115,7 +115,7 @@ fn new_object<T: 'static>(class: &Rc<Class>, state: T) -> Value {
         payload: Box::new(state),
     });
     inst.dict.insert(state_sym(), payload);
-    Value::Instance(Rc::new(inst))
+    Value::instance(inst)
 }
 
 /// Runs `f` on the Rust state of `v` when it is a `T`.

@@ -110,12 +110,12 @@ fn state_sym() -> Symbol {
 fn make(name: &str, state: Vec<Value>) -> Value {
     let mut dict = AttrMap::default();
     dict.insert(state_sym(), Value::list(state));
-    Value::Instance(Rc::new(Instance {
+    Value::instance(Instance {
         class: class(name),
         dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
-    }))
+    })
 }
 
 /// The state list of an iterator object (`args[0]` of its methods).

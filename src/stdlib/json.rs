@@ -6,7 +6,7 @@ use crate::value::object::{Class, Layout};
 use crate::value::types::{self, new_class};
 use crate::value::{Dict, PyResult, Symbol, Value};
 use crate::vm::{ops, Vm};
-use std::cell::RefCell;
+
 use std::rc::Rc;
 
 type Kw<'a> = &'a [(Symbol, Value)];
@@ -856,7 +856,7 @@ impl Decoder<'_> {
             );
             return Ok((vm.call(hook, &[list])?, end));
         }
-        let d = Rc::new(RefCell::new(Dict::new()));
+        let d = crate::value::new_dict_rc(Dict::new());
         for (k, v) in pairs {
             ops::dict_set(vm, &d, k, v)?;
         }

@@ -10,6 +10,7 @@ pub mod exc_group;
 pub mod files;
 pub mod format;
 pub mod frames;
+pub mod gc;
 pub mod generators;
 pub mod io;
 pub mod itertools;
@@ -72,6 +73,7 @@ pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
         "asyncio.streams" => return asyncio::streams_module(vm),
         "sys" => Some(sys::module(vm)),
         "math" => Some(math::module(vm)),
+        "gc" => Some(gc::module(vm)),
         "json" => Some(json::module(vm)),
         "os" => Some(os::module(vm)),
         "operator" => Some(operator::module(vm)),

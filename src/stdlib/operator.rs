@@ -306,12 +306,12 @@ fn instance_with(class_index: usize, state: Vec<(&str, Value)>) -> Value {
     for (k, v) in state {
         dict.insert(Symbol::new(k), v);
     }
-    Value::Instance(Rc::new(Instance {
+    Value::instance(Instance {
         class,
         dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
-    }))
+    })
 }
 
 fn state(obj: &Value, key: &str) -> Value {

@@ -38,12 +38,12 @@ fn make_streams() -> (Value, Value) {
         dict.insert(Symbol::new("name"), Value::str(name));
         dict.insert(Symbol::new("mode"), Value::str("w"));
         dict.insert(Symbol::new("encoding"), Value::str("utf-8"));
-        Value::Instance(Rc::new(Instance {
+        Value::instance(Instance {
             class: class.clone(),
             dict: crate::value::namespace::Namespace::from_map(dict),
             exc: None,
             base: None,
-        }))
+        })
     };
     (make("<stdout>"), make("<stderr>"))
 }

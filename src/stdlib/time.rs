@@ -307,12 +307,12 @@ fn new_struct_time(tm: &Tm) -> Value {
     }
     dict.insert(Symbol::new("tm_zone"), Value::str(tm.zone));
     dict.insert(Symbol::new("tm_gmtoff"), Value::Int(0));
-    Value::Instance(Rc::new(Instance {
+    Value::instance(Instance {
         class,
         dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
-    }))
+    })
 }
 
 /// The nine fields of a struct_time or a 9-tuple (`None` for another value).
@@ -613,12 +613,12 @@ fn st_new(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
         Symbol::new("tm_gmtoff"),
         items.get(10).cloned().unwrap_or(Value::None),
     );
-    Ok(Value::Instance(Rc::new(Instance {
+    Ok(Value::instance(Instance {
         class,
         dict: crate::value::namespace::Namespace::from_map(dict),
         exc: None,
         base: None,
-    })))
+    }))
 }
 
 fn st_repr(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {

@@ -150,6 +150,13 @@ impl Value {
     }
 }
 
+/// A new dict object (registered with the cycle collector).
+pub fn new_dict_rc(d: Dict) -> Rc<RefCell<Dict>> {
+    let rc = Rc::new(RefCell::new(d));
+    crate::vm::gc::track_dict(&rc);
+    rc
+}
+
 /// A set or frozenset: CPython's open-addressing table (iteration follows its slots).
 pub struct SetObj {
     pub items: RefCell<set::SetTable>,
@@ -163,6 +170,13 @@ impl SetObj {
             items: RefCell::new(set::SetTable::new()),
             frozen,
         }
+    }
+
+    /// A new empty set object (registered with the cycle collector).
+    pub fn new_rc(frozen: bool) -> Rc<SetObj> {
+        let rc = Rc::new(SetObj::new(frozen));
+        crate::vm::gc::track_set(&rc);
+        rc
     }
 }
 
@@ -181,15 +195,33 @@ impl Value {
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::new(items))
+        let rc = Rc::new(items);
+        crate::vm::gc::track_tuple(&rc);
+        Value::Tuple(rc)
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        let rc = Rc::new(RefCell::new(items));
+        crate::vm::gc::track_list(&rc);
+        Value::List(rc)
     }
 
     pub fn dict(d: Dict) -> Value {
-        Value::Dict(Rc::new(RefCell::new(d)))
+        Value::Dict(new_dict_rc(d))
+    }
+
+    /// An instance value (registered with the cycle collector).
+    pub fn instance(i: Instance) -> Value {
+        let rc = Rc::new(i);
+        crate::vm::gc::track_instance(&rc);
+        Value::Instance(rc)
+    }
+
+    /// A bound method value (registered with the cycle collector).
+    pub fn method(m: BoundMethod) -> Value {
+        let rc = Rc::new(m);
+        crate::vm::gc::track_method(&rc);
+        Value::Method(rc)
     }
 
     pub fn native(n: Native) -> Value {

@@ -257,6 +257,34 @@ impl Namespace {
         }
     }
 
+    /// Calls `f` with every value the namespace holds (false if it is borrowed). A
+    /// namespace that switched to a shared dict holds only that dict, which the
+    /// collector tracks as an object of its own.
+    pub fn traverse(&self, f: &mut dyn FnMut(&Value)) -> bool {
+        let Ok(map) = self.map.try_borrow() else {
+            return false;
+        };
+        map.values().for_each(&mut *f);
+        true
+    }
+
+    /// The shared dict's address, if the namespace switched to one.
+    pub fn shared_addr(&self) -> Option<usize> {
+        let shared = self.shared.try_borrow().ok()?;
+        shared.as_ref().map(|d| Rc::as_ptr(d) as *const u8 as usize)
+    }
+
+    /// Moves the contents into `bin` (the cycle collector drops them later).
+    pub fn take_into(&self, bin: &mut Vec<Box<dyn std::any::Any>>) {
+        if let Ok(mut map) = self.map.try_borrow_mut() {
+            bin.push(Box::new(std::mem::take(&mut *map)));
+        }
+        if let Ok(mut shared) = self.shared.try_borrow_mut() {
+            bin.push(Box::new(shared.take()));
+            self.is_shared.set(false);
+        }
+    }
+
     /// The names, in order.
     pub fn names(&self) -> Vec<Symbol> {
         self.items().into_iter().map(|(k, _)| k).collect()
@@ -282,7 +310,7 @@ impl Namespace {
             let key = k.with(|s| s.to_string());
             d.push_new(super::str_hash(&key), Value::str(key), v);
         }
-        let d = Rc::new(RefCell::new(d));
+        let d = crate::value::new_dict_rc(d);
         *self.shared.borrow_mut() = Some(d.clone());
         self.is_shared.set(true);
         self.bump();

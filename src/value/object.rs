@@ -78,6 +78,13 @@ pub fn class_epoch() -> u64 {
     CLASS_EPOCH.with(Cell::get)
 }
 
+impl LookupCache {
+    /// Calls `f` with every value the cache holds (the collector's traversal).
+    pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        self.found.values().flatten().for_each(f);
+    }
+}
+
 impl Class {
     /// Looks `name` up in the class and its bases (memoized per class).
     #[inline]

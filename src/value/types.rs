@@ -380,7 +380,7 @@ pub fn class_of(v: &Value) -> Rc<Class> {
 
 /// A new exception instance of `class` with `args`.
 pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
-    Value::Instance(Rc::new(Instance {
+    Value::instance(Instance {
         class: class.clone(),
         dict: Default::default(),
         exc: Some(Box::new(RefCell::new(ExcData {
@@ -388,7 +388,7 @@ pub fn new_exception(class: &Rc<Class>, args: Vec<Value>) -> Value {
             ..Default::default()
         }))),
         base: None,
-    }))
+    })
 }
 
 /// A new exception of a builtin class with a message.

@@ -25,7 +25,7 @@ pub fn make_function(
     kwdefaults: Vec<Option<Value>>,
     closure: Vec<CellRef>,
 ) -> Value {
-    Value::Function(Rc::new(Function {
+    let f = Rc::new(Function {
         name: RefCell::new(code.name.to_string()),
         qualname: RefCell::new(code.qualname.to_string()),
         code,
@@ -34,7 +34,9 @@ pub fn make_function(
         kwdefaults,
         closure,
         dict: Default::default(),
-    }))
+    });
+    super::gc::track_function(&f);
+    Value::Function(f)
 }
 
 /// Prepares a call of any callable.
@@ -96,7 +98,9 @@ pub fn function_call(
     if !code.cellvars.is_empty() || !code.freevars.is_empty() {
         let mut cells: Vec<CellRef> = Vec::with_capacity(code.cellvars.len() + code.freevars.len());
         for _ in &code.cellvars {
-            cells.push(Rc::new(RefCell::new(Value::Undef)));
+            let cell = Rc::new(RefCell::new(Value::Undef));
+            super::gc::track_cell(&cell);
+            cells.push(cell);
         }
         for &(cell, slot) in &code.cell_params {
             *cells[cell as usize].borrow_mut() = frame.stack[slot as usize].clone();
@@ -129,6 +133,7 @@ pub fn wrap_generator(f: &Function, mut frame: Box<Frame>) -> Value {
         &f.name.borrow(),
         &f.qualname.borrow(),
     ));
+    super::gc::track_generator(&gen);
     // The generator's own frame refers back to it (cleared when it finishes).
     if let Some(fr) = gen.frames.borrow_mut().first_mut() {
         fr.generator = Some(Rc::downgrade(&gen));
@@ -406,12 +411,14 @@ fn instantiate(
     } else {
         None
     };
-    let obj = Value::Instance(Rc::new(Instance {
+    let obj = Rc::new(Instance {
         class: class.clone(),
         dict: Default::default(),
         exc,
         base: None,
-    }));
+    });
+    super::gc::track_instance(&obj);
+    let obj = Value::Instance(obj);
     init_instance(vm, class, obj, args, kwargs)
 }
 

@@ -159,26 +159,52 @@ impl Generator {
     }
 }
 
-impl Drop for Generator {
-    fn drop(&mut self) {
-        let suspended = self.state.get() == GenState::Suspended;
-        if self.kind == GenKind::AsyncGenerator
-            && suspended
+impl Generator {
+    /// An async generator the loop closes (with `aclose()`) when it is freed.
+    fn loop_finalizes(&self) -> bool {
+        self.kind == GenKind::AsyncGenerator
+            && self.state.get() == GenState::Suspended
             && self.hooked.get()
             && !self.closed.get()
-        {
+    }
+
+    /// A generator the VM closes when it is freed: suspended inside a try/with.
+    fn closes_on_drop(&self) -> bool {
+        self.state.get() == GenState::Suspended
+            && self.kind != GenKind::Coroutine
+            && !self.finalized.get()
+            && self
+                .frames
+                .try_borrow()
+                .is_ok_and(|f| f.iter().any(|f| !f.blocks.is_empty()))
+    }
+
+    /// Freeing it would run script code (a `finally`, a `with` exit, `aclose()`).
+    pub fn has_finalizer(&self) -> bool {
+        self.loop_finalizes() || self.closes_on_drop()
+    }
+}
+
+/// Sends the dispatch loop to its safe point (where dropped generators are closed
+/// and due collections run) at its next check.
+pub fn request_safe_point() {
+    let _ = CLOSE_PENDING.try_with(|p| p.set(true));
+}
+
+impl Generator {
+    /// What freeing a suspended generator does (the cycle collector calls it for a
+    /// garbage one): its frames move to a new generator object queued to be closed,
+    /// so its `finally` blocks run. False when there is nothing to run.
+    pub fn finalize_now(&self) -> bool {
+        if self.loop_finalizes() {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
             if let Some(revived) = self.revive() {
                 let _ = TO_FINALIZE.try_with(|f| f.borrow_mut().push(revived));
             }
-            return;
+            return true;
         }
-        if suspended
-            && self.kind != GenKind::Coroutine
-            && !self.finalized.get()
-            && self.frames.borrow().iter().any(|f| !f.blocks.is_empty())
-        {
+        if self.closes_on_drop() {
             // CPython closes a generator as it is freed: only one suspended inside a
             // try/with has anything to run.
             if let Some(revived) = self.revive() {
@@ -189,6 +215,15 @@ impl Drop for Generator {
                     let _ = CLOSE_PENDING.try_with(|p| p.set(true));
                 }
             }
+            return true;
+        }
+        false
+    }
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.finalize_now() {
             return;
         }
         if self.kind == GenKind::Coroutine

@@ -11,7 +11,7 @@ use super::{Halt, Vm};
 use crate::bytecode::Op;
 use crate::value::object::{CellRef, Native};
 use crate::value::{types, PyResult, PyStr, Symbol, Value};
-use std::cell::RefCell;
+
 use std::rc::Rc;
 
 /// What an instruction did to the frame stack.
@@ -58,6 +58,7 @@ impl Vm {
                 }
             }
             if super::generator::close_pending() {
+                self.collect_if_due();
                 self.close_dropped_generators();
             }
             let flow = match self.step(fiber) {
@@ -813,7 +814,7 @@ impl Vm {
                 Op::BuildMap(n) => {
                     let len = frame.stack.len();
                     let items: Vec<Value> = frame.stack.drain(len - 2 * n as usize..).collect();
-                    let d = Rc::new(RefCell::new(crate::value::Dict::new()));
+                    let d = crate::value::new_dict_rc(crate::value::Dict::new());
                     for pair in items.chunks(2) {
                         ops::dict_set(self, &d, pair[0].clone(), pair[1].clone())?;
                     }

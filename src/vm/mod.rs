@@ -6,6 +6,7 @@ pub mod context;
 mod delegate;
 pub mod exceptions;
 pub mod frame;
+pub mod gc;
 pub mod generator;
 pub mod interp;
 pub mod limits;

@@ -499,7 +499,7 @@ pub fn eq(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
 
 /// A new set (or frozenset) from items, added in order.
 pub fn new_set(vm: &mut Vm, items: Vec<Value>, frozen: bool) -> PyResult<Value> {
-    let set = Rc::new(SetObj::new(frozen));
+    let set = SetObj::new_rc(frozen);
     for v in items {
         let h = hash(vm, &v)?;
         set_add_hashed(vm, &set, v, h)?;
@@ -517,7 +517,7 @@ pub fn new_folded_set(vm: &mut Vm, items: Vec<Value>) -> PyResult<Value> {
     };
     let order = f1.items.borrow().keys();
     let second = new_set(vm, order, true)?;
-    let out = Rc::new(SetObj::new(false));
+    let out = SetObj::new_rc(false);
     set_update(vm, &out, &second)?;
     Ok(Value::Set(out))
 }
@@ -904,10 +904,10 @@ pub fn special_method(
 /// Binds a class attribute to an instance (functions become bound methods).
 pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResult<Value> {
     match &attr {
-        Value::Function(_) => Ok(Value::Method(Rc::new(BoundMethod {
+        Value::Function(_) => Ok(Value::method(BoundMethod {
             func: attr.clone(),
             receiver: obj.clone(),
-        }))),
+        })),
         Value::Builtin(b) if b.receiver.is_none() => {
             Ok(Value::Builtin(Rc::new(crate::value::object::Builtin {
                 name: b.name,
@@ -917,10 +917,10 @@ pub fn bind(vm: &mut Vm, attr: Value, obj: &Value, class: &Rc<Class>) -> PyResul
         }
         Value::Native(n) => match &**n {
             Native::StaticMethod(f) => Ok(f.clone()),
-            Native::ClassMethod(f) => Ok(Value::Method(Rc::new(BoundMethod {
+            Native::ClassMethod(f) => Ok(Value::method(BoundMethod {
                 func: f.clone(),
                 receiver: Value::Class(class.clone()),
-            }))),
+            })),
             Native::Property { fget, .. } => {
                 if fget.is_none() {
                     return Err(types::attribute_error("property has no getter"));

@@ -60,7 +60,7 @@ fn dict_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
         // The items come from `dict.__init__`, as in CPython.
         return Ok(wrap_for(&args[0], Value::dict(Dict::new())));
     }
-    let d = Rc::new(RefCell::new(Dict::new()));
+    let d = crate::value::new_dict_rc(Dict::new());
     fill(vm, &d, &args[1..], kwargs, "dict")?;
     Ok(Value::Dict(d))
 }

@@ -171,12 +171,12 @@ pub(crate) fn no_kwargs(fname: &str, kwargs: Kw) -> PyResult<()> {
 /// subclass an instance that carries it.
 pub(crate) fn wrap_for(cls: &Value, v: Value) -> Value {
     match cls {
-        Value::Class(c) if c.is_user => Value::Instance(Rc::new(Instance {
+        Value::Class(c) if c.is_user => Value::instance(Instance {
             class: c.clone(),
             dict: Default::default(),
             exc: None,
             base: Some(v),
-        })),
+        }),
         _ => v,
     }
 }

@@ -63,12 +63,12 @@ fn object_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             if c.layout == Layout::Exception {
                 return Ok(types::new_exception(c, args[1..].to_vec()));
             }
-            Ok(Value::Instance(Rc::new(Instance {
+            Ok(Value::instance(Instance {
                 class: c.clone(),
                 dict: Default::default(),
                 exc: None,
                 base: None,
-            })))
+            }))
         }
         Some(other) => Err(types::type_error(format!(
             "object.__new__(X): X is not a type object ({})",
@@ -458,7 +458,9 @@ pub fn make_class(
     crate::value::object::class_changed();
     class.unhashable.set(unhashable);
     class.refresh_getattribute();
-    Ok(Rc::new(class))
+    let class = Rc::new(class);
+    crate::vm::gc::track_class(&class);
+    Ok(class)
 }
 
 /// Builtin types that scripts cannot subclass, with CPython's message.
@@ -634,7 +636,7 @@ fn super_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 /// `BaseException.__new__(cls, *args)`.
 fn exc_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     match args.first() {
-        Some(Value::Class(c)) => Ok(Value::Instance(Rc::new(Instance {
+        Some(Value::Class(c)) => Ok(Value::instance(Instance {
             class: c.clone(),
             dict: Default::default(),
             exc: Some(Box::new(RefCell::new(ExcData {
@@ -642,7 +644,7 @@ fn exc_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
                 ..Default::default()
             }))),
             base: None,
-        }))),
+        })),
         _ => Err(types::type_error(
             "BaseException.__new__(X): X is not a type object",
         )),

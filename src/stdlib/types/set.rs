@@ -71,13 +71,13 @@ fn one_arg(name: &str, args: &[Value]) -> PyResult<()> {
 
 fn set_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     if is_subclass_new(&args[0]) {
-        return Ok(wrap_for(&args[0], Value::Set(Rc::new(SetObj::new(false)))));
+        return Ok(wrap_for(&args[0], Value::Set(SetObj::new_rc(false))));
     }
     if !kwargs.is_empty() {
         return Err(types::type_error("set() takes no keyword arguments"));
     }
     arity("set", &args[1..], 0, 1)?;
-    let s = Rc::new(SetObj::new(false));
+    let s = SetObj::new_rc(false);
     if let Some(src) = args.get(1) {
         ops::set_update(vm, &s, src)?;
     }
@@ -107,7 +107,7 @@ fn frozenset_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
             return Ok(v.clone());
         }
     }
-    let s = Rc::new(SetObj::new(true));
+    let s = SetObj::new_rc(true);
     if let Some(src) = args.get(1) {
         ops::set_update(vm, &s, src)?;
     }
@@ -127,7 +127,7 @@ fn lookup_hash(vm: &mut Vm, key: &Value) -> PyResult<i64> {
 
 /// A new set (frozen like `like`) holding a copy of `s`'s table.
 fn copy_of(vm: &mut Vm, s: &Rc<SetObj>, frozen: bool) -> PyResult<Rc<SetObj>> {
-    let out = Rc::new(SetObj::new(frozen));
+    let out = SetObj::new_rc(frozen);
     ops::set_update(vm, &out, &Value::Set(s.clone()))?;
     Ok(out)
 }
@@ -219,7 +219,7 @@ fn intersection(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -> PyResult<Rc<SetOb
         } else {
             (s, o)
         };
-        let out = Rc::new(SetObj::new(frozen));
+        let out = SetObj::new_rc(frozen);
         let pairs: Vec<(i64, Value)> = small
             .items
             .borrow()
@@ -233,7 +233,7 @@ fn intersection(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -> PyResult<Rc<SetOb
         }
         return Ok(out);
     }
-    let out = Rc::new(SetObj::new(frozen));
+    let out = SetObj::new_rc(frozen);
     let it = ops::get_iter(vm, other)?;
     while let Some(k) = ops::iter_next(vm, &it)? {
         let h = ops::hash(vm, &k)?;
@@ -321,7 +321,7 @@ fn difference(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -> PyResult<Rc<SetObj>
         difference_update(vm, &out, other)?;
         return Ok(out);
     }
-    let out = Rc::new(SetObj::new(s.frozen));
+    let out = SetObj::new_rc(s.frozen);
     let pairs: Vec<(i64, Value)> = s
         .items
         .borrow()
@@ -376,7 +376,7 @@ pub fn symmetric_difference_update(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -
             .collect(),
         Value::Dict(d) => d.borrow().iter().map(|e| (e.hash, e.key.clone())).collect(),
         _ => {
-            let tmp = Rc::new(SetObj::new(false));
+            let tmp = SetObj::new_rc(false);
             ops::set_update(vm, &tmp, other)?;
             let pairs = tmp
                 .items
@@ -396,7 +396,7 @@ pub fn symmetric_difference_update(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -
 }
 
 fn symmetric_difference(vm: &mut Vm, s: &Rc<SetObj>, other: &Value) -> PyResult<Rc<SetObj>> {
-    let out = Rc::new(SetObj::new(s.frozen));
+    let out = SetObj::new_rc(s.frozen);
     ops::set_update(vm, &out, other)?;
     symmetric_difference_update(vm, &out, &Value::Set(s.clone()))?;
     Ok(out)
@@ -443,7 +443,7 @@ fn as_set(vm: &mut Vm, v: &Value) -> PyResult<Rc<SetObj>> {
     if let Value::Set(s) = ops::base_value(v) {
         return Ok(s.clone());
     }
-    let s = Rc::new(SetObj::new(false));
+    let s = SetObj::new_rc(false);
     ops::set_update(vm, &s, v)?;
     Ok(s)
 }

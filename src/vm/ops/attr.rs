@@ -273,12 +273,10 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
         return match &v {
             Value::Native(n) => match &**n {
                 Native::StaticMethod(f) => Ok(f.clone()),
-                Native::ClassMethod(f) => {
-                    Ok(Value::Method(Rc::new(crate::value::object::BoundMethod {
-                        func: f.clone(),
-                        receiver: Value::Class(c.clone()),
-                    })))
-                }
+                Native::ClassMethod(f) => Ok(Value::method(crate::value::object::BoundMethod {
+                    func: f.clone(),
+                    receiver: Value::Class(c.clone()),
+                })),
                 _ => Ok(v.clone()),
             },
             Value::Instance(i) => match i.class.lookup(sym::GET) {
@@ -345,10 +343,10 @@ fn super_getattr(vm: &mut Vm, class: &Rc<Class>, obj: &Value, name: Symbol) -> P
             if let Value::Class(_) = obj {
                 if let Value::Native(n) = &v {
                     if let Native::ClassMethod(f) = &**n {
-                        return Ok(Value::Method(Rc::new(crate::value::object::BoundMethod {
+                        return Ok(Value::method(crate::value::object::BoundMethod {
                             func: f.clone(),
                             receiver: obj.clone(),
-                        })));
+                        }));
                     }
                 }
                 return Ok(v);
