@@ -63,6 +63,65 @@ pub struct FutureObj {
 }
 
 impl FutureObj {
+    /// Calls `f` with every value the future holds (the cycle collector's traversal;
+    /// a task's context record is not visited, which only makes the collector more
+    /// conservative). False when a part is borrowed right now.
+    pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) -> bool {
+        let (Ok(outcome), Ok(callbacks), Ok(rare), Ok(label)) = (
+            self.outcome.try_borrow(),
+            self.callbacks.try_borrow(),
+            self.rare.try_borrow(),
+            self.label.try_borrow(),
+        ) else {
+            return false;
+        };
+        f(&outcome);
+        for cb in callbacks.iter() {
+            match cb {
+                DoneCallback::Wakeup(v) | DoneCallback::Call(v) => f(v),
+                // The context record is not visited (see above).
+                DoneCallback::CallIn(a, _) => f(a),
+                DoneCallback::StopLoop => {}
+            }
+        }
+        if let Some(r) = rare.as_ref() {
+            f(&r.cancel_message);
+            r.cancelled_exc.iter().for_each(&mut *f);
+            r.children.iter().flatten().for_each(&mut *f);
+            if let Some(l) = r.links.as_ref() {
+                l.awaited_by.iter().for_each(&mut *f);
+                l.holder.iter().for_each(&mut *f);
+            }
+        }
+        label.iter().for_each(&mut *f);
+        if let Some(t) = &self.task {
+            let Ok(waiter) = t.fut_waiter.try_borrow() else {
+                return false;
+            };
+            f(&t.coro);
+            waiter.iter().for_each(&mut *f);
+        }
+        true
+    }
+
+    /// Takes out what the future holds, for the collector to drop after its pass.
+    pub fn take_contents(&self, bin: &mut Vec<Box<dyn std::any::Any>>) {
+        if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
+            bin.push(Box::new(std::mem::take(&mut *cbs)));
+        }
+        if let Ok(mut r) = self.outcome.try_borrow_mut() {
+            bin.push(Box::new(std::mem::replace(&mut *r, Value::None)));
+        }
+        if let Ok(mut r) = self.rare.try_borrow_mut() {
+            bin.push(Box::new(r.take()));
+        }
+        if let Some(t) = &self.task {
+            if let Ok(mut w) = t.fut_waiter.try_borrow_mut() {
+                bin.push(Box::new(w.take()));
+            }
+        }
+    }
+
     pub fn new(task: Option<Box<TaskData>>) -> FutureObj {
         FutureObj {
             state: Cell::new(FutState::Pending),

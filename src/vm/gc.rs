@@ -428,7 +428,6 @@ fn traverse_frame(f: &super::frame::Frame, visit: &mut dyn FnMut(usize)) {
 
 /// The references a tracked native object holds (futures and tasks).
 fn traverse_native(n: &Native, visit: &mut dyn FnMut(usize)) -> bool {
-    use crate::runtime::future::DoneCallback;
     let Native::Future(f) = n else {
         return true;
     };
@@ -437,57 +436,7 @@ fn traverse_native(n: &Native, visit: &mut dyn FnMut(usize)) -> bool {
             visit(a)
         }
     };
-    let (
-        Ok(result),
-        Ok(exception),
-        Ok(callbacks),
-        Ok(message),
-        Ok(cancelled),
-        Ok(children),
-        Ok(label),
-        Ok(links),
-    ) = (
-        f.result.try_borrow(),
-        f.exception.try_borrow(),
-        f.callbacks.try_borrow(),
-        f.cancel_message.try_borrow(),
-        f.cancelled_exc.try_borrow(),
-        f.children.try_borrow(),
-        f.label.try_borrow(),
-        f.links.try_borrow(),
-    )
-    else {
-        return false;
-    };
-    value(&result);
-    exception.iter().for_each(&mut value);
-    for cb in callbacks.iter() {
-        match cb {
-            DoneCallback::Wakeup(v) | DoneCallback::Call(v) => value(v),
-            DoneCallback::CallIn(a, b) => {
-                value(a);
-                value(b);
-            }
-            DoneCallback::StopLoop => {}
-        }
-    }
-    value(&message);
-    cancelled.iter().for_each(&mut value);
-    children.iter().flatten().for_each(&mut value);
-    label.iter().for_each(&mut value);
-    if let Some(l) = links.as_ref() {
-        l.awaited_by.iter().for_each(&mut value);
-        l.holder.iter().for_each(&mut value);
-    }
-    if let Some(t) = &f.task {
-        let Ok(waiter) = t.fut_waiter.try_borrow() else {
-            return false;
-        };
-        value(&t.coro);
-        waiter.iter().for_each(&mut value);
-        value(&t.context);
-    }
-    true
+    f.for_each_value(&mut value)
 }
 
 /// Takes the contents out of a garbage object (into `bin`, dropped after the pass).
@@ -544,26 +493,7 @@ fn clear(obj: &Obj, bin: &mut Vec<Box<dyn std::any::Any>>) {
         }
         Obj::Native(n) => {
             if let Native::Future(f) = &**n {
-                if let Ok(mut cbs) = f.callbacks.try_borrow_mut() {
-                    bin.push(Box::new(std::mem::take(&mut *cbs)));
-                }
-                if let Ok(mut r) = f.result.try_borrow_mut() {
-                    bin.push(Box::new(std::mem::replace(&mut *r, Value::None)));
-                }
-                if let Ok(mut e) = f.exception.try_borrow_mut() {
-                    bin.push(Box::new(e.take()));
-                }
-                if let Ok(mut c) = f.children.try_borrow_mut() {
-                    bin.push(Box::new(c.take()));
-                }
-                if let Ok(mut l) = f.links.try_borrow_mut() {
-                    bin.push(Box::new(l.take()));
-                }
-                if let Some(t) = &f.task {
-                    if let Ok(mut w) = t.fut_waiter.try_borrow_mut() {
-                        bin.push(Box::new(w.take()));
-                    }
-                }
+                f.take_contents(bin);
             }
         }
         Obj::Tuple(_) | Obj::Method(_) => {}
