@@ -179,10 +179,13 @@ pub fn tp_name(c: &Class) -> String {
 pub fn new_value(items: VecDeque<Value>, maxlen: Option<usize>) -> Value {
     let mut d = Deque::new(maxlen);
     d.items = items;
-    Value::native(Native::Object {
+    let rc = std::rc::Rc::new(Native::Object {
         class: class(),
         payload: Box::new(RefCell::new(d)),
-    })
+    });
+    // A deque can hold itself or things that point back to it.
+    crate::vm::gc::track_native(&rc);
+    Value::Native(rc)
 }
 
 /// The state of a deque value (not of a subclass instance: see `ops::base_value`).

@@ -225,7 +225,8 @@ pub fn track_cell(rc: &CellRef) {
     track(Tracked::Cell(Rc::downgrade(rc)));
 }
 
-/// Registers a native object whose kind `traverse_native` knows (futures and tasks).
+/// Registers a native object whose kind `traverse_native` knows (futures, tasks and
+/// deques).
 #[inline]
 pub fn track_native(rc: &Rc<Native>) {
     track(Tracked::Native(Rc::downgrade(rc)));
@@ -426,17 +427,29 @@ fn traverse_frame(f: &super::frame::Frame, visit: &mut dyn FnMut(usize)) {
     }
 }
 
-/// The references a tracked native object holds (futures and tasks).
+/// The references a tracked native object holds (futures, tasks and deques).
 fn traverse_native(n: &Native, visit: &mut dyn FnMut(usize)) -> bool {
-    let Native::Future(f) = n else {
-        return true;
-    };
     let mut value = |v: &Value| {
         if let Some(a) = addr(v) {
             visit(a)
         }
     };
-    f.for_each_value(&mut value)
+    match n {
+        Native::Future(f) => f.for_each_value(&mut value),
+        Native::Object { payload, .. } => {
+            match payload.downcast_ref::<RefCell<crate::stdlib::deque::Deque>>() {
+                Some(d) => match d.try_borrow() {
+                    Ok(d) => {
+                        d.items.iter().for_each(&mut value);
+                        true
+                    }
+                    Err(_) => false,
+                },
+                None => true,
+            }
+        }
+        _ => true,
+    }
 }
 
 /// Takes the contents out of a garbage object (into `bin`, dropped after the pass).
@@ -491,11 +504,17 @@ fn clear(obj: &Obj, bin: &mut Vec<Box<dyn std::any::Any>>) {
                 bin.push(Box::new(std::mem::take(&mut *frames)));
             }
         }
-        Obj::Native(n) => {
-            if let Native::Future(f) = &**n {
-                f.take_contents(bin);
+        Obj::Native(n) => match &**n {
+            Native::Future(f) => f.take_contents(bin),
+            Native::Object { payload, .. } => {
+                if let Some(d) = payload.downcast_ref::<RefCell<crate::stdlib::deque::Deque>>() {
+                    if let Ok(mut d) = d.try_borrow_mut() {
+                        bin.push(Box::new(std::mem::take(&mut d.items)));
+                    }
+                }
             }
-        }
+            _ => {}
+        },
         Obj::Tuple(_) | Obj::Method(_) => {}
     }
 }
