@@ -136,14 +136,35 @@ impl Generator {
     }
 }
 
-impl Drop for Generator {
-    fn drop(&mut self) {
-        let suspended = self.state.get() == GenState::Suspended;
-        if self.kind == GenKind::AsyncGenerator
-            && suspended
+impl Generator {
+    /// Freed now, an async generator the loop must finalize (its suspended frames
+    /// move to a new object that `aclose()` runs).
+    fn needs_finalizer(&self) -> bool {
+        self.kind == GenKind::AsyncGenerator
+            && self.state.get() == GenState::Suspended
             && self.hooked.get()
             && !self.closed.get()
-        {
+    }
+
+    /// Freed now, a generator whose suspended frames must run a `close()` (it is
+    /// inside a try/with).
+    fn needs_close(&self) -> bool {
+        self.state.get() == GenState::Suspended
+            && self.kind != GenKind::Coroutine
+            && !self.finalized.get()
+            && self.frames.borrow().iter().any(|f| !f.blocks.is_empty())
+    }
+
+    /// True if dropping this generator keeps its frames alive for clean-up code;
+    /// otherwise its frames may be emptied first (the iterative teardown does).
+    pub fn frames_outlive_drop(&self) -> bool {
+        self.needs_finalizer() || self.needs_close()
+    }
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        if self.needs_finalizer() {
             // Like CPython's asyncgen finalizer hook: the suspended frames move to a new
             // generator object that the loop closes (running its finally blocks).
             if let Some(revived) = self.revive() {
@@ -151,11 +172,7 @@ impl Drop for Generator {
             }
             return;
         }
-        if suspended
-            && self.kind != GenKind::Coroutine
-            && !self.finalized.get()
-            && self.frames.borrow().iter().any(|f| !f.blocks.is_empty())
-        {
+        if self.needs_close() {
             // CPython closes a generator as it is freed: only one suspended inside a
             // try/with has anything to run.
             if let Some(revived) = self.revive() {

@@ -246,7 +246,7 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
 }
 
 /// How deeply `hash` follows nested tuples before RecursionError.
-const MAX_HASH_DEPTH: usize = 200_000;
+const MAX_HASH_DEPTH: usize = 50_000;
 
 /// Python hash of a value (user `__hash__` included).
 pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
@@ -335,7 +335,7 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
                                 i
                             }
                         }
-                        Value::BigInt(b) => bigint_hash(&b),
+                        Value::BigInt(ref b) => bigint_hash(b),
                         Value::Bool(b) => b as i64,
                         _ => {
                             return Err(types::type_error(

@@ -619,6 +619,14 @@ fn coro_repr(coro: &Value) -> String {
         return String::new();
     };
     let name = g.qualname.borrow().clone();
+    if g.state.get() == crate::vm::generator::GenState::Running {
+        // Its frames are on the running stack, out of reach here: the line is the
+        // def line (CPython names the line being run), as `get_stack()` gives.
+        return format!(
+            "{}() running at {}:{}",
+            name, g.code.filename, g.code.first_line
+        );
+    }
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {

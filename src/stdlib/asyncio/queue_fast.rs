@@ -77,7 +77,7 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         if !matches!(d.get(&n.is_shutdown), Some(Value::Bool(false))) {
             return Ok(Value::Int(0));
         }
-        let (Some(maxsize), Some(head), Some(unfinished), Some(Value::List(items))) = (
+        let (Some(maxsize), Some(head), Some(unfinished), Some(Value::List(ref items))) = (
             int(d, n.maxsize),
             int(d, n.head),
             int(d, n.unfinished),
@@ -86,7 +86,7 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             return Ok(Value::Int(0));
         };
         let finished = match d.get(&n.finished) {
-            Some(Value::Instance(f)) if !std::ptr::eq(&*f, q) => f,
+            Some(Value::Instance(ref f)) if !std::ptr::eq(&**f, q) => f.clone(),
             _ => return Ok(Value::Int(0)),
         };
         let Some(unfinished) = unfinished.checked_add(1) else {
@@ -102,10 +102,10 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
         d.insert(n.unfinished, Value::Int(unfinished));
         finished.dict.insert(n.value, Value::Bool(false));
         let getters_waiting = match d.get(&n.getters) {
-            Some(Value::List(g)) => !g.borrow().is_empty(),
+            Some(Value::List(ref g)) => !g.borrow().is_empty(),
             // The `_Waiters` FIFO: futures in `_items[_head:]`.
-            Some(Value::Instance(w)) => match (list(&w.dict, n.items), int(&w.dict, n.head)) {
-                (Some(Value::List(l)), Some(h)) => l.borrow().len() as i64 != h,
+            Some(Value::Instance(ref w)) => match (list(&w.dict, n.items), int(&w.dict, n.head)) {
+                (Some(Value::List(ref l)), Some(h)) => l.borrow().len() as i64 != h,
                 _ => true,
             },
             _ => true,
@@ -122,7 +122,7 @@ pub fn get_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     };
     NAMES.with(|n| {
         let d = &q.dict;
-        let (Some(head), Some(Value::List(items))) = (int(d, n.head), list(d, n.queue)) else {
+        let (Some(head), Some(Value::List(ref items))) = (int(d, n.head), list(d, n.queue)) else {
             return Ok(none.clone());
         };
         let mut items = items.borrow_mut();

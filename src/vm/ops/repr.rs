@@ -256,7 +256,7 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::REPR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     other => Err(types::type_error(format!(
                         "__repr__ returned non-string (type {})",
                         other.type_name()
@@ -342,7 +342,7 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::STR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     other => Err(types::type_error(format!(
                         "__str__ returned non-string (type {})",
                         other.type_name()
@@ -403,7 +403,7 @@ pub fn format(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::FORMAT) {
                 let r = vm.call(&f, &[v.clone(), Value::str(spec)])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     _ => Err(types::type_error("__format__ must return a str")),
                 };
             }
