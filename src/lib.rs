@@ -187,6 +187,12 @@ fn run_in(vm: &mut vm::Vm, src: &SourceFile) -> i32 {
         g.insert(value::Symbol::new("__doc__"), value::Value::None);
     }
     vm.main_module = Some(main.clone());
+    // `sys.modules['__main__']` (and `import __main__`) find the script's module.
+    let main_value = value::Value::Module(main.clone());
+    vm.modules
+        .borrow_mut()
+        .insert("__main__".into(), main_value.clone());
+    stdlib::sys::note_module(vm, "__main__", Some(&main_value));
     let result = vm.run_module(code, main.clone());
     if let Some(kind) = vm::limits::tripped(vm) {
         return stopped_by_limit(vm, &main, result, kind);

@@ -61,7 +61,7 @@ pub fn enable(vm: &mut Vm) {
         TRACKING.with(|t| t.set(true));
         // The library's own checks (a Lock held at its task's end) look at this flag.
         let module = vm.modules.borrow().get("asyncio").cloned();
-        if let Some(Value::Module(m)) = module {
+        if let Some(Value::Module(ref m)) = module {
             m.globals
                 .insert(crate::value::Symbol::new("_debug_on"), Value::Bool(true));
         }

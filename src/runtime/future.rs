@@ -104,6 +104,27 @@ impl FutureObj {
         true
     }
 
+    /// Moves the containers the future holds (its result or exception, and the
+    /// cancellation and gather records) to `out`, for the iterative teardown.
+    pub fn take_nested(&self, out: &mut Vec<Value>) {
+        if let Ok(mut o) = self.outcome.try_borrow_mut() {
+            crate::value::teardown::take_one(&mut o, out);
+        }
+        if let Ok(mut rare) = self.rare.try_borrow_mut() {
+            if let Some(r) = rare.as_mut() {
+                crate::value::teardown::take_one(&mut r.cancel_message, out);
+                if let Some(v) = r.cancelled_exc.as_mut() {
+                    crate::value::teardown::take_one(v, out);
+                }
+                if let Some(children) = r.children.as_mut() {
+                    for v in children.iter_mut() {
+                        crate::value::teardown::take_one(v, out);
+                    }
+                }
+            }
+        }
+    }
+
     /// Takes out what the future holds, for the collector to drop after its pass.
     pub fn take_contents(&self, bin: &mut Vec<Box<dyn std::any::Any>>) {
         if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {

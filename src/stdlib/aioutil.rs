@@ -73,8 +73,8 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
         ops::setattr(vm, obj, name, value)?;
         return Ok(Value::None);
     };
-    if let Some(Value::Native(n)) = inst.class.lookup(name) {
-        if let Native::Property { fset, .. } = &*n {
+    if let Some(Value::Native(ref n)) = inst.class.lookup(name) {
+        if let Native::Property { fset, .. } = &**n {
             if fset.is_none() {
                 return Err(types::attribute_error(format!(
                     "property '{}' of '{}' object has no setter",

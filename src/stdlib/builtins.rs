@@ -743,6 +743,32 @@ fn build_class(vm: &mut Vm, args: &[Value], _kwargs: Kw) -> PyResult<Value> {
     }
     let base = match bases.first() {
         Some(Value::Class(c)) => c.clone(),
+        // `class C(list[int])`: the base's `__mro_entries__` names the class it stands for.
+        Some(other @ Value::Instance(i))
+            if i.class.lookup(Symbol::new("__mro_entries__")).is_some() =>
+        {
+            let f = i
+                .class
+                .lookup(Symbol::new("__mro_entries__"))
+                .unwrap_or(Value::None);
+            let entries = vm.call(&f, &[other.clone(), Value::tuple(bases.to_vec())])?;
+            match &entries {
+                Value::Tuple(t) if t.len() == 1 => match &t[0] {
+                    Value::Class(c) => c.clone(),
+                    v => {
+                        return Err(types::type_error(format!(
+                            "bases must be types, not {}",
+                            v.type_name()
+                        )))
+                    }
+                },
+                _ => {
+                    return Err(types::type_error(
+                        "__mro_entries__ must return a tuple of one class",
+                    ))
+                }
+            }
+        }
         Some(other) => {
             return Err(types::type_error(format!(
                 "bases must be types, not {}",

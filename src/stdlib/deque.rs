@@ -832,7 +832,7 @@ fn iter_length_hint(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn iter_repr(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
-    let v = args.first().unwrap_or(&Value::None);
+    let v = args.first().unwrap_or(crate::value::NONE_REF);
     Ok(Value::str(format!(
         "<_collections.{} object at {:#x}>",
         v.class().name,

@@ -121,8 +121,8 @@ fn make(name: &str, state: Vec<Value>) -> Value {
 /// The state list of an iterator object (`args[0]` of its methods).
 fn state(args: &[Value]) -> PyResult<State> {
     if let Some(Value::Instance(i)) = args.first() {
-        if let Some(Value::List(l)) = i.dict.get(&state_sym()) {
-            return Ok(l);
+        if let Some(Value::List(ref l)) = i.dict.get(&state_sym()) {
+            return Ok(l.clone());
         }
     }
     Err(types::type_error("descriptor requires an itertools object"))
@@ -311,7 +311,7 @@ fn cycle_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 fn cycle_next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let st = state(args)?;
     let saved = match slot(&st, 1) {
-        Value::List(l) => l,
+        Value::List(ref l) => l.clone(),
         _ => return Err(stop()),
     };
     let mut index = slot(&st, 2).as_i64().unwrap_or(0);
@@ -649,7 +649,7 @@ fn zip_longest_new(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 fn zip_longest_next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let st = state(args)?;
-    let Value::List(its) = slot(&st, 0) else {
+    let Value::List(ref its) = slot(&st, 0) else {
         return Err(stop());
     };
     let fill = slot(&st, 1);
@@ -890,14 +890,14 @@ fn tee(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
 
 fn tee_next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let st = state(args)?;
-    let Value::List(mine) = slot(&st, 2) else {
+    let Value::List(ref mine) = slot(&st, 2) else {
         return Err(stop());
     };
     if mine.borrow().is_empty() {
         let Some(v) = next_of(vm, &slot(&st, 0))? else {
             return Err(stop());
         };
-        if let Value::List(all) = slot(&st, 1) {
+        if let Value::List(ref all) = slot(&st, 1) {
             for b in all.borrow().iter() {
                 if let Value::List(b) = b {
                     b.borrow_mut().push(v.clone());
@@ -915,11 +915,11 @@ fn tee_next(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 fn tee_copy(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     let st = state(args)?;
     let mine = match slot(&st, 2) {
-        Value::List(l) => l.borrow().clone(),
+        Value::List(ref l) => l.borrow().clone(),
         _ => Vec::new(),
     };
     let buf = Value::list(mine);
-    if let Value::List(all) = slot(&st, 1) {
+    if let Value::List(ref all) = slot(&st, 1) {
         all.borrow_mut().push(buf.clone());
     }
     Ok(make("_tee", vec![slot(&st, 0), slot(&st, 1), buf]))

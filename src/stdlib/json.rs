@@ -353,7 +353,7 @@ impl Encoder {
                     super::builtins::sort_values(vm, &mut pairs, None, false)?;
                     entries = pairs
                         .into_iter()
-                        .map(|p| match p {
+                        .map(|p| match &p {
                             Value::Tuple(t) => (t[0].clone(), t[1].clone()),
                             _ => (Value::None, Value::None),
                         })
@@ -473,7 +473,7 @@ fn encode_with_kwargs(vm: &mut Vm, obj: &Value, kwargs: Kw) -> PyResult<String> 
         let encode = ops::getattr(vm, &enc, Symbol::new("encode"))?;
         let r = vm.call(&encode, std::slice::from_ref(obj))?;
         return match r {
-            Value::Str(s) => Ok(s.text.clone()),
+            Value::Str(ref s) => Ok(s.text.clone()),
             other => Ok(ops::str_of(vm, &other)?),
         };
     }

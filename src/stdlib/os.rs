@@ -94,7 +94,7 @@ pub fn errno_class(errno: i64) -> std::rc::Rc<crate::value::object::Class> {
 fn environ_of(vm: &mut Vm) -> Option<Value> {
     let os = vm.modules.borrow().get("os").cloned();
     match os {
-        Some(Value::Module(m)) => m.globals.get(&Symbol::new("environ")),
+        Some(Value::Module(ref m)) => m.globals.get(&Symbol::new("environ")),
         _ => None,
     }
 }
@@ -125,7 +125,7 @@ fn getenv(vm: &mut Vm, args: &[Value], kwargs: Kw) -> PyResult<Value> {
     }
     crate::vm::sandbox::check_other(vm, "os.getenv", "the environment")?;
     match environ_of(vm) {
-        Some(Value::Dict(d)) => Ok(ops::dict_get(vm, &d, &key)?.unwrap_or(default)),
+        Some(Value::Dict(ref d)) => Ok(ops::dict_get(vm, d, &key)?.unwrap_or(default)),
         Some(env) => match ops::getitem(vm, &env, &key) {
             Ok(v) => Ok(v),
             Err(e) if types::exc_is(&e, |t| &t.key_error) => Ok(default),

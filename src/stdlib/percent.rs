@@ -130,7 +130,22 @@ fn digits(chars: &[char], pos: &mut usize) -> PyResult<usize> {
 /// `fmt % args`.
 pub fn format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
     let chars: Vec<char> = fmt.chars().collect();
-    let mapping = !matches!(args, Value::Tuple(_) | Value::Str(_)) && is_mapping(args);
+    format_chars(vm, &chars, args, false)
+}
+
+/// `bytes % args`: the same mini-language over bytes (`%s`/`%b` insert bytes-like
+/// objects, `%r`/`%a` the ASCII repr, `%c` one byte).
+pub fn format_bytes(vm: &mut Vm, fmt: &[u8], args: &Value) -> PyResult<Vec<u8>> {
+    // Each byte stands for the char of the same number (Latin-1) while formatting.
+    let chars: Vec<char> = fmt.iter().map(|&b| b as char).collect();
+    let out = format_chars(vm, &chars, args, true)?;
+    Ok(out.chars().map(|c| c as u32 as u8).collect())
+}
+
+fn format_chars(vm: &mut Vm, chars: &[char], args: &Value, bytes: bool) -> PyResult<String> {
+    let chars = chars.to_vec();
+    let mapping =
+        !matches!(args, Value::Tuple(_) | Value::Str(_) | Value::Bytes(_)) && is_mapping(args);
     let mut state = Args::new(args);
     let mut out = String::new();
     let mut pos = 0;
@@ -167,7 +182,14 @@ pub fn format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
             }
             let key: String = chars[start..pos].iter().collect();
             pos += 1;
-            keyed = Some(ops::getitem(vm, args, &Value::str(key))?);
+            let key = if bytes {
+                Value::Bytes(std::rc::Rc::new(
+                    key.chars().map(|c| c as u32 as u8).collect(),
+                ))
+            } else {
+                Value::str(key)
+            };
+            keyed = Some(ops::getitem(vm, args, &key)?);
         }
         // A keyed conversion reads its value (and any `*`) from the looked-up item.
         let mut key_args;
@@ -222,7 +244,11 @@ pub fn format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
             continue;
         }
         let arg = source.next()?;
-        let s = convert(vm, conv, &arg, &spec, pos - 1)?;
+        let s = if bytes {
+            convert_bytes(vm, conv, &arg, &spec, pos - 1)?
+        } else {
+            convert(vm, conv, &arg, &spec, pos - 1)?
+        };
         out.push_str(&s);
         if was_keyed {
             // CPython's state after a keyed conversion: the mapping counts as used.
@@ -231,11 +257,63 @@ pub fn format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
         }
     }
     if state.idx < state.len && !mapping {
-        return Err(types::type_error(
-            "not all arguments converted during string formatting",
-        ));
+        return Err(types::type_error(format!(
+            "not all arguments converted during {} formatting",
+            if bytes { "bytes" } else { "string" }
+        )));
     }
     Ok(out)
+}
+
+/// One conversion of `bytes % args`, as Latin-1 chars (see `format_bytes`).
+fn convert_bytes(vm: &mut Vm, conv: char, arg: &Value, spec: &Spec, at: usize) -> PyResult<String> {
+    let latin1 = |b: &[u8]| b.iter().map(|&b| b as char).collect::<String>();
+    Ok(match conv {
+        's' | 'b' => {
+            let data: Vec<u8> = match ops::base_value(arg) {
+                Value::Bytes(b) => b.to_vec(),
+                _ => match dunder_bytes(vm, arg)? {
+                    Some(b) => b,
+                    None => {
+                        return Err(types::type_error(format!(
+                            "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                            arg.type_name()
+                        )))
+                    }
+                },
+            };
+            let mut s = latin1(&data);
+            if let Some(p) = spec.prec {
+                s = s.chars().take(p).collect();
+            }
+            spec.pad(s, false, 0)
+        }
+        'r' | 'a' => {
+            let mut s = ops::ascii_escape(&ops::repr(vm, arg)?);
+            if let Some(p) = spec.prec {
+                s = s.chars().take(p).collect();
+            }
+            spec.pad(s, false, 0)
+        }
+        'c' => {
+            let byte = match ops::base_value(arg) {
+                Value::Bytes(b) if b.len() == 1 => b[0],
+                v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => {
+                    match v.as_i64().filter(|c| (0..256).contains(c)) {
+                        Some(c) => c as u8,
+                        None => return Err(types::overflow_error("%c arg not in range(256)")),
+                    }
+                }
+                _ => {
+                    return Err(types::type_error(
+                        "%c requires an integer in range(256) or a single byte",
+                    ))
+                }
+            };
+            spec.pad((byte as char).to_string(), false, 0)
+        }
+        _ => convert(vm, conv, arg, spec, at)?,
+    })
 }
 
 /// Formats one argument for the conversion character `conv` (at char index `at`).
@@ -378,4 +456,21 @@ fn float_arg(vm: &mut Vm, arg: &Value) -> PyResult<f64> {
         "must be real number, not {}",
         arg.type_name()
     )))
+}
+
+/// `obj.__bytes__()` for an instance whose class defines it (None otherwise).
+fn dunder_bytes(vm: &mut Vm, obj: &Value) -> PyResult<Option<Vec<u8>>> {
+    let Value::Instance(i) = obj else {
+        return Ok(None);
+    };
+    let Some(f) = i.class.lookup(crate::value::Symbol::new("__bytes__")) else {
+        return Ok(None);
+    };
+    match vm.call(&f, std::slice::from_ref(obj))? {
+        Value::Bytes(ref b) => Ok(Some(b.to_vec())),
+        other => Err(types::type_error(format!(
+            "__bytes__ returned non-bytes (type {})",
+            other.type_name()
+        ))),
+    }
 }

@@ -107,7 +107,7 @@ pub fn flush(vm: &mut Vm, file: &Value) -> PyResult<()> {
 /// The object `print()` writes to by default: the current `sys.stdout`.
 pub fn current_stdout(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
-    if let Some(Value::Module(m)) = sys {
+    if let Some(Value::Module(ref m)) = sys {
         if let Some(v) = m.globals.get(&Symbol::new("stdout")) {
             return v;
         }
@@ -118,7 +118,7 @@ pub fn current_stdout(vm: &mut Vm) -> Value {
 /// The object tracebacks and `print(file=sys.stderr)` go to: the current `sys.stderr`.
 pub fn current_stderr(vm: &mut Vm) -> Value {
     let sys = vm.modules.borrow().get("sys").cloned();
-    if let Some(Value::Module(m)) = sys {
+    if let Some(Value::Module(ref m)) = sys {
         if let Some(v) = m.globals.get(&Symbol::new("stderr")) {
             return v;
         }
@@ -216,9 +216,11 @@ fn intern(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 /// Keeps `sys.modules` in step with the interpreter's module table.
 pub fn note_module(vm: &mut Vm, name: &str, module: Option<&Value>) {
     let sys = vm.modules.borrow().get("sys").cloned();
-    let Some(Value::Module(m)) = sys else { return };
+    let Some(Value::Module(ref m)) = sys else {
+        return;
+    };
     let table = m.globals.get(&Symbol::new("modules"));
-    if let Some(Value::Dict(d)) = table {
+    if let Some(Value::Dict(ref d)) = table {
         let key = Value::str(name);
         let hash = match &key {
             Value::Str(s) => s.hash(),

@@ -89,13 +89,13 @@ fn payload<T: 'static>(v: &Value) -> Option<&T> {
 }
 
 fn tb_data(args: &[Value]) -> PyResult<&TbData> {
-    let v = args.first().unwrap_or(&Value::None);
+    let v = args.first().unwrap_or(crate::value::NONE_REF);
     payload::<TbData>(v)
         .ok_or_else(|| types::type_error("descriptor requires a 'traceback' object"))
 }
 
 fn frame_data(args: &[Value]) -> PyResult<&FrameData> {
-    let v = args.first().unwrap_or(&Value::None);
+    let v = args.first().unwrap_or(crate::value::NONE_REF);
     payload::<FrameData>(v).ok_or_else(|| types::type_error("descriptor requires a 'frame' object"))
 }
 

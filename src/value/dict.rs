@@ -23,6 +23,15 @@ pub struct Dict {
 }
 
 impl Dict {
+    /// Moves out the keys and values that hold other objects (for the iterative
+    /// teardown in `teardown.rs`); the dict is left unusable, about to be freed.
+    pub(crate) fn take_nested(&mut self, out: &mut Vec<Value>) {
+        for e in self.entries.iter_mut().flatten() {
+            super::teardown::take_one(&mut e.key, out);
+            super::teardown::take_one(&mut e.value, out);
+        }
+    }
+
     pub fn new() -> Dict {
         Dict::default()
     }

@@ -6,6 +6,7 @@ pub mod namespace;
 pub mod numfmt;
 pub mod object;
 pub mod set;
+pub mod teardown;
 pub mod types;
 
 use crate::vm::generator::Generator;
@@ -78,6 +79,10 @@ pub fn str_hash(text: &str) -> i64 {
         h
     }
 }
+
+/// `&Value::None` where a reference with no owner is needed (a `Value` has a
+/// destructor, so `&Value::None` is not promoted to a constant by itself).
+pub const NONE_REF: &Value = &Value::None;
 
 /// A script-visible value.
 pub enum Value {

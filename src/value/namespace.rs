@@ -34,6 +34,22 @@ fn find(d: &Dict, name: Symbol) -> Option<usize> {
 }
 
 impl Namespace {
+    /// Moves out the values that hold other objects, and the shared dict (the
+    /// iterative teardown in `teardown.rs` frees them one at a time).
+    pub(crate) fn take_nested(&self, out: &mut Vec<Value>) {
+        if let Ok(mut map) = self.map.try_borrow_mut() {
+            for v in map.values_mut() {
+                super::teardown::take_one(v, out);
+            }
+        }
+        if let Ok(mut shared) = self.shared.try_borrow_mut() {
+            if let Some(d) = shared.take() {
+                self.is_shared.set(false);
+                out.push(Value::Dict(d));
+            }
+        }
+    }
+
     /// A namespace holding `map`.
     pub fn from_map(map: AttrMap) -> Namespace {
         Namespace {

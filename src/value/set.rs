@@ -51,6 +51,18 @@ impl Default for SetTable {
 }
 
 impl SetTable {
+    /// Moves out the keys that hold other objects (for the iterative teardown in
+    /// `teardown.rs`); the table is left unusable, about to be freed.
+    pub(crate) fn take_nested(&mut self, out: &mut Vec<Value>) {
+        for slot in self.slots.iter_mut() {
+            if let Slot::Active(_, v) = slot {
+                super::teardown::take_one(v, out);
+            }
+        }
+    }
+}
+
+impl SetTable {
     /// An empty table of the minimum size.
     pub fn new() -> SetTable {
         SetTable {

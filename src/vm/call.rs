@@ -355,7 +355,7 @@ fn instantiate(
     if !class.is_user {
         // Builtin types construct through their native `__new__`.
         if class.layout != Layout::Exception {
-            if let Some(Value::Builtin(b)) = class.lookup(sym::NEW) {
+            if let Some(Value::Builtin(ref b)) = class.lookup(sym::NEW) {
                 let mut full = Vec::with_capacity(args.len() + 1);
                 full.push(Value::Class(class.clone()));
                 full.extend(args);
@@ -370,8 +370,13 @@ fn instantiate(
         }
     } else {
         let new = match class.lookup(sym::NEW) {
-            Some(Value::Native(n)) => match &*n {
+            Some(Value::Native(ref n)) => match &**n {
                 Native::StaticMethod(f) => Some(f.clone()),
+                // CPython reads `cls.__new__` through the descriptor protocol and calls
+                // what it gets: a property gives itself, which is not callable.
+                Native::Property { .. } => {
+                    return Err(types::type_error("'property' object is not callable"))
+                }
                 _ => None,
             },
             other => other,
@@ -431,7 +436,7 @@ fn init_instance(
     kwargs: Vec<(Symbol, Value)>,
 ) -> PyResult<Prepared> {
     match class.lookup(sym::INIT) {
-        Some(Value::Function(f)) => {
+        Some(Value::Function(ref f)) => {
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(obj.clone());
             full.extend(args);

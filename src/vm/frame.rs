@@ -132,7 +132,7 @@ impl Frame {
 
     #[inline]
     pub fn top(&self) -> &Value {
-        self.stack.last().unwrap_or(&Value::None)
+        self.stack.last().unwrap_or(crate::value::NONE_REF)
     }
 
     /// The value `n` below the top (0 is the top).

@@ -183,6 +183,12 @@ impl Generator {
     pub fn has_finalizer(&self) -> bool {
         self.loop_finalizes() || self.closes_on_drop()
     }
+
+    /// True if dropping this generator keeps its frames alive for clean-up code;
+    /// otherwise its frames may be emptied first (the iterative teardown does).
+    pub fn frames_outlive_drop(&self) -> bool {
+        self.has_finalizer()
+    }
 }
 
 /// Sends the dispatch loop to its safe point (where dropped generators are closed

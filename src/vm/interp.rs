@@ -673,11 +673,11 @@ impl Vm {
                     let kwargs = frame.pop();
                     let args = frame.pop();
                     let func = frame.pop();
-                    let args = match args {
-                        Value::Tuple(t) => (*t).clone(),
+                    let args = match &args {
+                        Value::Tuple(t) => (**t).clone(),
                         other => ops::collect_iterable(self, &other)?,
                     };
-                    let kwargs = match kwargs {
+                    let kwargs = match &kwargs {
                         Value::Dict(d) => {
                             let d = d.borrow();
                             let mut out = Vec::with_capacity(d.len());
@@ -834,7 +834,7 @@ impl Vm {
                     let len = frame.stack.len();
                     let mut s = String::new();
                     for v in frame.stack.drain(len - n as usize..) {
-                        if let Value::Str(p) = v {
+                        if let Value::Str(ref p) = v {
                             s.push_str(&p.text);
                         }
                     }
@@ -854,8 +854,8 @@ impl Vm {
                 Op::MapAdd(i) => {
                     let v = frame.pop();
                     let k = frame.pop();
-                    if let Value::Dict(d) = frame.peek(i as usize - 1).clone() {
-                        ops::dict_set(self, &d, k, v)?;
+                    if let Value::Dict(d) = &frame.peek(i as usize - 1).clone() {
+                        ops::dict_set(self, d, k, v)?;
                     }
                 }
                 Op::ListExtend(i) => {
@@ -863,7 +863,7 @@ impl Vm {
                     let list = frame.peek(i as usize - 1).clone();
                     let items =
                         ops::collect_iterable(self, &it).map_err(|e| ops::star_error(e, &it))?;
-                    if let Value::List(l) = list {
+                    if let Value::List(l) = &list {
                         l.borrow_mut().extend(items);
                     }
                 }
@@ -877,9 +877,9 @@ impl Vm {
                 Op::DictUpdate(i) | Op::DictMerge(i) => {
                     let m = frame.pop();
                     let target = frame.peek(i as usize - 1).clone();
-                    if let Value::Dict(d) = target {
+                    if let Value::Dict(d) = &target {
                         let call = matches!(op, Op::DictMerge(_));
-                        if let Err(e) = ops::dict_update(self, &d, &m, call) {
+                        if let Err(e) = ops::dict_update(self, d, &m, call) {
                             if !call {
                                 return Err(e);
                             }
@@ -891,7 +891,7 @@ impl Vm {
                 }
                 Op::ListToTuple => {
                     let v = frame.pop();
-                    let items = match v {
+                    let items = match &v {
                         Value::List(l) => l.borrow().clone(),
                         _ => Vec::new(),
                     };
@@ -1016,15 +1016,15 @@ impl Vm {
                     }
                 }
                 Op::MakeFunction(flags) => {
-                    let code = match frame.pop() {
-                        Value::Native(n) => match &*n {
+                    let code = match &frame.pop() {
+                        Value::Native(n) => match &**n {
                             Native::Code(c) => c.clone(),
                             _ => return Err(types::system_error("MakeFunction without code")),
                         },
                         _ => return Err(types::system_error("MakeFunction without code")),
                     };
                     let closure: Vec<CellRef> = if flags & 4 != 0 {
-                        match frame.pop() {
+                        match &frame.pop() {
                             Value::Tuple(t) => t
                                 .iter()
                                 .filter_map(|c| match c {
@@ -1041,7 +1041,7 @@ impl Vm {
                         Vec::new()
                     };
                     let kwdefaults = if flags & 2 != 0 {
-                        match frame.pop() {
+                        match &frame.pop() {
                             Value::Tuple(t) => t
                                 .iter()
                                 .map(|v| {
@@ -1058,8 +1058,8 @@ impl Vm {
                         vec![None; code.kwonlyargcount as usize]
                     };
                     let defaults = if flags & 1 != 0 {
-                        match frame.pop() {
-                            Value::Tuple(t) => (*t).clone(),
+                        match &frame.pop() {
+                            Value::Tuple(t) => (**t).clone(),
                             _ => Vec::new(),
                         }
                     } else {
@@ -1294,8 +1294,8 @@ impl Vm {
                 }
                 Op::ImportStar => {
                     let m = frame.pop();
-                    if let Value::Module(m) = m {
-                        crate::stdlib::load_lazy_parts(self, &m)?;
+                    if let Value::Module(m) = &m {
+                        crate::stdlib::load_lazy_parts(self, m)?;
                         let items: Vec<(Symbol, Value)> = m.globals.items();
                         let frame = fiber.last_mut().expect("frame");
                         for (k, v) in items {
@@ -1501,7 +1501,8 @@ fn concat_in_place(frame: &mut Frame) -> bool {
     }
     // The local's reference goes (the StoreFast that follows rebinds it anyway).
     frame.stack[slot] = Value::Undef;
-    let (Some(Value::Str(b)), Some(Value::Str(a))) = (frame.stack.pop(), frame.stack.last_mut())
+    let (Some(Value::Str(ref b)), Some(Value::Str(a))) =
+        (frame.stack.pop(), frame.stack.last_mut())
     else {
         return false; // not reached: both operands were checked to be strings
     };

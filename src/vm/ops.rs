@@ -253,8 +253,64 @@ pub fn len(vm: &mut Vm, v: &Value) -> PyResult<i64> {
     })
 }
 
-/// How deeply `hash` follows nested tuples before RecursionError.
+/// How deeply `hash` follows nested tuples before RecursionError. CPython hashes
+/// them without a check (and crashes near a million levels); the walk here keeps
+/// its own stack, so the bound is only there to stop where CPython would crash.
 const MAX_HASH_DEPTH: usize = 200_000;
+
+/// CPython's xxHash-based tuple hash, walking nested tuples with an explicit stack
+/// (a tuple nested 100,000 deep hashes without touching the Rust stack).
+fn tuple_hash(vm: &mut Vm, root: &Rc<Vec<Value>>) -> PyResult<i64> {
+    const SEED: u64 = 2870177450012600261;
+    fn mix(acc: u64, lane: i64) -> u64 {
+        let acc = acc.wrapping_add((lane as u64).wrapping_mul(14029467366897019727));
+        acc.rotate_left(31).wrapping_mul(11400714785074694791)
+    }
+    fn finish(acc: u64, len: usize) -> i64 {
+        let h = acc.wrapping_add((len as u64) ^ (SEED ^ 3527539)) as i64;
+        if h == -1 {
+            1546275796
+        } else {
+            h
+        }
+    }
+    // Each level: the tuple, the index of the next item, the hash so far.
+    let mut stack: Vec<(Rc<Vec<Value>>, usize, u64)> = vec![(root.clone(), 0, SEED)];
+    loop {
+        let depth = stack.len();
+        let Some((items, next, acc)) = stack.last_mut() else {
+            return Ok(0); // not reached: the root level returns below
+        };
+        let Some(item) = items.get(*next) else {
+            let h = finish(*acc, items.len());
+            stack.pop();
+            match stack.last_mut() {
+                Some((_, next, acc)) => {
+                    *acc = mix(*acc, h);
+                    *next += 1;
+                    continue;
+                }
+                None => return Ok(h),
+            }
+        };
+        if let Value::Tuple(inner) = item {
+            if depth > MAX_HASH_DEPTH {
+                return Err(types::recursion_error(
+                    "maximum recursion depth exceeded while hashing",
+                ));
+            }
+            let inner = inner.clone();
+            stack.push((inner, 0, SEED));
+            continue;
+        }
+        let item = item.clone();
+        let h = hash(vm, &item)?;
+        if let Some((_, next, acc)) = stack.last_mut() {
+            *acc = mix(*acc, h);
+            *next += 1;
+        }
+    }
+}
 
 /// Python hash of a value (user `__hash__` included).
 pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
@@ -272,40 +328,7 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
             }
             (h >> 2) as i64
         }
-        Value::Tuple(items) => {
-            // CPython's xxHash-based tuple hash.
-            let mut acc: u64 = 2870177450012600261;
-            for item in items.iter() {
-                let lane = match item {
-                    // Deeply nested tuples end in RecursionError, not a stack overflow.
-                    // CPython hashes them without a recursion check (and crashes
-                    // near a million levels), so the bound here is far above the
-                    // recursion limit.
-                    Value::Tuple(_) => {
-                        if vm.native_depth > MAX_HASH_DEPTH {
-                            return Err(types::recursion_error(
-                                "maximum recursion depth exceeded while hashing",
-                            ));
-                        }
-                        vm.native_depth += 1;
-                        let h = hash(vm, item);
-                        vm.native_depth -= 1;
-                        h?
-                    }
-                    _ => hash(vm, item)?,
-                } as u64;
-                acc = acc.wrapping_add(lane.wrapping_mul(14029467366897019727));
-                acc = acc.rotate_left(31);
-                acc = acc.wrapping_mul(11400714785074694791);
-            }
-            acc = acc.wrapping_add((items.len() as u64) ^ (2870177450012600261 ^ 3527539));
-            let h = acc as i64;
-            if h == -1 {
-                1546275796
-            } else {
-                h
-            }
-        }
+        Value::Tuple(items) => tuple_hash(vm, items)?,
         Value::Set(s) if s.frozen => s.items.borrow().frozen_hash(),
         Value::List(_) | Value::Dict(_) | Value::Set(_) => {
             return Err(types::type_error(format!(
@@ -349,7 +372,7 @@ pub fn hash(vm: &mut Vm, v: &Value) -> PyResult<i64> {
                                 i
                             }
                         }
-                        Value::BigInt(b) => bigint_hash(&b),
+                        Value::BigInt(ref b) => bigint_hash(b),
                         Value::Bool(b) => b as i64,
                         _ => {
                             return Err(types::type_error(

@@ -149,7 +149,7 @@ pub fn loop_default_exception_handler(vm: &mut Vm, args: &[Value], _: Kw) -> PyR
 /// builtins).
 pub fn callback_source(vm: &mut Vm, func: &Value, args: &[Value]) -> String {
     let name = match ops::getattr(vm, func, crate::value::Symbol::new("__qualname__")) {
-        Ok(Value::Str(s)) => s.text.to_string(),
+        Ok(Value::Str(ref s)) => s.text.to_string(),
         _ => ops::repr(vm, func).unwrap_or_default(),
     };
     let args: Vec<String> = args

@@ -681,6 +681,14 @@ fn coro_repr(coro: &Value) -> String {
         return String::new();
     };
     let name = g.qualname();
+    if g.state.get() == crate::vm::generator::GenState::Running {
+        // Its frames are on the running stack, out of reach here: the line is the
+        // def line (CPython names the line being run), as `get_stack()` gives.
+        return format!(
+            "{}() running at {}:{}",
+            name, g.code.filename, g.code.first_line
+        );
+    }
     let frames = g.frames.borrow();
     match frames.first() {
         Some(fr) if g.state.get() != crate::vm::generator::GenState::Finished => {
@@ -1069,7 +1077,7 @@ pub fn is_yield_once(v: &Value) -> bool {
     match v {
         Value::Instance(i) => matches!(
             i.class.lookup(crate::value::intern::sym::AWAIT),
-            Some(Value::Builtin(b)) if b.func as usize == yield_once as crate::value::object::NativeFn as usize
+            Some(Value::Builtin(ref b)) if b.func as usize == yield_once as crate::value::object::NativeFn as usize
         ),
         _ => false,
     }

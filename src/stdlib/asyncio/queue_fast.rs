@@ -72,7 +72,7 @@ pub fn put_fast(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
             return Ok(Value::Int(0));
         };
         let finished = match d.get(&n.finished) {
-            Some(Value::Instance(f)) if !std::ptr::eq(&*f, q) => f,
+            Some(Value::Instance(ref f)) if !std::ptr::eq(&**f, q) => f.clone(),
             _ => return Ok(Value::Int(0)),
         };
         let Some(unfinished) = unfinished.checked_add(1) else {

@@ -12,6 +12,7 @@ pub fn source(name: &str) -> Option<&'static str> {
         "_sysinfo" => include_str!("_sysinfo.aio"),
         "tempfile" => include_str!("tempfile.aio"),
         "_mappingproxy" => include_str!("_mappingproxy.aio"),
+        "_generic_alias" => include_str!("_generic_alias.aio"),
         "concurrent" => include_str!("concurrent.aio"),
         "concurrent.futures" => include_str!("concurrent_futures.aio"),
         _ => return None,

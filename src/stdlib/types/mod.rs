@@ -188,7 +188,7 @@ pub(crate) fn is_subclass_new(cls: &Value) -> bool {
 
 /// The receiver as its builtin value (unwrapping instances of script subclasses).
 pub(crate) fn recv(args: &[Value]) -> &Value {
-    ops::base_value(args.first().unwrap_or(&Value::None))
+    ops::base_value(args.first().unwrap_or(crate::value::NONE_REF))
 }
 
 /// CPython's error when a method of `class` is applied to an object of another type.

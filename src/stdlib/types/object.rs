@@ -79,7 +79,7 @@ fn object_new(_vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
 }
 
 fn is_native(v: Option<Value>, f: crate::value::object::NativeFn) -> bool {
-    matches!(v, Some(Value::Builtin(b)) if b.func as usize == f as usize)
+    matches!(v, Some(Value::Builtin(ref b)) if b.func as usize == f as usize)
 }
 
 /// `object.__init__(self, ...)`: extra arguments are an error unless `__new__` was overridden.
@@ -179,8 +179,8 @@ fn object_setattr(vm: &mut Vm, args: &[Value], _: Kw) -> PyResult<Value> {
     arity("__setattr__", &args[1..], 2, 2)?;
     let name = attr_name(&args[1])?;
     if let Value::Instance(inst) = &args[0] {
-        if let Some(Value::Native(n)) = inst.class.lookup(name) {
-            if let Native::Property { .. } = &*n {
+        if let Some(Value::Native(ref n)) = inst.class.lookup(name) {
+            if let Native::Property { .. } = &**n {
                 ops::setattr(vm, &args[0], name, args[2].clone())?;
                 return Ok(Value::None);
             }

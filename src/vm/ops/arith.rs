@@ -281,6 +281,9 @@ fn builtin_binary(vm: &mut Vm, op: BinOp, a: &Value, b: &Value) -> PyResult<Opti
         (Str(x), _) if op == BinOp::Mod => {
             Value::str(crate::stdlib::percent::format(vm, &x.text, b)?)
         }
+        (Bytes(x), _) if op == BinOp::Mod => {
+            Value::Bytes(Rc::new(crate::stdlib::percent::format_bytes(vm, x, b)?))
+        }
         (Bytes(x), Bytes(y)) if op == BinOp::Add => {
             let mut v = (**x).clone();
             v.extend_from_slice(y);
@@ -685,7 +688,9 @@ fn builtin_eq_nested(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
             for (k, v) in entries {
                 match super::dict_get(vm, y, &k)? {
                     Some(w) => {
-                        if !eq(vm, &v, &w)? {
+                        // Identity first, as CPython compares values (a dict holding
+                        // itself a million deep compares equal to itself).
+                        if !v.is(&w) && !eq(vm, &v, &w)? {
                             return Ok(false);
                         }
                     }

@@ -300,11 +300,16 @@ fn class_getattr(vm: &mut Vm, c: &Rc<Class>, name: Symbol) -> PyResult<Value> {
             Ok(Value::tuple(v))
         }
         "__dict__" => {
-            // A read-only view of a copy of the class namespace.
-            let d = crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow());
+            // A live read-only view: the proxy asks this getter for the namespace
+            // at each use, so later changes to the class show through.
+            let getter = Value::Builtin(Rc::new(crate::value::object::Builtin {
+                name: "__dict__",
+                func: class_namespace,
+                receiver: Some(Value::Class(c.clone())),
+            }));
             let m = crate::stdlib::import_module(vm, "_mappingproxy")?;
             let proxy = getattr(vm, &m, Symbol::new("mappingproxy"))?;
-            vm.call(&proxy, &[d])
+            vm.call(&proxy, &[getter, Value::Bool(true)])
         }
         "__doc__" => Ok(Value::None),
         "__class__" => Ok(Value::Class(types::with_types(|t| t.type_.clone()))),
@@ -383,8 +388,8 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
                     return Ok(());
                 }
             }
-            if let Some(Value::Native(n)) = class.lookup(name) {
-                if let Native::Property { fset, .. } = &*n {
+            if let Some(Value::Native(ref n)) = class.lookup(name) {
+                if let Native::Property { fset, .. } = &**n {
                     if fset.is_none() {
                         return Err(types::attribute_error(format!(
                             "property '{}' of '{}' object has no setter",
@@ -436,8 +441,8 @@ pub fn setattr(vm: &mut Vm, obj: &Value, name: Symbol, value: Value) -> PyResult
             }
             if name == sym::DICT {
                 return match value {
-                    Value::Dict(d) => {
-                        inst.dict.set_dict(d);
+                    Value::Dict(ref d) => {
+                        inst.dict.set_dict(d.clone());
                         Ok(())
                     }
                     other => Err(types::type_error(format!(
@@ -533,8 +538,8 @@ pub fn delattr(vm: &mut Vm, obj: &Value, name: Symbol) -> PyResult<()> {
                     return Ok(());
                 }
             }
-            if let Some(Value::Native(n)) = inst.class.lookup(name) {
-                if let Native::Property { fdel, .. } = &*n {
+            if let Some(Value::Native(ref n)) = inst.class.lookup(name) {
+                if let Native::Property { fdel, .. } = &**n {
                     if !fdel.is_none() {
                         vm.call(fdel, &[obj.clone()])?;
                         return Ok(());
@@ -772,9 +777,11 @@ pub fn getitem(vm: &mut Vm, obj: &Value, key: &Value) -> PyResult<Value> {
             if let Some(f) = c.lookup(sym::CLASS_GETITEM) {
                 return vm.call(&f, &[obj.clone(), key.clone()]);
             }
-            // Generic aliases like list[int] just return the class.
+            // A builtin class subscripted (`list[int]`) is a generic alias.
             if !c.is_user {
-                return Ok(obj.clone());
+                let m = crate::stdlib::import_module(vm, "_generic_alias")?;
+                let alias = getattr(vm, &m, Symbol::new("GenericAlias"))?;
+                return vm.call(&alias, &[obj.clone(), key.clone()]);
             }
             Err(types::type_error(format!(
                 "type '{}' is not subscriptable",
@@ -1022,4 +1029,12 @@ pub fn list_iter(l: &Rc<std::cell::RefCell<Vec<Value>>>) -> Value {
         },
         "list_iterator",
     )
+}
+
+/// A copy of a class's namespace as a dict (what a class's `__dict__` proxy reads).
+fn class_namespace(_vm: &mut Vm, args: &[Value], _: &[(Symbol, Value)]) -> PyResult<Value> {
+    match args.first() {
+        Some(Value::Class(c)) => Ok(crate::stdlib::builtins::attrmap_to_dict(&c.dict.borrow())),
+        _ => Err(types::type_error("descriptor '__dict__' needs a class")),
+    }
 }

@@ -262,7 +262,7 @@ fn repr_value(vm: &mut Vm, v: &Value) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::REPR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     other => Err(types::type_error(format!(
                         "__repr__ returned non-string (type {})",
                         other.type_name()
@@ -351,7 +351,7 @@ pub fn str_of(vm: &mut Vm, v: &Value) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::STR) {
                 let r = vm.call(&f, &[v.clone()])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     other => Err(types::type_error(format!(
                         "__str__ returned non-string (type {})",
                         other.type_name()
@@ -412,7 +412,7 @@ pub fn format(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
             if let Some(f) = i.class.lookup(sym::FORMAT) {
                 let r = vm.call(&f, &[v.clone(), Value::str(spec)])?;
                 return match r {
-                    Value::Str(s) => Ok(s.text.clone()),
+                    Value::Str(ref s) => Ok(s.text.clone()),
                     _ => Err(types::type_error("__format__ must return a str")),
                 };
             }
