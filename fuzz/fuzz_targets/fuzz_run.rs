@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
             },
             // Nothing outside the interpreter, whatever the program says.
             sandbox: Some(aio::vm::sandbox::Sandbox::default()),
+            ..Default::default()
         };
         let _ = aio::run_captured(&src, &opts);
     }

@@ -275,6 +275,7 @@ fn main() {
                     },
                     // Nothing outside the interpreter, whatever the program says.
                     sandbox: Some(aio::vm::sandbox::Sandbox::default()),
+                    ..Default::default()
                 };
                 let _ = aio::run_captured(&src, &opts);
             }
