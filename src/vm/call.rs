@@ -440,7 +440,7 @@ fn init_instance(
             let mut full = Vec::with_capacity(args.len() + 1);
             full.push(obj.clone());
             full.extend(args);
-            match function_call(vm, &f, full, kwargs)? {
+            match function_call(vm, f, full, kwargs)? {
                 Prepared::Frame(mut frame) => {
                     frame.entry = Entry::Init(obj);
                     Ok(Prepared::Frame(frame))

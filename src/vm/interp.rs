@@ -675,7 +675,7 @@ impl Vm {
                     let func = frame.pop();
                     let args = match &args {
                         Value::Tuple(t) => (**t).clone(),
-                        other => ops::collect_iterable(self, &other)?,
+                        other => ops::collect_iterable(self, other)?,
                     };
                     let kwargs = match &kwargs {
                         Value::Dict(d) => {
@@ -1507,10 +1507,10 @@ fn concat_in_place(frame: &mut Frame) -> bool {
         return false; // not reached: both operands were checked to be strings
     };
     match Rc::get_mut(a) {
-        Some(s) => s.append(&b),
+        Some(s) => s.append(b),
         None => {
             let mut joined = PyStr::new(a.text.clone());
-            joined.append(&b);
+            joined.append(b);
             *a = Rc::new(joined);
         }
     }
