@@ -201,3 +201,23 @@ fn bad_limit_values_are_usage_errors() {
         assert!(text(&out.stderr).contains("invalid value"), "{flag}");
     }
 }
+
+#[test]
+fn instruction_limit_stops_a_loop_that_only_waits() {
+    // A task asleep until float('inf') under the virtual clock: the loop advances
+    // time a day per iteration and runs no bytecode; each iteration counts.
+    let prog = "\
+import asyncio
+async def main():
+    await asyncio.sleep(float('inf'))
+    print('woke')
+asyncio.run(main())
+";
+    let out = run(&["--clock=virtual", "--max-instructions=100000"], prog);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        last_line(&out).contains("--max-instructions=100000"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -278,6 +278,10 @@ impl Vm {
     /// One iteration of the loop (CPython's `_run_once`). Returns false when nothing
     /// can ever run again (no ready callbacks, timers or I/O): a deadlock if work is pending.
     pub fn run_once(&mut self) -> PyResult<bool> {
+        // An iteration of the loop counts as an instruction, so --max-instructions also
+        // ends a loop that only ever waits (a task asleep until float('inf') under the
+        // virtual clock advances time a day per iteration, as CPython's would).
+        self.executed += 1;
         self.check_limits()?;
         self.collect_if_due();
         self.flush_warnings();
