@@ -135,9 +135,12 @@ pub fn register_module(vm: &mut Vm, name: &str, m: Value) {
     sys::note_module(vm, name, Some(&m));
 }
 
-/// Compiles `text` and runs it in the namespace of the existing module `m`
-/// (a part of a module loaded after the rest, see `asyncio::lazy_attr`).
-fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) -> PyResult<()> {
+/// Parses and compiles a library module's source, keeping the source for tracebacks.
+fn compile_source(
+    vm: &mut Vm,
+    filename: String,
+    text: String,
+) -> PyResult<Rc<crate::bytecode::Code>> {
     let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
     let ast = crate::parser::parse_module(&src).map_err(|e| {
         vtypes::exc(
@@ -148,6 +151,13 @@ fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) ->
     let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
         .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
     vm.sources.insert(filename, src);
+    Ok(code)
+}
+
+/// Compiles `text` and runs it in the namespace of the existing module `m`
+/// (a part of a module loaded after the rest, see `asyncio::lazy_attr`).
+fn run_source_in(vm: &mut Vm, m: &Rc<Module>, filename: String, text: String) -> PyResult<()> {
+    let code = compile_source(vm, filename, text)?;
     vm.run_module(code, m.clone())?;
     Ok(())
 }
@@ -176,32 +186,19 @@ pub fn lazy_global(vm: &mut Vm, m: &Rc<Module>, name: Symbol) -> PyResult<Option
 /// Compiles and runs a module's source in a fresh module object, registered before it runs
 /// (so circular imports see the partly initialized module, as in Python).
 fn load_source_module(vm: &mut Vm, name: &str, filename: String, text: String) -> PyResult<Value> {
-    {
-        {
-            let src = Rc::new(crate::source::SourceFile::new(filename.clone(), text));
-            let ast = crate::parser::parse_module(&src).map_err(|e| {
-                vtypes::exc(
-                    |t| &t.syntax_error,
-                    format!("{} ({}, line {})", e.msg, filename, e.line(&src)),
-                )
-            })?;
-            let code = crate::compiler::compile_module(&ast, &src, crate::compiler::Mode::File)
-                .map_err(|e| vtypes::exc(|t| &t.syntax_error, e.msg))?;
-            vm.sources.insert(filename.clone(), src);
-            let m = new_module(name);
-            m.globals.insert(Symbol::new("__name__"), Value::str(name));
-            m.globals
-                .insert(Symbol::new("__file__"), Value::str(filename));
-            let mv = Value::Module(m.clone());
-            register_module(vm, name, mv.clone());
-            if let Err(e) = vm.run_module(code, m) {
-                vm.modules.borrow_mut().shift_remove(name);
-                sys::note_module(vm, name, None);
-                return Err(e);
-            }
-            Ok(mv)
-        }
+    let code = compile_source(vm, filename.clone(), text)?;
+    let m = new_module(name);
+    m.globals.insert(Symbol::new("__name__"), Value::str(name));
+    m.globals
+        .insert(Symbol::new("__file__"), Value::str(filename));
+    let mv = Value::Module(m.clone());
+    register_module(vm, name, mv.clone());
+    if let Err(e) = vm.run_module(code, m) {
+        vm.modules.borrow_mut().shift_remove(name);
+        sys::note_module(vm, name, None);
+        return Err(e);
     }
+    Ok(mv)
 }
 
 /// Native awaitables: futures and tasks are awaited directly.

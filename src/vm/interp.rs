@@ -381,23 +381,8 @@ impl Vm {
                 }
                 Op::LoadGlobal(i) => {
                     let name = frame.code.names[i as usize];
-                    let cache = &frame.code.name_cache[i as usize];
-                    let found =
-                        frame
-                            .globals
-                            .globals
-                            .lookup_cached(&self.builtins.globals, name, cache);
-                    let v = match found {
-                        Some(v) => v,
-                        None => {
-                            let m = frame.globals.clone();
-                            match crate::stdlib::lazy_global(self, &m, name)? {
-                                Some(v) => v,
-                                None => return Err(exceptions::name_error(name)),
-                            }
-                        }
-                    };
-                    fiber.last_mut().expect("frame").push(v);
+                    let v = self.global_value(frame, i, name)?;
+                    frame.push(v);
                 }
                 Op::StoreGlobal(i) => {
                     let name = frame.code.names[i as usize];
@@ -428,26 +413,9 @@ impl Vm {
                         .and_then(|ns| ns.borrow().get(&name).cloned());
                     let v = match local {
                         Some(v) => v,
-                        None => {
-                            let cache = &frame.code.name_cache[i as usize];
-                            let global = frame.globals.globals.lookup_cached(
-                                &self.builtins.globals,
-                                name,
-                                cache,
-                            );
-                            match global {
-                                Some(v) => v,
-                                None => {
-                                    let m = frame.globals.clone();
-                                    match crate::stdlib::lazy_global(self, &m, name)? {
-                                        Some(v) => v,
-                                        None => return Err(exceptions::name_error(name)),
-                                    }
-                                }
-                            }
-                        }
+                        None => self.global_value(frame, i, name)?,
                     };
-                    fiber.last_mut().expect("frame").push(v);
+                    frame.push(v);
                 }
                 Op::StoreName(i) => {
                     let name = frame.code.names[i as usize];
@@ -1406,6 +1374,24 @@ fn inline_native(callee: &Value, vm: &Vm) -> Option<crate::value::object::Native
 }
 
 impl Vm {
+    /// The global (or builtin) `name`, the `i`th name of `frame`'s code, through the
+    /// code's name cache; the module's deferred definitions are asked before NameError.
+    #[inline]
+    fn global_value(&mut self, frame: &Frame, i: u32, name: Symbol) -> PyResult<Value> {
+        let cache = &frame.code.name_cache[i as usize];
+        if let Some(v) = frame
+            .globals
+            .globals
+            .lookup_cached(&self.builtins.globals, name, cache)
+        {
+            return Ok(v);
+        }
+        match crate::stdlib::lazy_global(self, &frame.globals, name)? {
+            Some(v) => Ok(v),
+            None => Err(exceptions::name_error(name)),
+        }
+    }
+
     /// A plain positional call of a coroutine or generator function whose callee and
     /// `argc` arguments are the top of `frame`'s stack: replaces them with the new
     /// object, its frame filled straight from the stack.
